@@ -1,0 +1,68 @@
+"""The JSON answer shape shared by the API, the CLI and the evaluation harness."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ..corpus.models import Passage
+
+KINDS = ("answer", "no_answer", "urgent", "crisis", "advice", "scope", "smalltalk", "clarify")
+DISCLAIMER = (
+    "This is general educational information from a reviewed library, not medical advice. "
+    "For an emergency, call {emergency}."
+)
+
+
+@dataclass
+class Sentence:
+    text: str
+    citation: int | None  # None only for the service's own words (guidance, notes)
+
+
+@dataclass
+class Citation:
+    n: int
+    passage_id: str
+    title: str
+    url: str | None
+    section: str
+    source: str
+    last_reviewed: str | None
+    audience: str
+    snippet: str
+
+    @classmethod
+    def from_passage(cls, n: int, passage: Passage) -> Citation:
+        return cls(
+            n=n,
+            passage_id=passage.id,
+            title=passage.title,
+            url=passage.url,
+            section=passage.section,
+            source=passage.source,
+            last_reviewed=passage.last_reviewed,
+            audience=passage.audience,
+            snippet=passage.text,
+        )
+
+
+@dataclass
+class Reply:
+    kind: str
+    text: str
+    conversation_id: str = ""
+    sentences: list[Sentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    disclaimer: str = ""
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "conversation_id": self.conversation_id,
+            "kind": self.kind,
+            "text": self.text,
+            "sentences": [asdict(s) for s in self.sentences],
+            "citations": [asdict(c) for c in self.citations],
+            "disclaimer": self.disclaimer,
+            "suggestions": list(self.suggestions),
+        }

@@ -1,0 +1,119 @@
+"""Command line: python -m service {serve,index,ask,eval}."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import EMBEDDED_CORPUS
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _add_corpus(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--corpus", type=Path, default=EMBEDDED_CORPUS, help="library folder (default: the embedded corpus/)"
+    )
+    p.add_argument("--index-path", type=Path, default=None, help="index file (default: a cache file per library)")
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .search.store import default_index_path, ensure_index
+
+    index, built = ensure_index(args.corpus, args.index_path, rebuild=args.rebuild, log=_log)
+    report = index.manifest["report"]
+    path = args.index_path or default_index_path(args.corpus)
+    if args.report:
+        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"index {'built' if built else 'up to date'}: {path}")
+    from .corpus.ingest import IngestReport
+
+    rebuilt = IngestReport(
+        documents_read=report["documents_read"],
+        documents_indexed=report["documents_indexed"],
+        seconds=report["seconds"],
+    )
+    rebuilt.skipped.update(report["skipped"])
+    rebuilt.audience_counts.update(report["audience_counts"])
+    rebuilt.passage_counts.update(report["passage_counts"])
+    rebuilt.audience_corrections = report["audience_corrections"]
+    rebuilt.stale = report["stale"]
+    for line in rebuilt.summary_lines():
+        print(line)
+    for bad in report["bad_files"]:
+        print(f"skipped {bad['path']}: {bad['reason']}")
+    if args.verbose:
+        for c in report["audience_corrections"]:
+            print(f"audience corrected to {c['audience']}: {c['path']} ({'; '.join(c['reasons'])})")
+        for s in report["stale"]:
+            print(f"stale: {s['path']} (last reviewed {s['last_reviewed']}, due {s['review_due']})")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .answer.respond import Responder
+    from .search.store import ensure_index
+
+    index, _ = ensure_index(args.corpus, args.index_path, log=_log)
+    reply = Responder(index).respond(args.question, audience=args.audience)
+    if args.json:
+        print(json.dumps(reply.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"[{reply.kind}] {reply.text}")
+    for c in reply.citations:
+        reviewed = f", reviewed {c.last_reviewed}" if c.last_reviewed else ""
+        print(f"  [{c.n}] {c.title} > {c.section} ({c.source}{reviewed}) {c.url or ''}")
+    if reply.suggestions:
+        print("  you could also ask: " + " | ".join(reply.suggestions))
+    print(reply.disclaimer)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from . import create_app
+
+    overrides = {"CORPUS_DIR": str(args.corpus)}
+    if args.index_path:
+        overrides["INDEX_PATH"] = str(args.index_path)
+    app = create_app(overrides)
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m service", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="development server for the chat, widget and API")
+    _add_corpus(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("index", help="build (or check) the index and print the ingestion report")
+    _add_corpus(p)
+    p.add_argument("--rebuild", action="store_true", help="rebuild even when the index is up to date")
+    p.add_argument("--report", type=Path, help="write the full ingestion report as JSON")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every audience correction and stale document")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="answer one question")
+    _add_corpus(p)
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.add_argument("--audience", choices=("patient", "clinician", "all"), default="patient")
+    p.set_defaults(func=cmd_ask)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        _log(f"error: {exc}")
+        return 2

@@ -1,0 +1,132 @@
+"""Text cleaning: turn library Markdown or PDF-extracted text into plain prose.
+
+Each rule is a small function so that it can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+# [[1](#cit/section_1.1)] and ranges such as [[1](#cit/a)-[3](#cit/b)]
+CITATION_MARKER = re.compile(r"\[(?:\s*\[\d+\]\(#cit/[^)]*\)\s*[-–,]?\s*)+\]")
+IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]*\)")
+ENLARGE_LINK = re.compile(r"\[Enlarge\]\([^)]*\)", re.IGNORECASE)
+LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+NAVIGATION_LINE = re.compile(
+    r"^\s*(go to (the )?(patient|health professional) version|placeholder slot)\.?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+BOLD = re.compile(r"(\*\*\*|\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
+ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+BACKSLASH_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+HYPHEN_BREAK = re.compile(r"([A-Za-z])-[ \t]*\n[ \t]*([a-z])")
+TERMINAL = ".!?:;)\"'”"
+
+# Links to glossary pop-ups and in-page anchors add nothing outside cancer.gov.
+UNHELPFUL_LINK = re.compile(r"^(#|javascript:|mailto:)|/Common/PopUps/", re.IGNORECASE)
+
+
+def drop_citation_markers(text: str) -> str:
+    return CITATION_MARKER.sub("", text)
+
+
+def drop_images(text: str) -> str:
+    return ENLARGE_LINK.sub("", IMAGE.sub("", text))
+
+
+def drop_navigation_lines(text: str) -> str:
+    return NAVIGATION_LINE.sub("", text)
+
+
+def resolve_link(href: str, base_url: str | None) -> str | None:
+    """Absolute http(s) URL for a link, or None when it cannot be made safe."""
+    href = href.strip()
+    if not href or UNHELPFUL_LINK.search(href):
+        return None
+    url = urljoin(base_url, href) if base_url else href
+    return url if re.match(r"^https?://", url, re.IGNORECASE) else None
+
+
+def replace_links(text: str, base_url: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """Markdown links become their text; kept links are returned resolved."""
+    kept: list[tuple[str, str]] = []
+
+    def swap(match: re.Match) -> str:
+        anchor = match.group(1)
+        url = resolve_link(match.group(2), base_url)
+        label = " ".join(strip_emphasis(anchor).split())
+        if url and label:
+            kept.append((label, url))
+        return anchor
+
+    previous = None
+    while previous != text:  # links can sit inside bold text inside link text
+        previous = text
+        text = LINK.sub(swap, text)
+    return text, kept
+
+
+def strip_emphasis(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = BOLD.sub(r"\2", text)
+    return ITALIC.sub(r"\1", text)
+
+
+def strip_html(text: str) -> str:
+    text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
+    return html.unescape(HTML_TAG.sub("", text))
+
+
+def repair_hyphenation(text: str) -> str:
+    """'hepato-\\ntoxicity' from PDF line ends becomes 'hepatotoxicity'."""
+    return HYPHEN_BREAK.sub(r"\1\2", text)
+
+
+def repair_page_breaks(text: str) -> str:
+    """Join a paragraph that a page break split with a run of blank lines."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip() and out and out[-1].strip():
+            j = i
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            nxt = lines[j].lstrip() if j < len(lines) else ""
+            prev = out[-1].rstrip()
+            if nxt[:1].islower() and prev[-1:] not in TERMINAL:
+                i = j  # drop the blank run: the sentence continues
+                continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+def clean_markdown(text: str, base_url: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """Markdown body to plain Markdown-like text (headings and list marks kept)."""
+    text = drop_citation_markers(text)
+    text = drop_images(text)
+    text, links = replace_links(text, base_url)
+    text = drop_navigation_lines(text)
+    text = strip_emphasis(text)
+    text = strip_html(text)
+    text = BACKSLASH_ESCAPE.sub(r"\1", text)
+    return text, links
+
+
+def clean_plain_text(text: str) -> str:
+    """PDF-extracted text: mend hyphenation and page breaks; drop placeholders."""
+    text = text.replace("\f", "\n\n")
+    text = repair_hyphenation(text)
+    text = repair_page_breaks(text)
+    return drop_navigation_lines(text)
+
+
+def normalize_space(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())

@@ -1,0 +1,80 @@
+"""JSON API: POST /api/v1/chat."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
+
+
+def _json_body() -> dict:
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "invalid_json", "The request body is not valid JSON.")
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid_request", "The JSON body must be an object.")
+    return body
+
+
+def validate_message(value: object, max_chars: int) -> str:
+    if not isinstance(value, str):
+        raise ApiError(422, "invalid_message", "'message' must be a string.")
+    if CONTROL.search(value):
+        raise ApiError(422, "invalid_message", "'message' contains control characters.")
+    text = value.strip()
+    if not text:
+        raise ApiError(422, "empty_message", "'message' is empty.")
+    if len(text) > max_chars:
+        raise ApiError(413, "message_too_long", f"'message' is longer than {max_chars} characters.")
+    return text
+
+
+def validate_conversation_id(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not CONVERSATION_ID.match(value):
+        raise ApiError(422, "invalid_conversation_id", "'conversation_id' must be 8-64 letters, digits, '-' or '_'.")
+    return value
+
+
+@bp.post("/chat")
+def chat():
+    body = _json_body()
+    message = validate_message(body.get("message"), current_app.config["MAX_MESSAGE_CHARS"])
+    conversation_id = validate_conversation_id(body.get("conversation_id"))
+    reply = current_app.extensions["responder"].respond(message, conversation_id)
+    return jsonify(reply.to_dict())
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError):
+        return jsonify({"error": exc.error, "message": exc.message}), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            name = (exc.name or "error").lower().replace(" ", "_")
+            return jsonify({"error": name, "message": exc.description}), exc.code
+        return exc
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "internal_error", "message": "Something went wrong on our side."}), 500
+        return "Something went wrong on our side.", 500

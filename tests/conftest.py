@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from service import create_app
+from service.config import EMBEDDED_CORPUS, TestConfig
+
+REPO = Path(__file__).resolve().parent.parent
+KB = REPO.parent / "shared" / "kb"
+
+
+@pytest.fixture
+def seed_corpus(tmp_path: Path) -> Path:
+    """A writable copy of the embedded library."""
+    target = tmp_path / "corpus"
+    shutil.copytree(EMBEDDED_CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def app(seed_corpus: Path, tmp_path: Path):
+    class Cfg(TestConfig):
+        CORPUS_DIR = str(seed_corpus)
+        INDEX_PATH = str(tmp_path / "index" / "seeds.npz")
+
+    return create_app(Cfg)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def kb_path() -> Path:
+    if not KB.is_dir():
+        pytest.skip(f"the real library is not at {KB}; these tests need ../shared/kb beside the repository")
+    return KB
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def front_matter(**fields) -> str:
+    lines = ["---"]
+    for key, value in fields.items():
+        lines.append(f"{key}: {value}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,78 @@
+from service.corpus.clean import (
+    clean_markdown,
+    drop_citation_markers,
+    drop_images,
+    drop_navigation_lines,
+    repair_hyphenation,
+    repair_page_breaks,
+    replace_links,
+    strip_emphasis,
+)
+
+
+def test_links_become_their_text_even_across_lines():
+    text, links = replace_links("Too few [red blood\ncells](/Common/PopUps/popDefinition.aspx?id=1) here.")
+    assert text == "Too few red blood\ncells here."
+    assert links == []  # glossary pop-ups are not kept
+
+
+def test_relative_links_are_resolved_against_the_document_url():
+    _, links = replace_links("See [stages](/types/leukemia/patient/stages) now.", "https://www.cancer.gov/types/x")
+    assert links == [("stages", "https://www.cancer.gov/types/leukemia/patient/stages")]
+
+
+def test_unsafe_link_schemes_are_not_kept():
+    text, links = replace_links("[click](javascript:alert(1)) and [mail](mailto:a@b.c)")
+    assert "click" in text and links == []
+
+
+def test_citation_markers_single_and_ranges_are_dropped():
+    text = "Up to 25% of patients.[[1](#cit/section_1.1)-[3](#cit/section_1.3)] More.[[4](#cit/section_1.4)]"
+    assert drop_citation_markers(text) == "Up to 25% of patients. More."
+
+
+def test_images_and_enlarge_links_are_dropped():
+    text = "[Enlarge](https://x/img.jpg)![Anatomy of the bone; drawing [1] shows marrow](https://x/img.jpg)\nCaption."
+    assert drop_images(text).strip() == "Caption."
+
+
+def test_navigation_and_placeholder_lines_are_dropped():
+    text = "Intro\nGo to Patient Version\nPlaceholder slot\nGo to Health Professional Version\nBody"
+    assert drop_navigation_lines(text).split() == ["Intro", "Body"]
+
+
+def test_navigation_link_line_is_dropped_after_link_removal():
+    text, _ = clean_markdown("[Go to Health Professional Version](/types/hp/x)\n\nBody text.")
+    assert text.strip() == "Body text."
+
+
+def test_emphasis_markers_are_removed_but_text_kept():
+    assert strip_emphasis("***Definitions:*** a **bold** and *italic* word") == "Definitions: a bold and italic word"
+
+
+def test_bold_link_inside_list_item():
+    text, _ = clean_markdown("- **[Complete blood\ncount (CBC)](/Common/PopUps/x)**: A procedure")
+    assert text == "- Complete blood\ncount (CBC): A procedure"
+
+
+def test_hyphenation_from_pdf_line_ends_is_repaired():
+    assert repair_hyphenation("intrinsically hepato-\ntoxic drug") == "intrinsically hepatotoxic drug"
+    assert repair_hyphenation("Stage I-\nII") == "Stage I-\nII"  # capital: a real hyphen, kept
+
+
+def test_page_break_blank_run_inside_a_sentence_is_joined():
+    text = "no patient developed acute liver injury,\n\n\n\nand some elevations were due to hemolysis."
+    assert (
+        repair_page_breaks(text)
+        == "no patient developed acute liver injury,\nand some elevations were due to hemolysis."
+    )
+
+
+def test_paragraph_break_after_a_full_sentence_is_kept():
+    text = "First paragraph ends.\n\n\nSecond starts."
+    assert repair_page_breaks(text) == text
+
+
+def test_html_entities_and_tags():
+    text, _ = clean_markdown("A &amp; B<br/>C <em>D</em>")
+    assert text == "A & B C D"
