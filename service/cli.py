@@ -84,6 +84,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from . import create_app
+    from .evaluation import evaluate, format_report, read_questions
+
+    questions, problems = read_questions(args.questions)
+    for problem in problems:
+        _log(f"skipped {args.questions.name} {problem}")
+    if not questions:
+        _log("error: no questions to run")
+        return 2
+    overrides = {"CORPUS_DIR": str(args.corpus)}
+    if args.index_path:
+        overrides["INDEX_PATH"] = str(args.index_path)
+    app = create_app(overrides)
+    result = evaluate(app, questions, args.audience)
+    print(format_report(result))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m service", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.add_argument("--audience", choices=("patient", "clinician", "all"), default="patient")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="measure answers against labelled questions (JSON lines)")
+    _add_corpus(p)
+    p.add_argument("questions", type=Path)
+    p.add_argument("--json", type=Path, help="write every question's result and the summary as JSON")
+    p.add_argument("--audience", choices=("patient", "clinician"), default="patient")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

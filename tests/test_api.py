@@ -21,8 +21,10 @@ def test_reblozyl_question_cites_the_luspatercept_page_first(client):
 
 def test_liver_question_in_patient_mode_cites_nothing_from_livertox(client):
     body = chat(client, "Does luspatercept cause liver damage?").get_json()
-    assert body["citations"], "the patient page on luspatercept should still be cited"
     assert all(c["audience"] == "patient" and "LiverTox" not in c["source"] for c in body["citations"])
+    assert "hepatotoxic" not in body["text"].lower() and "ALT" not in body["text"]
+    # Only the clinical monograph covers liver injury: say so without showing it.
+    assert body["kind"] == "no_answer" and "professional material" in body["text"]
 
 
 @pytest.mark.parametrize(

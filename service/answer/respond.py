@@ -1,16 +1,34 @@
-"""One code path from a patient's message to a reply (API, CLI and evaluation all use it)."""
+"""One code path from a patient's message to a reply (API, CLI and evaluation all use it).
+
+route (safety) -> resolve the topic (conversation) -> expand the query -> rank pages ->
+abstain or compose -> cite -> suggest follow-ups.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
-from ..corpus.sentences import split_sentences
+import yaml
+
 from ..search.index import SearchIndex
-from .response import DISCLAIMER, Citation, Reply, Sentence
+from ..search.rank import DocumentHit, DocumentRanker, RankWeights
+from ..store.base import ConversationStore, StoreUnavailable
+from .compose import flatten, is_boilerplate, select_units
+from .conversation import ConversationState, refers_back
+from .expand import QueryExpander
+from .intent import QuestionType, QuestionTypes
+from .response import Citation, Reply, Sentence
+from .safety import Route, route
 
-NO_ANSWER_TEXT = (
-    "I could not find an answer to that in the library. Your care team (doctor or nurse) is the best place to ask."
+DATA = Path(__file__).resolve().parent.parent / "data"
+INTENT_WEIGHT = 0.3  # question-type words say what aspect, not which page
+MAX_RELATED = 5  # pages cited in all (answer sources first, then related reading)
+TITLE_NOISE = re.compile(
+    r"\(PDQ®?\)|[—–-]\s*Patient Version|\s-\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
 
 
@@ -19,24 +37,240 @@ class ResponderSettings:
     emergency_number: str = "911"
     crisis_line: str = "988"
     top_k: int = 10
+    conversation_ttl: int = 30 * 60
+    min_coverage: float = 0.5  # share of the question's topic words a page must contain
+    rank: RankWeights = RankWeights()
 
 
 class Responder:
-    def __init__(self, index: SearchIndex, settings: ResponderSettings | None = None) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        settings: ResponderSettings | None = None,
+        conversations: ConversationStore | None = None,
+    ) -> None:
+        from ..store.memory import MemoryConversationStore
+
         self.index = index
         self.settings = settings or ResponderSettings()
+        self.conversations = conversations or MemoryConversationStore()
+        self.replies = yaml.safe_load((DATA / "replies.yaml").read_text(encoding="utf-8"))
+        self.qtypes = QuestionTypes(index.analyzer)
+        self.expander = QueryExpander(index)
+        self.ranker = DocumentRanker(index, self.settings.rank)
 
+    # --- text helpers -------------------------------------------------------------------
+    def _say(self, key: str) -> str:
+        return self.replies[key].format(
+            emergency=self.settings.emergency_number, crisis_line=self.settings.crisis_line
+        ).strip()
+
+    @cached_property
+    def _idf(self) -> dict[str, float]:
+        part = self.ranker.partition("patient")
+        return {t: float(part.idf[i]) for t, i in self.index.vocab.items()}
+
+    def topic_terms(self, text: str) -> list[str]:
+        """The patient's words that name a topic (not the question-type words)."""
+        return [t for t in self.index.analyzer.tokens(text) if t not in self.qtypes.cue_terms]
+
+    def topic_words(self, text: str) -> str:
+        analyzer = self.index.analyzer
+        return " ".join(w for w in analyzer.words(text) if analyzer.term(w) not in self.qtypes.cue_terms)
+
+    @staticmethod
+    def topic_name(title: str) -> str:
+        name = " ".join(TITLE_NOISE.sub(" ", title).split()).strip(" -–")
+        return name or title
+
+    # --- main path ------------------------------------------------------------------------
     def respond(self, message: str, conversation_id: str | None = None, audience: str = "patient") -> Reply:
         conversation_id = conversation_id or uuid.uuid4().hex
-        hits = self.index.search(message, audience=audience, k=3)
-        reply = Reply(kind="no_answer", text=NO_ANSWER_TEXT, conversation_id=conversation_id)
-        if hits:
-            reply.kind = "answer"
-            for n, hit in enumerate(hits, start=1):
-                reply.citations.append(Citation.from_passage(n, hit.passage))
-                first = next(iter(split_sentences(hit.passage.text.split("\n")[0])), "")
-                if first:
-                    reply.sentences.append(Sentence(first, n))
-            reply.text = " ".join(s.text for s in reply.sentences)
-        reply.disclaimer = DISCLAIMER.format(emergency=self.settings.emergency_number)
+        state, store_ok = self._load_state(conversation_id)
+        decision = route(message)
+        reply = self._dispatch(decision, state, audience)
+        reply.conversation_id = conversation_id
+        reply.disclaimer = self._say("disclaimer")
+        state.turns += 1
+        state.history = (state.history + [reply.kind])[-10:]
+        if store_ok:
+            self._save_state(conversation_id, state)
         return reply
+
+    def forget(self, conversation_id: str) -> None:
+        self.conversations.delete(conversation_id)
+
+    def _load_state(self, conversation_id: str) -> tuple[ConversationState, bool]:
+        try:
+            return ConversationState.from_dict(self.conversations.get(conversation_id)), True
+        except StoreUnavailable:
+            return ConversationState(), False  # degraded: answer without context
+
+    def _save_state(self, conversation_id: str, state: ConversationState) -> None:
+        try:
+            self.conversations.put(conversation_id, state.to_dict(), self.settings.conversation_ttl)
+        except StoreUnavailable:
+            pass
+
+    def _dispatch(self, decision: Route, state: ConversationState, audience: str) -> Reply:
+        if decision.kind == "urgent":
+            text = self._say("urgent")
+            if decision.also_crisis:
+                text += " " + self._say("crisis")
+            reply = Reply(kind="urgent", text=text)
+            background = self._answer(decision.question, state, audience, update_state=False)
+            if background.kind == "answer":
+                reply.sentences = background.sentences[:2]
+                reply.citations = [c for c in background.citations if c.n in {s.citation for s in reply.sentences}]
+            return reply
+        if decision.kind == "crisis":
+            return Reply(kind="crisis", text=self._say("crisis"))
+        if decision.kind == "smalltalk":
+            return Reply(kind="smalltalk", text=self._say(f"smalltalk_{decision.smalltalk}"))
+        if decision.kind == "scope":
+            return Reply(kind="scope", text=self._say("scope"))
+        if decision.kind == "advice":
+            general = self._answer(decision.question, state, audience)
+            reply = Reply(kind="advice", text=self._say("advice"))
+            if general.kind == "answer":
+                reply.sentences, reply.citations = general.sentences, general.citations
+            reply.suggestions = list(self.replies["advice_questions"])[:3]
+            return reply
+        return self._answer(decision.question, state, audience)
+
+    def _answer(self, message: str, state: ConversationState, audience: str, update_state: bool = True) -> Reply:
+        qtype = self.qtypes.detect(message)
+        own_topic = self.topic_terms(message)
+        query_text = message
+        inherited = False
+        if state.topic and (refers_back(message) or not own_topic):
+            query_text = f"{message} {state.topic}"
+            if qtype is None and state.intent:
+                query_text += f" {state.intent}"
+                qtype = self.qtypes.detect(state.intent)
+            inherited = True
+        elif not own_topic and qtype is not None:
+            return self._clarify(qtype, audience)
+
+        weights = self.expander.expand(query_text)
+        for term in list(weights):
+            if term in self.qtypes.cue_terms:
+                weights[term] *= INTENT_WEIGHT
+        docs = self.ranker.rank(weights, audience=audience, k_docs=MAX_RELATED)
+        if not docs or self.coverage(docs[0], query_text, audience) < self.settings.min_coverage:
+            return self._no_answer(weights, query_text, audience)
+
+        reply = self._compose(docs, weights, qtype, audience)
+        if update_state and reply.kind == "answer":
+            if not inherited:
+                state.topic = self.topic_words(message)
+            state.topic_title = docs[0].title
+            intent_words = [w for w in self.index.analyzer.words(message)
+                            if self.index.analyzer.term(w) in self.qtypes.cue_terms]
+            if intent_words:
+                state.intent = " ".join(intent_words)
+        return reply
+
+    # --- abstention -----------------------------------------------------------------------
+    def coverage(self, doc: DocumentHit, query_text: str, audience: str = "patient") -> float:
+        """idf-weighted share of the question's topic words that the page's best passages contain.
+
+        A word also counts as found when a term it was expanded to is found ("liver damage"
+        is answered by "liver injury").
+        """
+        weights, sources = self.expander.expand_with_sources(query_text)
+        own = set(self.topic_terms(query_text)) or {t for t in weights if t not in sources}
+        if not own:
+            return 0.0
+        present: set[str] = set()
+        for hit in doc.passages[:3]:
+            p = hit.passage
+            present.update(self.index.analyzer.tokens(f"{p.title} {p.section} {p.text}"))
+        found_via = {origin for term, origins in sources.items() if term in present for origin in origins}
+        idf = self.ranker.idf_of
+        total = sum(idf(t, audience) for t in own)
+        found = sum(idf(t, audience) for t in own if t in present or t in found_via)
+        return found / total if total else 0.0
+
+    def _no_answer(self, weights: dict[str, float], query_text: str, audience: str) -> Reply:
+        if audience == "patient":
+            professional = self.ranker.rank(weights, audience="clinician", k_docs=1)
+            if professional and self.coverage(professional[0], query_text, "clinician") >= 0.75:
+                return Reply(kind="no_answer", text=self._say("clinician_only"))
+        return Reply(kind="no_answer", text=self._say("no_answer"))
+
+    def _clarify(self, qtype: QuestionType, audience: str) -> Reply:
+        cues = " ".join(" ".join(c) for c in qtype.cues[:3])
+        docs = self.ranker.rank(self.expander.expand(cues), audience=audience, k_docs=8)
+        names = list(dict.fromkeys(self.topic_name(d.title) for d in docs))[:3]
+        return Reply(
+            kind="clarify",
+            text=self._say("clarify") + " " + ", ".join(names) + ".",
+            suggestions=[qtype.suggestion.format(topic=n) for n in names],
+        )
+
+    # --- composing ------------------------------------------------------------------------
+    def _compose(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
+                 audience: str) -> Reply:
+        main = docs[0]
+        analyzer = self.index.analyzer
+        # Candidates: the page's matching passages, plus its passages under a heading that fits
+        # the question type (a "stages" question reads best from the "Stages" section).
+        candidates = [(h.passage, h.index, h.score) for h in main.passages[:6]]
+        bonus: dict[int, float] = {}
+        if qtype is not None:
+            seen = {i for _, i, _ in candidates}
+            low = min(s for _, _, s in candidates) if candidates else 0.0
+            for gidx in self.ranker.doc_passages(main.doc_path, audience):
+                p = self.index.passages[gidx]
+                if self.qtypes.section_matches(qtype, p.section):
+                    bonus[gidx] = 0.5
+                    if gidx not in seen and len(candidates) < 12:
+                        candidates.append((p, gidx, low))
+                        seen.add(gidx)
+        scoring = dict(weights)
+        if qtype is not None:
+            for cue in qtype.sections:
+                for term in cue:
+                    scoring[term] = max(scoring.get(term, 0.0), 0.5)
+        units = flatten(select_units(candidates, scoring, self._idf, analyzer, bonus))
+        if not units:
+            return Reply(kind="no_answer", text=self._say("no_answer"))
+
+        reply = Reply(kind="answer", text="")
+        numbers: dict[int, int] = {}
+        for unit in units:
+            if unit.passage_index not in numbers:
+                numbers[unit.passage_index] = len(numbers) + 1
+                reply.citations.append(Citation.from_passage(numbers[unit.passage_index],
+                                                             self.index.passages[unit.passage_index]))
+            reply.sentences.append(Sentence(unit.text, numbers[unit.passage_index], unit.is_item))
+        # Related reading: the best passage of the next pages, so the patient can compare sources.
+        cited_pages = {c.url or c.title for c in reply.citations}
+        for doc in docs[1:]:
+            if len(cited_pages) >= MAX_RELATED:
+                break
+            key = doc.url or doc.title
+            if key in cited_pages:
+                continue
+            useful = [h for h in doc.passages if not is_boilerplate(h.passage.section)]
+            if not useful:
+                continue
+            cited_pages.add(key)
+            reply.citations.append(Citation.from_passage(len(reply.citations) + 1, useful[0].passage))
+        reply.text = " ".join(s.text for s in reply.sentences)
+        reply.suggestions = self._suggestions(main, qtype, audience)
+        return reply
+
+    def _suggestions(self, doc: DocumentHit, qtype: QuestionType | None, audience: str) -> list[str]:
+        sections = {self.index.passages[i].section for i in self.ranker.doc_passages(doc.doc_path, audience)}
+        topic = self.topic_name(doc.title)
+        out: list[str] = []
+        for candidate in self.qtypes.types:
+            if candidate is qtype or candidate.name == "what_is":
+                continue
+            if any(self.qtypes.section_matches(candidate, s) for s in sections):
+                out.append(candidate.suggestion.format(topic=topic))
+            if len(out) == 3:
+                break
+        return out

@@ -7,16 +7,14 @@ from dataclasses import asdict, dataclass, field
 from ..corpus.models import Passage
 
 KINDS = ("answer", "no_answer", "urgent", "crisis", "advice", "scope", "smalltalk", "clarify")
-DISCLAIMER = (
-    "This is general educational information from a reviewed library, not medical advice. "
-    "For an emergency, call {emergency}."
-)
+# "clarify": a short question with no topic yet; suggestions hold the likely topics.
 
 
 @dataclass
 class Sentence:
-    text: str
-    citation: int | None  # None only for the service's own words (guidance, notes)
+    text: str  # verbatim from the cited passage
+    citation: int
+    item: bool = False  # a list item (shown as a bullet)
 
 
 @dataclass

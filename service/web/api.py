@@ -1,4 +1,4 @@
-"""JSON API: POST /api/v1/chat."""
+"""JSON API: POST /api/v1/chat, DELETE /api/v1/conversations/<id>."""
 
 from __future__ import annotations
 
@@ -58,6 +58,14 @@ def chat():
     conversation_id = validate_conversation_id(body.get("conversation_id"))
     reply = current_app.extensions["responder"].respond(message, conversation_id)
     return jsonify(reply.to_dict())
+
+
+@bp.delete("/conversations/<conversation_id>")
+def forget_conversation(conversation_id: str):
+    """A patient's 'clear conversation': the saved topic is deleted at once."""
+    validate_conversation_id(conversation_id)
+    current_app.extensions["responder"].forget(conversation_id)
+    return "", 204
 
 
 def register_error_handlers(app: Flask) -> None:

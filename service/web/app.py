@@ -10,6 +10,7 @@ from flask import Flask
 from ..answer.respond import Responder, ResponderSettings
 from ..config import REPO_ROOT, Config, from_environment
 from ..search.store import ensure_index
+from ..store.memory import MemoryConversationStore
 
 log = logging.getLogger("service")
 
@@ -32,13 +33,17 @@ def create_app(config: object | dict | None = None) -> Flask:
     index_path = Path(app.config["INDEX_PATH"]) if app.config.get("INDEX_PATH") else None
     index, _ = ensure_index(corpus, index_path, rebuild=app.config["REBUILD_INDEX"], log=log.info)
     app.extensions["index"] = index
+    conversations = MemoryConversationStore()
+    app.extensions["conversations"] = conversations
     app.extensions["responder"] = Responder(
         index,
         ResponderSettings(
             emergency_number=app.config["EMERGENCY_NUMBER"],
             crisis_line=app.config["CRISIS_LINE"],
             top_k=app.config["TOP_K"],
+            conversation_ttl=app.config["CONVERSATION_TTL_SECONDS"],
         ),
+        conversations,
     )
 
     from . import api, pages

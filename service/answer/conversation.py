@@ -1,0 +1,40 @@
+"""Conversation memory: the topic a follow-up refers to.
+
+"What is Reblozyl?" then "what are its side effects?": the second question names no topic,
+so the topic of the earlier turn is carried over. A question that names a new topic replaces it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+# Words that point back to an earlier topic, or continue the last question.
+ANAPHORA = re.compile(
+    r"\b(it|its|it's|this|that|these|those|they|them|their|the drug|the cancer|this cancer|the treatment)\b"
+)
+CONTINUATION = re.compile(r"^(and|what about|how about|also|but|or|then|so)\b")
+
+
+@dataclass
+class ConversationState:
+    topic: str = ""  # the patient's own words for the topic ("reblozyl")
+    topic_title: str = ""  # the title of the page that answered it
+    intent: str = ""  # the aspect last asked about ("side effects")
+    turns: int = 0
+    history: list[str] = field(default_factory=list)  # kinds of the last replies (no message text)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> ConversationState:
+        if not data:
+            return cls()
+        known = {k: data[k] for k in ("topic", "topic_title", "intent", "turns", "history") if k in data}
+        return cls(**known)
+
+
+def refers_back(message: str) -> bool:
+    text = " ".join(message.lower().replace("’", "'").split())
+    return bool(ANAPHORA.search(text) or CONTINUATION.search(text))

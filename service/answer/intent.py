@@ -1,0 +1,62 @@
+"""Question types (symptoms, treatment, stages, ...) from service/data/question_types.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..search.analyzer import Analyzer
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    name: str
+    cues: tuple[tuple[str, ...], ...]  # analyzed cue phrases
+    sections: tuple[tuple[str, ...], ...]  # analyzed section-heading cue phrases
+    suggestion: str
+
+
+def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1))
+
+
+class QuestionTypes:
+    def __init__(self, analyzer: Analyzer, path: Path | None = None) -> None:
+        raw = yaml.safe_load((path or DATA / "question_types.yaml").read_text(encoding="utf-8"))
+        self.analyzer = analyzer
+        self.types: list[QuestionType] = []
+        for name, spec in raw.items():
+            self.types.append(
+                QuestionType(
+                    name=name,
+                    cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec["cues"]) if t),
+                    sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in spec["sections"]) if t),
+                    suggestion=spec["suggestion"],
+                )
+            )
+        self.by_name = {t.name: t for t in self.types}
+        # Cue words tell what aspect is asked about, not which topic: weighted down in retrieval.
+        self.cue_terms = frozenset(term for t in self.types if t.name != "what_is" for c in t.cues for term in c)
+
+    def detect(self, text: str) -> QuestionType | None:
+        terms = self.analyzer.tokens(text)
+        lowered = " ".join(text.lower().split())
+        for qtype in self.types:
+            if qtype.name == "what_is":
+                if lowered.startswith(("what is", "what are", "what's", "define", "tell me about", "explain")):
+                    return qtype
+                continue
+            if any(_contains(terms, cue) for cue in qtype.cues):
+                return qtype
+        return None
+
+    def section_matches(self, qtype: QuestionType | None, section: str) -> bool:
+        if qtype is None:
+            return False
+        terms = self.analyzer.tokens(section)
+        return any(_contains(terms, cue) for cue in qtype.sections)
