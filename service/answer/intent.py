@@ -56,7 +56,14 @@ class QuestionTypes:
         return None
 
     def section_matches(self, qtype: QuestionType | None, section: str) -> bool:
+        return self.section_score(qtype, section) > 0
+
+    def section_score(self, qtype: QuestionType | None, section: str) -> int:
+        """2 when the passage's own heading fits the question type, 1 when only a parent heading does."""
         if qtype is None:
-            return False
-        terms = self.analyzer.tokens(section)
-        return any(_contains(terms, cue) for cue in qtype.sections)
+            return 0
+        *parents, own = section.split(" > ")
+        if any(_contains(self.analyzer.tokens(own), cue) for cue in qtype.sections):
+            return 2
+        parent_terms = self.analyzer.tokens(" ".join(parents))
+        return 1 if any(_contains(parent_terms, cue) for cue in qtype.sections) else 0

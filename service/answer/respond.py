@@ -214,26 +214,27 @@ class Responder:
                  audience: str) -> Reply:
         main = docs[0]
         analyzer = self.index.analyzer
-        # Candidates: the page's matching passages, plus its passages under a heading that fits
-        # the question type (a "stages" question reads best from the "Stages" section).
-        candidates = [(h.passage, h.index, h.score) for h in main.passages[:6]]
-        bonus: dict[int, float] = {}
+        # Pages are chosen by topic; inside the page, the section that fits the question type
+        # answers it ("stages" from the Stages section), best-matching passages first.
+        hit_scores = {h.index: h.score for h in main.passages}
+        fit: dict[int, int] = {}
         if qtype is not None:
-            seen = {i for _, i, _ in candidates}
-            low = min(s for _, _, s in candidates) if candidates else 0.0
-            for gidx in self.ranker.doc_passages(main.doc_path, audience):
-                p = self.index.passages[gidx]
-                if self.qtypes.section_matches(qtype, p.section):
-                    bonus[gidx] = 0.5
-                    if gidx not in seen and len(candidates) < 12:
-                        candidates.append((p, gidx, low))
-                        seen.add(gidx)
+            for g in self.ranker.doc_passages(main.doc_path, audience):
+                section = self.index.passages[g].section
+                score = self.qtypes.section_score(qtype, section)
+                if score and not is_boilerplate(section):
+                    fit[g] = score
+        matched = sorted(fit, key=lambda g: (-fit[g], -hit_scores.get(g, 0.0), self.index.passages[g].order))
+        if matched:
+            candidates = [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
+        else:
+            candidates = [(h.passage, h.index, h.score) for h in main.passages[:6]]
         scoring = dict(weights)
         if qtype is not None:
             for cue in qtype.sections:
                 for term in cue:
                     scoring[term] = max(scoring.get(term, 0.0), 0.5)
-        units = flatten(select_units(candidates, scoring, self._idf, analyzer, bonus))
+        units = flatten(select_units(candidates, scoring, self._idf, analyzer))
         if not units:
             return Reply(kind="no_answer", text=self._say("no_answer"))
 

@@ -23,6 +23,9 @@ from .split import (
     sections,
 )
 
+# Bump when cleaning or splitting changes what passages contain: it is part of the index fingerprint.
+PASSAGE_RULES_VERSION = 2
+
 REVIEW_DAYS = {
     "weekly": 7,
     "monthly": 30,

@@ -139,6 +139,11 @@ class Section:
     blocks: list[Block]
 
 
+def is_sentence_heading(text: str) -> bool:
+    """PDQ pages state their key points as headings ("Signs of CLL include ... ."): content, not a label."""
+    return text.endswith(".") and len(text.split()) >= 5
+
+
 def sections(blocks: list[Block]) -> list[Section]:
     """Group blocks under their heading path. Level-1 headings are the page title."""
     stack: list[tuple[int, str]] = []
@@ -153,7 +158,8 @@ def sections(blocks: list[Block]) -> list[Section]:
         if out and out[-1].path == path:
             out[-1].blocks.append(block)
         else:
-            out.append(Section(path, [block]))
+            lead = [Block("para", path[-1])] if path and is_sentence_heading(path[-1]) else []
+            out.append(Section(path, lead + [block]))
     return out
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from ..corpus.ingest import PASSAGE_RULES_VERSION
 from ..corpus.models import Passage
 from ..corpus.reader import SIDECAR_SUFFIX, library_files
 from .analyzer import Analyzer
@@ -37,7 +38,12 @@ def library_fingerprint(root: Path, settings: IndexSettings, analyzer: Analyzer)
     h = hashlib.sha256()
     h.update(
         json.dumps(
-            {"format": FORMAT_VERSION, "settings": settings.to_dict(), "analyzer": analyzer.fingerprint}
+            {
+                "format": FORMAT_VERSION,
+                "passages": PASSAGE_RULES_VERSION,  # cleaning and splitting rules
+                "settings": settings.to_dict(),
+                "analyzer": analyzer.fingerprint,
+            }
         ).encode()
     )
     for path in library_files(root):
