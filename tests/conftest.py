@@ -56,3 +56,18 @@ def front_matter(**fields) -> str:
         lines.append(f"{key}: {value}")
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="session")
+def kb_index_path(kb_path, tmp_path_factory) -> Path:
+    """One index of the real library per test session, shared by the tests that need it."""
+    from service.search.store import ensure_index
+
+    path = tmp_path_factory.mktemp("kb-index") / "kb.npz"
+    ensure_index(kb_path, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def kb_app(kb_path, kb_index_path):
+    return create_app({"CORPUS_DIR": str(kb_path), "INDEX_PATH": str(kb_index_path)})

@@ -10,8 +10,9 @@ HP_URL = re.compile(r"/hp(/|-|$)|-hp-")
 
 
 @pytest.fixture(scope="module")
-def kb_index(kb_path, tmp_path_factory):
-    index, _ = ensure_index(kb_path, tmp_path_factory.mktemp("kb") / "kb.npz")
+def kb_index(kb_path, kb_index_path):
+    index, built = ensure_index(kb_path, kb_index_path)
+    assert not built  # the session fixture built it; this load checks the saved file
     return index
 
 

@@ -35,6 +35,15 @@ class ConversationState:
         return cls(**known)
 
 
-def refers_back(message: str) -> bool:
-    text = " ".join(message.lower().replace("’", "'").split())
-    return bool(ANAPHORA.search(text) or CONTINUATION.search(text))
+def _plain(message: str) -> str:
+    return " ".join(message.lower().replace("’", "'").split())
+
+
+def points_back(message: str) -> bool:
+    """A pronoun such as "it" or "its": the earlier topic is meant."""
+    return bool(ANAPHORA.search(_plain(message)))
+
+
+def continues(message: str) -> bool:
+    """"and ...", "what about ...": the earlier question goes on, perhaps with a new topic."""
+    return bool(CONTINUATION.search(_plain(message)))

@@ -18,7 +18,7 @@ from ..search.index import SearchIndex
 from ..search.rank import DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
 from .compose import flatten, is_boilerplate, select_units
-from .conversation import ConversationState, refers_back
+from .conversation import ConversationState, continues, points_back
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
 from .response import Citation, Reply, Sentence
@@ -28,7 +28,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 INTENT_WEIGHT = 0.3  # question-type words say what aspect, not which page
 MAX_RELATED = 5  # pages cited in all (answer sources first, then related reading)
 TITLE_NOISE = re.compile(
-    r"\(PDQ®?\)|[—–-]\s*Patient Version|\s-\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
+    r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
 
 
@@ -143,12 +143,16 @@ class Responder:
         own_topic = self.topic_terms(message)
         query_text = message
         inherited = False
-        if state.topic and (refers_back(message) or not own_topic):
-            query_text = f"{message} {state.topic}"
+        if state.topic and (points_back(message) or continues(message) or not own_topic):
+            combined = f"{message} {state.topic}"
+            # "and for children?" narrows the topic; "what about melanoma?" replaces it: keep the
+            # earlier topic only if one page covers the old and the new words together.
+            keep_topic = points_back(message) or not own_topic or self._covered_together(combined, audience)
+            query_text = combined if keep_topic else message
+            inherited = keep_topic
             if qtype is None and state.intent:
                 query_text += f" {state.intent}"
                 qtype = self.qtypes.detect(state.intent)
-            inherited = True
         elif not own_topic and qtype is not None:
             return self._clarify(qtype, audience)
 
@@ -171,6 +175,10 @@ class Responder:
                 state.intent = " ".join(intent_words)
         return reply
 
+    def _covered_together(self, text: str, audience: str) -> bool:
+        docs = self.ranker.rank(self.expander.expand(text), audience=audience, k_docs=1)
+        return bool(docs) and self.coverage(docs[0], text, audience) >= 0.75
+
     # --- abstention -----------------------------------------------------------------------
     def coverage(self, doc: DocumentHit, query_text: str, audience: str = "patient") -> float:
         """idf-weighted share of the question's topic words that the page's best passages contain.
@@ -183,7 +191,7 @@ class Responder:
         if not own:
             return 0.0
         present: set[str] = set()
-        for hit in doc.passages[:3]:
+        for hit in doc.passages[:10]:
             p = hit.passage
             present.update(self.index.analyzer.tokens(f"{p.title} {p.section} {p.text}"))
         found_via = {origin for term, origins in sources.items() if term in present for origin in origins}
@@ -202,7 +210,14 @@ class Responder:
     def _clarify(self, qtype: QuestionType, audience: str) -> Reply:
         cues = " ".join(" ".join(c) for c in qtype.cues[:3])
         docs = self.ranker.rank(self.expander.expand(cues), audience=audience, k_docs=8)
-        names = list(dict.fromkeys(self.topic_name(d.title) for d in docs))[:3]
+        aspect = {t for cue in qtype.cues + qtype.sections for t in cue}
+        names: list[str] = []
+        for d in docs:
+            words = [w for w in self.topic_name(d.title).split() if self.index.analyzer.term(w.lower()) not in aspect]
+            name = " ".join(w for w in words if w.lower() not in ("of", "understanding", "the"))
+            if name and name.lower() not in (n.lower() for n in names):
+                names.append(name)
+        names = names[:3]
         return Reply(
             kind="clarify",
             text=self._say("clarify") + " " + ", ".join(names) + ".",

@@ -1,0 +1,91 @@
+"""The answer path on the embedded library: composition, citations, abstention, conversation."""
+
+
+def chat(client, message, conversation_id=None):
+    resp = client.post("/api/v1/chat", json={"message": message, "conversation_id": conversation_id})
+    assert resp.status_code == 200
+    return resp.get_json()
+
+
+def assert_citation_integrity(body):
+    numbers = {c["n"] for c in body["citations"]}
+    assert len(numbers) == len(body["citations"])
+    for s in body["sentences"]:
+        assert s["citation"] in numbers
+        cited = next(c for c in body["citations"] if c["n"] == s["citation"])
+        assert s["text"] in cited["snippet"], "a sentence must be verbatim from its cited passage"
+
+
+def test_answer_is_two_to_four_cited_units_with_lists_kept(client):
+    body = chat(client, "What is Reblozyl used for?")
+    assert body["kind"] == "answer"
+    assert_citation_integrity(body)
+    assert body["sentences"][0]["text"] == "Luspatercept-aamt is approved to treat:"
+    assert body["sentences"][1]["item"] is True  # the list follows its lead-in
+    assert all(c["audience"] == "patient" for c in body["citations"])
+    assert body["disclaimer"] and "911" in body["disclaimer"]
+    assert all(c["last_reviewed"] == "2025-12-30" for c in body["citations"])
+
+
+def test_urgent_reply_puts_emergency_guidance_first(client):
+    body = chat(client, "I have crushing chest pain and can't breathe right now")
+    assert body["kind"] == "urgent"
+    assert body["text"].startswith("This could be a medical emergency. Call 911")
+    assert_citation_integrity(body)
+
+
+def test_emergency_and_crisis_numbers_are_configurable(seed_corpus, tmp_path):
+    from service import create_app
+
+    app = create_app({"CORPUS_DIR": str(seed_corpus), "INDEX_PATH": str(tmp_path / "i.npz"),
+                      "EMERGENCY_NUMBER": "112", "CRISIS_LINE": "116 123"})
+    client = app.test_client()
+    assert "Call 112" in chat(client, "I can't breathe")["text"]
+    crisis = chat(client, "I want to end my life")
+    assert crisis["kind"] == "crisis" and "116 123" in crisis["text"] and "112" in crisis["text"]
+
+
+def test_conversation_continues_after_an_urgent_reply(client):
+    first = chat(client, "I can't breathe")
+    follow = chat(client, "What is Reblozyl used for?", first["conversation_id"])
+    assert follow["kind"] == "answer"
+
+
+def test_advice_request_gets_general_information_and_questions_for_the_care_team(client):
+    body = chat(client, "Should I stop taking Reblozyl?")
+    assert body["kind"] == "advice"
+    assert "can't give personal medical advice" in body["text"]
+    assert len(body["suggestions"]) >= 2
+    assert_citation_integrity(body)
+
+
+def test_nonsense_and_off_topic_input_abstain(client):
+    assert chat(client, "asdkjh qwerty zxcv")["kind"] == "no_answer"
+    assert chat(client, "Give me a recipe for lasagna")["kind"] == "scope"
+    nothing = chat(client, "How do I renew my passport?")
+    assert nothing["kind"] == "no_answer" and not nothing["citations"] and not nothing["sentences"]
+
+
+def test_follow_up_resolves_to_the_earlier_topic(client):
+    first = chat(client, "What is Reblozyl?")
+    follow = chat(client, "what is it used for?", first["conversation_id"])
+    assert follow["kind"] == "answer"
+    assert follow["citations"][0]["title"] == "Luspatercept-aamt"
+
+
+def test_clarifying_question_when_there_is_no_topic_yet(client):
+    body = chat(client, "What are the treatments?")
+    assert body["kind"] == "clarify"
+    assert body["suggestions"] and not body["citations"]
+
+
+def test_clearing_a_conversation_forgets_its_topic(client):
+    first = chat(client, "What is Reblozyl?")
+    cid = first["conversation_id"]
+    assert client.delete(f"/api/v1/conversations/{cid}").status_code == 204
+    assert chat(client, "what are the treatments?", cid)["kind"] == "clarify"
+
+
+def test_smalltalk_replies(client):
+    assert chat(client, "hello")["kind"] == "smalltalk"
+    assert chat(client, "what can you do?")["kind"] == "smalltalk"

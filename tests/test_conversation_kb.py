@@ -1,0 +1,44 @@
+"""Multi-turn behaviour on the real library (skipped when ../shared/kb is absent)."""
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def kb_client(kb_app):
+    return kb_app.test_client()
+
+
+def turn(client, message, cid=None):
+    return client.post("/api/v1/chat", json={"message": message, "conversation_id": cid}).get_json()
+
+
+def test_follow_up_narrows_the_topic(kb_client):
+    first = turn(kb_client, "How is Hodgkin lymphoma treated?")
+    follow = turn(kb_client, "and for children?", first["conversation_id"])
+    assert "Childhood Hodgkin Lymphoma" in follow["citations"][0]["title"]
+
+
+def test_new_explicit_topic_replaces_the_old_one(kb_client):
+    first = turn(kb_client, "What are the symptoms of CLL?")
+    assert "Chronic Lymphocytic Leukemia" in first["citations"][0]["title"]
+    follow = turn(kb_client, "what about melanoma?", first["conversation_id"])
+    assert "Melanoma" in follow["citations"][0]["title"]
+    assert "Lymphocytic" not in follow["citations"][0]["title"]
+
+
+def test_pronoun_follow_up_keeps_the_topic(kb_client):
+    first = turn(kb_client, "What is the outlook for pancreatic cancer?")
+    follow = turn(kb_client, "how is it treated?", first["conversation_id"])
+    assert "Pancreatic" in follow["citations"][0]["title"]
+    assert follow["citations"][0]["audience"] == "patient"
+
+
+def test_stages_without_topic_asks_which_cancer(kb_client):
+    body = turn(kb_client, "What are the stages?")
+    assert body["kind"] == "clarify" and len(body["suggestions"]) == 3
+
+
+def test_suggestions_come_from_the_cited_page(kb_client):
+    body = turn(kb_client, "What are the symptoms of chronic lymphocytic leukemia?")
+    assert 2 <= len(body["suggestions"]) <= 3
+    assert all("Chronic Lymphocytic Leukemia" in s for s in body["suggestions"])
