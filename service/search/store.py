@@ -25,7 +25,8 @@ from .analyzer import Analyzer
 from .bm25 import ImpactMatrix
 from .index import IndexSettings, SearchIndex, build_index
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+PASSAGE_FIELDS = ("id", "doc_path", "title", "section", "text", "url", "source", "last_reviewed", "audience", "order")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -76,7 +77,13 @@ def _json_value(array: np.ndarray) -> object:
 def save_index(index: SearchIndex, path: Path) -> None:
     arrays: dict[str, np.ndarray] = {
         "manifest": _json_array({**index.manifest, "format": FORMAT_VERSION}),
-        "passages": _json_array([p.to_dict() for p in index.passages]),
+        # Columns, not one object per passage: half the size and much faster to parse.
+        "passages": _json_array(
+            {
+                **{f: [getattr(p, f) for p in index.passages] for f in PASSAGE_FIELDS},
+                "links": [[list(pair) for pair in p.links] for p in index.passages],
+            }
+        ),
         "vocab": _json_array(sorted(index.vocab, key=index.vocab.__getitem__)),
     }
     for name, part in index.partitions.items():
@@ -122,7 +129,13 @@ def load_index(path: Path, expected_fingerprint: str | None = None, analyzer: An
             raise IndexFileError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}")
         if expected_fingerprint and manifest.get("fingerprint") != expected_fingerprint:
             raise IndexFileError("index was built from another library or analyzer")
-        passages = [Passage.from_dict(d) for d in _json_value(arrays["passages"])]
+        columns = _json_value(arrays["passages"])
+        n = len(columns["id"])
+        if any(len(columns[f]) != n for f in (*PASSAGE_FIELDS, "links")):
+            raise IndexFileError("passage columns differ in length")
+        links = [tuple(tuple(pair) for pair in row) for row in columns["links"]]
+        rows = zip(*(columns[f] for f in PASSAGE_FIELDS), strict=True)
+        passages = [Passage(*row, links=lk) for row, lk in zip(rows, links, strict=True)]
         vocab_list = _json_value(arrays["vocab"])
         vocab = {t: i for i, t in enumerate(vocab_list)}
         partitions = {}
