@@ -186,16 +186,17 @@ def worst(rows: list[dict], n: int = 20) -> list[dict]:
 def format_report(result: dict) -> str:
     lines: list[str] = []
     cols = ("questions", "hit@1", "hit@3", "hit@5", "mrr@10", "abstention_rate", "precision_mean", "precision_median")
+    heads = ("n", "hit@1", "hit@3", "hit@5", "mrr@10", "no_answer", "prec", "prec_med")
 
     def row(name: str, s: dict) -> str:
         cells = []
         for c in cols:
             v = s.get(c)
-            cells.append(f"{v:>8}" if isinstance(v, int) else (f"{v:8.3f}" if isinstance(v, float) else f"{'-':>8}"))
+            cells.append(f"{v:>10}" if isinstance(v, int) else (f"{v:10.3f}" if isinstance(v, float) else f"{'-':>10}"))
         return f"{name:<18}" + "".join(cells)
 
     lines.append(f"mode: {result['mode']}")
-    lines.append(f"{'':<18}" + "".join(f"{c[:8]:>8}" for c in cols))
+    lines.append(f"{'qtype':<18}" + "".join(f"{h:>10}" for h in heads))
     lines.append(row("ALL", result["summary"]))
     for qtype, s in result["by_qtype"].items():
         lines.append(row(qtype[:18], s))

@@ -118,7 +118,8 @@ class Responder:
             if decision.also_crisis:
                 text += " " + self._say("crisis")
             reply = Reply(kind="urgent", text=text)
-            background = self._answer(decision.question, state, audience, update_state=False)
+            # Background only when the library clearly covers what was described.
+            background = self._answer(decision.question, state, audience, update_state=False, min_coverage=0.75)
             if background.kind == "answer":
                 reply.sentences = background.sentences[:2]
                 reply.citations = [c for c in background.citations if c.n in {s.citation for s in reply.sentences}]
@@ -138,7 +139,14 @@ class Responder:
             return reply
         return self._answer(decision.question, state, audience)
 
-    def _answer(self, message: str, state: ConversationState, audience: str, update_state: bool = True) -> Reply:
+    def _answer(
+        self,
+        message: str,
+        state: ConversationState,
+        audience: str,
+        update_state: bool = True,
+        min_coverage: float | None = None,
+    ) -> Reply:
         qtype = self.qtypes.detect(message)
         own_topic = self.topic_terms(message)
         query_text = message
@@ -161,7 +169,8 @@ class Responder:
             if term in self.qtypes.cue_terms:
                 weights[term] *= INTENT_WEIGHT
         docs = self.ranker.rank(weights, audience=audience, k_docs=MAX_RELATED)
-        if not docs or self.coverage(docs[0], query_text, audience) < self.settings.min_coverage:
+        threshold = self.settings.min_coverage if min_coverage is None else min_coverage
+        if not docs or self.coverage(docs[0], query_text, audience) < threshold:
             return self._no_answer(weights, query_text, audience)
 
         reply = self._compose(docs, weights, qtype, audience)
