@@ -74,6 +74,7 @@ def test_ask_a_question_and_open_a_cited_source(servers, page, screenshots):
     assert link.get_attribute("target") == "_blank"
     assert link.get_attribute("href") == "https://www.cancer.gov/about-cancer/treatment/drugs/luspatercept-aamt"
     assert "not medical advice" in turn.locator(".disclaimer").inner_text()
+    assert turn.locator("select[name=reason] option").count() == 6
     page.screenshot(path=str(screenshots / "patient-desktop.png"), full_page=True)
     assert page.console_errors == []
 
@@ -231,7 +232,7 @@ def test_nurse_sees_a_clinician_passage_the_patient_page_never_shows(servers, br
         assert "LiverTox (NIDDK)" in result.inner_text()
         assert result.locator("mark").count() >= 1
         clinician_text = result.locator(".passage-text").inner_text()
-        nurse.screenshot(path=str(screenshots / "nurse.png"), full_page=True)
+        nurse.screenshot(path=str(screenshots / "nurse.png"))
         result.get_by_role("link", name=re.compile("Full passage")).click()
         assert "Clinician" in nurse.locator(".badge").inner_text()
 

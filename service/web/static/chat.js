@@ -16,7 +16,10 @@
   var turnCount = parseInt(root.getAttribute("data-turns") || "0", 10);
   var busy = false;
   var REASONS = [];
-  document.querySelectorAll("template#reason-template option").forEach(function (o) { REASONS.push([o.value, o.textContent]); });
+  var reasonTemplate = document.getElementById("reason-template");
+  if (reasonTemplate) {
+    reasonTemplate.content.querySelectorAll("option").forEach(function (o) { REASONS.push([o.value, o.textContent]); });
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -63,7 +66,7 @@
     f.appendChild(el("fieldset", {}, [
       el("legend", { text: "Was this answer helpful?" }),
       el("div", { "class": "feedback-row" }, [el("label", { "for": "reason-" + i, text: "Reason (optional)" }), select]),
-      el("div", { "class": "feedback-row" }, [
+      el("div", { "class": "feedback-row feedback-row--check" }, [
         el("input", { type: "checkbox", id: "share-" + i, name: "share", value: "1" }),
         el("label", { "for": "share-" + i, text: "Share my question with the team that improves this service" })
       ]),
