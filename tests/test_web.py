@@ -326,3 +326,52 @@ def test_unsafe_citation_urls_are_not_linked(client, app):
     responder.respond = fake
     html = ask(client, "anything").get_data(as_text=True)
     assert "javascript:" not in html and "<b>T</b>" not in html and "&lt;b&gt;T&lt;/b&gt;" in html
+
+
+# --- reply kinds and suggestions, rendered from the JSON shape (the composer lives on main) ---------
+
+
+def canned(kind: str, suggestions: tuple[str, ...] = ()):
+    from service.answer.response import Reply
+
+    def respond(message, conversation_id=None, audience="patient"):
+        assert audience == "patient"
+        return Reply(
+            kind=kind,
+            text=f"canned {kind} reply",
+            conversation_id=conversation_id or "c" * 16,
+            disclaimer="Not medical advice.",
+            suggestions=list(suggestions),
+        )
+
+    return respond
+
+
+@pytest.mark.parametrize(
+    "kind, number, box",
+    [("urgent", "911", "callout--urgent"), ("crisis", "988", "callout--crisis")],
+)
+def test_urgent_and_crisis_replies_show_the_number_prominently(app, client, kind, number, box):
+    app.extensions["responder"].respond = canned(kind)
+    html = ask(client, "help").get_data(as_text=True)
+    assert f"reply--{kind}" in html and box in html
+    block = html[html.index(box) :]
+    assert '<p class="callout-number">' in block and f'href="tel:{number}"' in block
+    assert "canned " + kind + " reply" in html
+
+
+def test_answer_kind_has_no_emergency_box(app, client):
+    app.extensions["responder"].respond = canned("answer")
+    html = ask(client, "help").get_data(as_text=True)
+    assert "callout--" not in html
+
+
+def test_suggestions_are_buttons_that_ask_without_javascript(app, client):
+    app.extensions["responder"].respond = canned("answer", ("What are the side effects?", 'Say "<hi>"'))
+    html = ask(client, "first").get_data(as_text=True)
+    assert 'name="message" value="What are the side effects?">What are the side effects?</button>' in html
+    assert 'value="Say &#34;&lt;hi&gt;&#34;"' in html
+    page = client.post(
+        "/", data={"message": "What are the side effects?", "csrf_token": csrf(client)}, follow_redirects=True
+    )
+    assert page.get_data(as_text=True).count('class="turn"') == 2

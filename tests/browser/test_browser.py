@@ -293,3 +293,68 @@ def test_accessibility_nurse_view(servers, axe_page, axe_script):
     page.goto(servers.service + "/nurse?q=luspatercept+liver&audience=all")
     assert page.locator("li.result").count() >= 1
     assert run_axe(page, axe_script) == []
+
+
+# --- the script's rendering of every reply shape, with the API answered by the test ------------------
+
+
+def canned_reply(kind: str, suggestions: list[str] | None = None) -> dict:
+    return {
+        "conversation_id": "canned-conversation",
+        "kind": kind,
+        "text": f"Canned {kind} reply.",
+        "sentences": [{"text": f"Canned {kind} reply.", "citation": 1}],
+        "citations": [
+            {
+                "n": 1,
+                "passage_id": "p1",
+                "title": "<img src=x onerror=alert(1)>",
+                "url": "javascript:alert(1)",
+                "section": "Section",
+                "source": "NCI",
+                "last_reviewed": "2025-12-30",
+                "audience": "patient",
+                "snippet": "s",
+            }
+        ],
+        "disclaimer": "Not medical advice.",
+        "suggestions": suggestions or [],
+    }
+
+
+def serve_canned(page, replies: list[dict]) -> list[dict]:
+    """Answer POST /api/v1/chat with the given replies in turn; return the request bodies seen."""
+    seen: list[dict] = []
+
+    def handle(route):
+        seen.append(json.loads(route.request.post_data))
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(replies[len(seen) - 1]))
+
+    page.route("**/api/v1/chat", handle)
+    return seen
+
+
+@pytest.mark.parametrize("kind, number", [("urgent", "911"), ("crisis", "988")])
+def test_script_shows_urgent_and_crisis_replies_with_the_number(servers, page, screenshots, kind, number):
+    serve_canned(page, [canned_reply(kind)])
+    page.goto(servers.service + "/")
+    ask(page, "canned")
+    reply = page.locator("#log > li.turn article").first
+    assert f"reply--{kind}" in reply.get_attribute("class")
+    box = reply.locator(f".callout--{kind} .callout-number")
+    assert number in box.inner_text()
+    assert box.locator("a").get_attribute("href") == f"tel:{number}"
+    # library text is shown as text, and a non-http link is not linked
+    assert reply.locator("details.source summary").inner_text() == "[1] <img src=x onerror=alert(1)>"
+    assert reply.locator("details.source a").count() == 0
+    page.screenshot(path=str(screenshots / f"patient-{kind}-canned.png"), full_page=True)
+
+
+def test_script_follows_a_suggestion_in_the_same_conversation(servers, page):
+    seen = serve_canned(page, [canned_reply("answer", ["What are the side effects?"]), canned_reply("answer")])
+    page.goto(servers.service + "/")
+    ask(page, "first question")
+    page.get_by_role("button", name="What are the side effects?").click()
+    page.locator("#log > li.turn").nth(1).locator("article").wait_for()
+    assert page.locator("#log > li.turn").nth(1).locator(".msg-text").inner_text() == "What are the side effects?"
+    assert seen[1] == {"message": "What are the side effects?", "conversation_id": "canned-conversation"}
