@@ -7,7 +7,7 @@ service never grants, so no CSRF token is needed here.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from ..store.feedback import KINDS_OK, REASONS, FeedbackRecord
 from .api import ApiError, _json_body, validate_message
@@ -25,7 +25,7 @@ def patient_passage_ids() -> frozenset[str]:
 
 
 @bp.post("/feedback")
-def feedback():
+def feedback() -> tuple[Response, int]:
     body = _json_body()
     rating = body.get("rating")
     if rating not in ("up", "down"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from .api import ApiError, _json_body, validate_message
 from .security import valid_bearer_token
@@ -13,7 +13,7 @@ MAX_K = 50
 
 
 @bp.post("/search")
-def search():
+def search() -> Response:
     body = _json_body()
     query = validate_message(body.get("query"), current_app.config["MAX_MESSAGE_CHARS"])
     audience = body.get("audience", "patient")

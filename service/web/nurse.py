@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
 from .highlight import highlight, query_terms
 from .security import check_csrf, check_staff_password, safe_url
@@ -14,7 +15,7 @@ bp = Blueprint("nurse", __name__, url_prefix="/nurse")
 AUDIENCES = {"all": "Patient and clinician", "clinician": "Clinician only", "patient": "Patient only"}
 
 
-def staff_required(view):
+def staff_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not session.get("staff"):
@@ -32,7 +33,7 @@ def _local_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> Response | tuple[str, int]:
     error = None
     if request.method == "POST":
         check_csrf()
@@ -50,7 +51,7 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> Response:
     check_csrf()
     session.clear()
     return redirect(url_for("nurse.login"), code=303)
@@ -58,7 +59,7 @@ def logout():
 
 @bp.get("")
 @staff_required
-def search():
+def search() -> str:
     query = request.args.get("q", "").strip()[: current_app.config["MAX_MESSAGE_CHARS"]]
     audience = request.args.get("audience", "all")
     if audience not in AUDIENCES:
@@ -87,7 +88,7 @@ def search():
 
 @bp.get("/passage/<passage_id>")
 @staff_required
-def passage(passage_id: str):
+def passage(passage_id: str) -> str:
     index = current_app.extensions["index"]
     found = next((p for p in index.passages if p.id == passage_id), None)
     if found is None:
@@ -108,7 +109,7 @@ def passage(passage_id: str):
 
 @bp.get("/feedback")
 @staff_required
-def feedback():
+def feedback() -> str:
     index = current_app.extensions["index"]
     by_id = {p.id: p for p in index.passages}
     counts = current_app.extensions["feedback"].counts_by_passage()

@@ -13,6 +13,7 @@ import uuid
 from flask import (
     Blueprint,
     Flask,
+    Response,
     current_app,
     make_response,
     redirect,
@@ -69,13 +70,13 @@ def _common() -> dict:
 
 
 @bp.get("/")
-def chat_page():
+def chat_page() -> str:
     cid = _conversation_id()
     return render_template("chat.html", turns=_turns(cid), question="", error=None, conversation_id=cid, **_common())
 
 
 @bp.post("/")
-def ask():
+def ask() -> Response | tuple[str, int]:
     check_csrf()
     cid = _conversation_id()
     question = request.form.get("message", "")
@@ -95,7 +96,7 @@ def ask():
 
 
 @bp.post("/clear")
-def clear():
+def clear() -> Response:
     check_csrf()
     cid = session.pop("cid", None)
     if cid:
@@ -107,7 +108,7 @@ def clear():
 
 
 @bp.post("/feedback")
-def feedback():
+def feedback() -> Response:
     """No-JavaScript feedback: the passages come from the server's own transcript, not from the form."""
     check_csrf()
     cid = _conversation_id()
@@ -136,7 +137,7 @@ def feedback():
 
 
 @bp.get("/embed")
-def embed():
+def embed() -> Response:
     origins = embed_origins()
     resp = make_response(
         render_template("embed.html", turns=[], question="", error=None, allowed_origins=origins, **_common())
@@ -147,7 +148,7 @@ def embed():
 
 
 @bp.get("/widget.js")
-def widget_js():
+def widget_js() -> Response:
     resp = send_from_directory(current_app.static_folder, "widget.js", mimetype="text/javascript", max_age=300)
     # Portals on other origins load this script; it carries no user data.
     resp.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
