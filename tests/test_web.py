@@ -375,3 +375,10 @@ def test_suggestions_are_buttons_that_ask_without_javascript(app, client):
         "/", data={"message": "What are the side effects?", "csrf_token": csrf(client)}, follow_redirects=True
     )
     assert page.get_data(as_text=True).count('class="turn"') == 2
+
+
+def test_embed_asks_only_through_its_script(client):
+    # a plain form post from inside a frame would land on /, which may never be framed
+    embed = client.get("/embed").get_data(as_text=True)
+    assert re.search(r'<button[^>]*id="ask-button"[^>]*disabled', embed)
+    assert not re.search(r'<button[^>]*id="ask-button"[^>]*disabled', client.get("/").get_data(as_text=True))

@@ -173,6 +173,7 @@
     }).then(function () { busy = false; });
   }
 
+  document.getElementById("ask-button").disabled = false;
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     ask(input.value);
