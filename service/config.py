@@ -22,8 +22,17 @@ class Config:
     MAX_MESSAGE_CHARS = 1000
     MAX_CONTENT_LENGTH = 64 * 1024  # request body bytes (Flask enforces it: 413)
     TOP_K = 10
-    SECRET_KEY: str | None = None
+    SECRET_KEY: str | None = None  # None: a random key per process (sign-ins end on restart)
     TESTING = False
+    # Web (issue 4). Origins allowed to frame /embed, space- or comma-separated, e.g.
+    # "https://portal.example.org". Empty: no site may embed the widget.
+    EMBED_ORIGINS = ""
+    # Staff sign-in for /nurse: JSON {"username": "<werkzeug password hash>"}; never plain passwords.
+    STAFF_ACCOUNTS = "{}"
+    # Bearer tokens for POST /api/v1/search: SHA-256 hex digests of the tokens, space- or comma-separated.
+    STAFF_TOKEN_HASHES = ""
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
 
 
 class TestConfig(Config):

@@ -61,13 +61,22 @@ def test_unknown_api_route_and_method_are_json(client):
     assert resp.status_code == 405 and resp.is_json
 
 
+def _csrf(client) -> str:
+    import re
+
+    page = client.get("/")
+    return re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+
+
 def test_chat_page_form_post_works_without_javascript(client):
-    page = client.post("/", data={"message": "What is Reblozyl used for?"})
+    token = _csrf(client)
+    page = client.post("/", data={"message": "What is Reblozyl used for?", "csrf_token": token}, follow_redirects=True)
     assert page.status_code == 200
     assert b"Luspatercept-aamt" in page.data
 
 
 def test_page_escapes_user_text(client):
-    page = client.post("/", data={"message": "<script>alert(1)</script>"})
+    token = _csrf(client)
+    page = client.post("/", data={"message": "<script>alert(1)</script>", "csrf_token": token}, follow_redirects=True)
     assert b"<script>alert(1)</script>" not in page.data
     assert b"&lt;script&gt;" in page.data

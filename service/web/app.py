@@ -46,9 +46,18 @@ def create_app(config: object | dict | None = None) -> Flask:
         conversations,
     )
 
-    from . import api, pages
+    from ..store.feedback import MemoryFeedbackStore
+    from . import api, api_feedback, api_search, nurse, pages
+    from .security import init_security
+
+    init_security(app)
+    app.extensions.setdefault("feedback", MemoryFeedbackStore())
+    pages.init_pages(app)
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_search.bp)
+    app.register_blueprint(api_feedback.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(nurse.bp)
     api.register_error_handlers(app)
     return app

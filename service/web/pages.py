@@ -1,22 +1,155 @@
-"""Patient chat page: works as a plain form post without JavaScript."""
+"""Patient pages: the chat at /, the embeddable chat at /embed and the widget script.
+
+The chat works as plain form posts without JavaScript (post, redirect, get); static/chat.js enhances the
+same markup to use the JSON API. The shown conversation is kept on the server for the session, keyed by a
+random id in the signed session cookie, and expires like conversation state. Patients only ever get
+patient material: nothing a page receives chooses the audience.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+import uuid
 
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+
+from ..store.feedback import REASONS, FeedbackRecord
+from ..store.memory import MemoryConversationStore
 from .api import ApiError, validate_message
+from .security import check_csrf, csp_header, embed_origins
 
 bp = Blueprint("pages", __name__)
 
+MAX_TURNS = 20  # turns shown on the no-JavaScript page; older ones drop off
 
-@bp.route("/", methods=["GET", "POST"])
-def chat_page():
-    reply, question, error = None, "", None
-    if request.method == "POST":
-        question = request.form.get("message", "")
-        try:
-            message = validate_message(question, current_app.config["MAX_MESSAGE_CHARS"])
-            reply = current_app.extensions["responder"].respond(message).to_dict()
-        except ApiError as exc:
-            error = exc.message
-    return render_template("chat.html", reply=reply, question=question, error=error)
+
+def init_pages(app: Flask) -> None:
+    app.extensions["page_transcripts"] = MemoryConversationStore()
+
+
+def _conversation_id() -> str:
+    cid = session.get("cid")
+    if not cid:
+        cid = uuid.uuid4().hex
+        session["cid"] = cid
+    return cid
+
+
+def _transcripts() -> MemoryConversationStore:
+    return current_app.extensions["page_transcripts"]
+
+
+def _turns(cid: str) -> list[dict]:
+    state = _transcripts().get(cid) or {}
+    return state.get("turns", [])
+
+
+def _save_turns(cid: str, turns: list[dict]) -> None:
+    _transcripts().put(cid, {"turns": turns[-MAX_TURNS:]}, current_app.config["CONVERSATION_TTL_SECONDS"])
+
+
+def _common() -> dict:
+    cfg = current_app.config
+    return {
+        "emergency": cfg["EMERGENCY_NUMBER"],
+        "crisis": cfg["CRISIS_LINE"],
+        "max_chars": cfg["MAX_MESSAGE_CHARS"],
+        "reasons": REASONS,
+    }
+
+
+@bp.get("/")
+def chat_page() -> str:
+    cid = _conversation_id()
+    return render_template("chat.html", turns=_turns(cid), question="", error=None, conversation_id=cid, **_common())
+
+
+@bp.post("/")
+def ask() -> Response | tuple[str, int]:
+    check_csrf()
+    cid = _conversation_id()
+    question = request.form.get("message", "")
+    try:
+        message = validate_message(question, current_app.config["MAX_MESSAGE_CHARS"])
+    except ApiError as exc:
+        page = render_template(
+            "chat.html", turns=_turns(cid), question=question, error=exc.message, conversation_id=cid, **_common()
+        )
+        return page, 422
+    reply = current_app.extensions["responder"].respond(message, cid).to_dict()
+    turns = _turns(cid)
+    turns.append({"question": message, "reply": reply, "feedback": None})
+    _save_turns(cid, turns)
+    # Post/redirect/get: reloading the page does not ask again. The anchor brings the new answer into view.
+    return redirect(url_for("pages.chat_page", _anchor=f"turn-{len(turns[-MAX_TURNS:]) - 1}"), code=303)
+
+
+@bp.post("/clear")
+def clear() -> Response:
+    check_csrf()
+    cid = session.pop("cid", None)
+    if cid:
+        _transcripts().delete(cid)
+        forget = getattr(current_app.extensions.get("responder"), "forget", None)
+        if callable(forget):  # conversation memory, where the responder keeps one
+            forget(cid)
+    return redirect(url_for("pages.chat_page"), code=303)
+
+
+@bp.post("/feedback")
+def feedback() -> Response:
+    """No-JavaScript feedback: the passages come from the server's own transcript, not from the form."""
+    check_csrf()
+    cid = _conversation_id()
+    turns = _turns(cid)
+    try:
+        i = int(request.form.get("turn", ""))
+        turn = turns[i]
+    except (ValueError, IndexError):
+        return redirect(url_for("pages.chat_page"), code=303)
+    reason = request.form.get("reason", "")
+    rating = request.form.get("rating", "")
+    share = request.form.get("share") == "1"
+    if rating in ("up", "down") and reason in REASONS and not turn.get("feedback"):
+        reply = turn["reply"]
+        record = FeedbackRecord(
+            rating=rating,
+            reason=reason,
+            kind=reply["kind"],
+            passage_ids=tuple(c["passage_id"] for c in reply["citations"]),
+            question=turn["question"] if share else None,
+        )
+        current_app.extensions["feedback"].add(record)
+        turn["feedback"] = rating
+        _save_turns(cid, turns)
+    return redirect(url_for("pages.chat_page", _anchor=f"turn-{i}"), code=303)
+
+
+@bp.get("/embed")
+def embed() -> Response:
+    origins = embed_origins()
+    resp = make_response(
+        render_template("embed.html", turns=[], question="", error=None, allowed_origins=origins, **_common())
+    )
+    # Only configured portals may frame the chat; with none configured, nobody may.
+    resp.headers["Content-Security-Policy"] = csp_header(origins)
+    return resp
+
+
+@bp.get("/widget.js")
+def widget_js() -> Response:
+    resp = send_from_directory(current_app.static_folder, "widget.js", mimetype="text/javascript", max_age=300)
+    # Portals on other origins load this script; it carries no user data.
+    resp.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return resp

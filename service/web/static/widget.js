@@ -1,0 +1,82 @@
+// Embeddable chat for patient portals. Add one tag to the portal page:
+//   <script src="https://HOST/widget.js" data-label="Ask about cancer care" data-position="right" defer></script>
+// It adds a launcher button that opens the chat (served from HOST/embed) in an iframe. The portal's origin
+// must be listed in the service's EMBED_ORIGINS, or the browser refuses to show the chat (CSP frame-ancestors).
+// Messages are exchanged only with the service's origin, and only with this iframe.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || window.__cqaWidget) return;
+  window.__cqaWidget = true;
+  var serviceOrigin = new URL(script.src, window.location.href).origin;
+  var label = script.getAttribute("data-label") || "Ask about cancer care";
+  var side = script.getAttribute("data-position") === "left" ? "left" : "right";
+  var brand = /^#[0-9a-fA-F]{3,6}$/.test(script.getAttribute("data-color") || "") ? script.getAttribute("data-color") : "#0b4f8a";
+
+  function css(node, styles) { Object.keys(styles).forEach(function (k) { node.style[k] = styles[k]; }); return node; }
+
+  var button = css(document.createElement("button"), {
+    position: "fixed", bottom: "1rem", zIndex: "2147483000", background: brand, color: "#ffffff",
+    border: "2px solid #ffffff", borderRadius: "2rem", padding: "0.75rem 1.25rem", font: "600 1rem system-ui, sans-serif",
+    boxShadow: "0 2px 8px rgba(0,0,0,0.3)", cursor: "pointer"
+  });
+  button.style[side] = "1rem";
+  button.type = "button";
+  button.id = "cqa-launcher";
+  button.textContent = label;
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", "cqa-panel");
+
+  var panel = css(document.createElement("div"), {
+    position: "fixed", bottom: "4.75rem", width: "min(24rem, calc(100vw - 2rem))", height: "min(36rem, calc(100vh - 6rem))",
+    zIndex: "2147483000", background: "#ffffff", border: "1px solid #c9d2dc", borderRadius: "0.75rem",
+    boxShadow: "0 4px 16px rgba(0,0,0,0.3)", overflow: "hidden", display: "none"
+  });
+  panel.style[side] = "1rem";
+  panel.id = "cqa-panel";
+  panel.setAttribute("role", "region");
+  panel.setAttribute("aria-label", label);
+
+  var frame = null;
+
+  function open() {
+    if (!frame) {
+      frame = css(document.createElement("iframe"), { width: "100%", height: "100%", border: "0" });
+      frame.title = label;
+      frame.id = "cqa-frame";
+      frame.src = serviceOrigin + "/embed?origin=" + encodeURIComponent(window.location.origin);
+      panel.appendChild(frame);
+    }
+    panel.style.display = "block";
+    button.setAttribute("aria-expanded", "true");
+    send("focus");
+  }
+
+  function close() {
+    panel.style.display = "none";
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  }
+
+  function send(type) {
+    if (frame && frame.contentWindow) frame.contentWindow.postMessage({ source: "cqa-host", type: type }, serviceOrigin);
+  }
+
+  button.addEventListener("click", function () {
+    if (panel.style.display === "none") open(); else close();
+  });
+
+  window.addEventListener("message", function (ev) {
+    if (!frame || ev.origin !== serviceOrigin || ev.source !== frame.contentWindow) return;
+    var data = ev.data || {};
+    if (data.source !== "cqa-widget") return;
+    if (data.type === "close") close();
+    if (data.type === "ready") send("focus");
+  });
+
+  function mount() {
+    document.body.appendChild(panel);
+    document.body.appendChild(button);
+  }
+  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
+})();
