@@ -128,10 +128,11 @@ def test_invalid_question_is_shown_as_an_error(client):
 
 def test_patient_surfaces_never_return_clinician_material(client):
     # parameters a patient could add are ignored: the chat always answers from patient material
-    body = client.post(
-        "/api/v1/chat", json={"message": "luspatercept liver injury hepatotoxicity", "audience": "all"}
-    ).get_json()
-    assert body["citations"] and all(c["audience"] == "patient" for c in body["citations"])
+    for message in ("luspatercept liver injury hepatotoxicity", "What is luspatercept?"):
+        body = client.post("/api/v1/chat", json={"message": message, "audience": "all"}).get_json()
+        assert all(c["audience"] == "patient" for c in body["citations"])
+        assert "LiverTox" not in str(body)
+    assert body["citations"]
     html = client.post(
         "/?audience=all",
         data={"message": "luspatercept liver injury hepatotoxicity", "audience": "all", "csrf_token": csrf(client)},

@@ -101,9 +101,7 @@ def clear() -> Response:
     cid = session.pop("cid", None)
     if cid:
         _transcripts().delete(cid)
-        forget = getattr(current_app.extensions.get("responder"), "forget", None)
-        if callable(forget):  # conversation memory, where the responder keeps one
-            forget(cid)
+        current_app.extensions["responder"].forget(cid)
     return redirect(url_for("pages.chat_page"), code=303)
 
 

@@ -97,8 +97,7 @@ def test_follow_a_suggestion(servers, page):
     page.goto(servers.service + "/")
     ask(page, QUESTION)
     suggestions = page.locator("#log > li.turn").first.locator("button.suggestion")
-    if suggestions.count() == 0:
-        pytest.xfail("the answer has no suggestions yet: needs the answer composer from main")
+    suggestions.first.wait_for()
     text = suggestions.first.inner_text()
     with page.expect_response(lambda r: r.url.endswith("/api/v1/chat")):
         suggestions.first.click()
@@ -107,7 +106,6 @@ def test_follow_a_suggestion(servers, page):
     assert second.locator(".msg--user .msg-text").inner_text() == text
 
 
-@pytest.mark.xfail(strict=False, reason="needs safety routing from main")
 def test_urgent_reply_is_calm_and_shows_the_emergency_number(servers, page, screenshots):
     page.goto(servers.service + "/")
     ask(page, URGENT)
@@ -242,9 +240,11 @@ def test_nurse_sees_a_clinician_passage_the_patient_page_never_shows(servers, br
         patient.goto(servers.service + "/")
         ask(patient, "Does luspatercept cause liver injury?")
         ask(patient, "luspatercept liver injury hepatotoxicity")
+        ask(patient, "What is Reblozyl used for?")
         shown = patient.locator("main").inner_text()
         assert "LiverTox" not in shown
         assert clinician_text[:60] not in shown
+        assert "professional material" in shown  # said, not shown
         assert patient.locator(".source-meta").count() >= 1
         patient.close()
     finally:
