@@ -85,19 +85,33 @@
       el("p", { "class": "msg-label", id: "reply-label-" + i, text: "Answer" }),
       callout(reply.kind)
     ]);
-    var answer = el("p", { "class": "answer" });
+    if (reply.kind !== "answer") {
+      article.appendChild(el("p", { "class": "msg-text reply-text", text: reply.text }));
+    }
+    var answer = el("div", { "class": "answer" });
     if (reply.sentences && reply.sentences.length) {
+      if (reply.kind === "urgent") {
+        article.appendChild(el("p", { "class": "sources-label", text: "Background from the library, for later" }));
+      }
+      var list = null;
       reply.sentences.forEach(function (s) {
-        answer.appendChild(el("span", { "class": "sentence", text: s.text }));
+        // Consecutive list items stay a list, as in the library.
+        var holder = answer;
+        if (s.item) {
+          if (!list) { list = el("ul", { "class": "answer-list" }); answer.appendChild(list); }
+          holder = el("li");
+          list.appendChild(holder);
+        } else {
+          list = null;
+        }
+        holder.appendChild(el("span", { "class": "sentence", text: s.text }));
         if (s.citation) {
-          answer.appendChild(document.createTextNode(" "));
-          answer.appendChild(el("a", { "class": "cite", href: "#src-" + i + "-" + s.citation,
+          holder.appendChild(document.createTextNode(" "));
+          holder.appendChild(el("a", { "class": "cite", href: "#src-" + i + "-" + s.citation,
             "aria-label": "Source " + s.citation, text: "[" + s.citation + "]" }));
         }
-        answer.appendChild(document.createTextNode(" "));
+        if (!s.item) { holder.appendChild(document.createTextNode(" ")); }
       });
-    } else {
-      answer.textContent = reply.text;
     }
     article.appendChild(answer);
     if (reply.citations && reply.citations.length) {
