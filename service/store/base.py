@@ -21,3 +21,14 @@ class ConversationStore(Protocol):
 
     def ping(self) -> bool:
         """True when the store is reachable."""
+
+
+class FeedbackStore(Protocol):
+    def add(self, record: dict) -> None:
+        """Keep one feedback record (no patient message text unless the patient chose to send it)."""
+
+    def recent(self, limit: int = 100) -> list[dict]:
+        """Newest first, only records younger than the retention period."""
+
+    def ping(self) -> bool:
+        """True when the store is reachable."""
