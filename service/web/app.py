@@ -57,7 +57,10 @@ def create_app(config: object | dict | None = None) -> Flask:
     corpus = Path(app.config["CORPUS_DIR"])
     index_path = Path(app.config["INDEX_PATH"]) if app.config.get("INDEX_PATH") else default_index_path(corpus)
     stamp = file_stamp(index_path)  # before loading: a file replaced meanwhile is then reloaded, not missed
-    install_index(app, open_index(app, corpus, index_path))
+    index, built = open_index(app, corpus, index_path)
+    if built:
+        stamp = file_stamp(index_path)  # the file we just wrote is the one in service
+    install_index(app, index)
     app.extensions["index_reloader"] = IndexReloader(
         index_path, stamp, app.config["INDEX_RELOAD_SECONDS"], lambda index: install_index(app, index)
     )
@@ -74,12 +77,13 @@ def create_app(config: object | dict | None = None) -> Flask:
     return app
 
 
-def open_index(app: Flask, corpus: Path, index_path: Path) -> SearchIndex:
-    """Load the library's index; build it first when allowed (one builder at a time, others wait and load)."""
+def open_index(app: Flask, corpus: Path, index_path: Path) -> tuple[SearchIndex, bool]:
+    """Load the library's index; build it first when allowed (one builder at a time, others wait and load).
+    Returns (index, built)."""
     if not app.config["INDEX_BUILD_ON_START"] and not app.config["REBUILD_INDEX"]:
         fingerprint = library_fingerprint(corpus, IndexSettings(), Analyzer())
         try:
-            return load_index(index_path, fingerprint)
+            return load_index(index_path, fingerprint), False
         except IndexFileError as exc:
             raise ConfigError(
                 f"refusing to start: {exc}. Build it with: python -m service index --corpus {corpus}"
@@ -89,10 +93,9 @@ def open_index(app: Flask, corpus: Path, index_path: Path) -> SearchIndex:
     with open(index_path.with_name(index_path.name + ".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            index, _ = ensure_index(corpus, index_path, rebuild=app.config["REBUILD_INDEX"], log=log.info)
+            return ensure_index(corpus, index_path, rebuild=app.config["REBUILD_INDEX"], log=log.info)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    return index
 
 
 def make_responder(app: Flask, index: SearchIndex) -> Responder:
