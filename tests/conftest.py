@@ -8,6 +8,8 @@ import pytest
 from service import create_app
 from service.config import EMBEDDED_CORPUS, TestConfig
 
+from .ops_fixtures import redis_server  # noqa: F401 (a fixture for the Redis tests)
+
 REPO = Path(__file__).resolve().parent.parent
 KB = REPO.parent / "shared" / "kb"
 
