@@ -137,6 +137,7 @@ def main() -> int:
         for _ in range(50):  # warm-up: every worker has answered before measuring
             post(base, "What is Reblozyl used for?")
         mem_before = {pid: memory_kib(pid) for pid in [server.pid, *children(server.pid)]}
+        load_before = os.getloadavg()  # the machine may be shared: other work running skews the figures
 
         cmd = [
             wrk,
@@ -158,6 +159,7 @@ def main() -> int:
             print(run.stderr, file=sys.stderr)
             sys.exit("wrk printed no RESULT line")
         result = json.loads(line[len("RESULT ") :])
+        load_after = os.getloadavg()
         workers = children(server.pid)
         memory = {"master": memory_kib(server.pid), "workers": [memory_kib(pid) for pid in workers]}
     finally:
@@ -197,6 +199,8 @@ def main() -> int:
         "memory_kib": memory,
         "memory_kib_before_load": mem_before,
         "access_log": args.access_log,
+        "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
+        "loadavg_1_5_15_after": [round(x, 2) for x in load_after],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
@@ -215,6 +219,7 @@ def main() -> int:
             f"private {(m['Private_Clean'] + m['Private_Dirty']) // 1024} MiB"
         )
     print(f"master: RSS {memory['master']['Rss'] // 1024} MiB, PSS {memory['master']['Pss'] // 1024} MiB")
+    print(f"load average before {report['loadavg_1_5_15_before']}, after {report['loadavg_1_5_15_after']}")
     print(f"written to {args.out}")
     return 1 if errors or report["audience_leaks"] else 0
 
