@@ -11,7 +11,7 @@ import tempfile
 
 bind = os.environ.get("CQA_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("CQA_WORKERS", "2"))
-worker_class = "gthread"  # keep-alive connections; one thread per worker is enough for CPU-bound answers
+worker_class = os.environ.get("CQA_WORKER_CLASS", "gthread")  # gthread: keep-alive connections
 threads = int(os.environ.get("CQA_THREADS", "1"))
 preload_app = True
 timeout = int(os.environ.get("CQA_WORKER_TIMEOUT", "30"))  # a request stuck this long gets its worker restarted
