@@ -25,18 +25,21 @@ accesslog = None  # the app writes one structured JSON line per request instead
 errorlog = "-"
 loglevel = "info"
 proc_name = "cancer-answers"
+pidfile = os.environ.get("CQA_PIDFILE") or None  # for `kill -HUP $(cat "$CQA_PIDFILE")` after a rebuild
 control_socket_disable = True  # not used; a shared default path would clash between servers on one machine
 
 # Prometheus: each worker writes its samples to files in one folder and /metrics sums them. The variable must
 # be set before the app (and prometheus_client) is imported, which is why it is done here.
-_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-if not _metrics_dir:
-    _metrics_dir = tempfile.mkdtemp(prefix="cqa-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
-else:
-    os.makedirs(_metrics_dir, exist_ok=True)
-    for stale in glob.glob(os.path.join(_metrics_dir, "*.db")):
-        os.unlink(stale)  # samples of a previous run would be added to this one's
+# This file is read again on HUP: the folder is set up once per master only.
+if os.environ.get("CQA_METRICS_MASTER") != str(os.getpid()):
+    os.environ["CQA_METRICS_MASTER"] = str(os.getpid())
+    _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not _metrics_dir:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cqa-metrics-")
+    else:
+        os.makedirs(_metrics_dir, exist_ok=True)
+        for stale in glob.glob(os.path.join(_metrics_dir, "*.db")):
+            os.unlink(stale)  # samples of a previous run would be added to this one's
 
 
 def on_starting(server):
@@ -51,3 +54,13 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_reload(server):
+    """kill -HUP <master> after rebuilding the library: the master (which holds the preloaded app) loads the new
+    index first, so the fresh workers forked from it share one copy again; old workers finish their requests."""
+    from service.wsgi import app
+
+    reloader = app.extensions.get("index_reloader")
+    if reloader is not None and reloader.check(wait=True):
+        server.log.info("index reloaded in the master before forking new workers")

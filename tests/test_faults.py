@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -199,3 +200,49 @@ def test_gunicorn_workers_with_redis_serve_reload_and_report(seed_corpus, tmp_pa
     log_lines = (tmp_path / "gunicorn.log").read_text().splitlines()
     access = [json.loads(line) for line in log_lines if line.startswith("{") and '"service.access"' in line]
     assert access and all("Reblozyl" not in json.dumps(line) for line in access)
+
+
+def test_gunicorn_hup_reloads_the_index_in_the_master_without_failed_requests(seed_corpus, tmp_path):
+    """The other reload path: watchers off, `kill -HUP` after the rebuild; the master loads the new index and
+    forks new workers from it while the old ones finish their requests."""
+    index_path = tmp_path / "index.npz"
+    env = {
+        "CQA_CORPUS_DIR": str(seed_corpus),
+        "CQA_INDEX_PATH": str(index_path),
+        "CQA_RATE_LIMIT_ENABLED": "false",
+        "CQA_INDEX_RELOAD_SECONDS": "0",
+    }
+    server = Gunicorn(env, workers=2, log_path=tmp_path / "gunicorn.log")
+    server.start()
+    try:
+        results: list[int] = []
+        stop = threading.Event()
+
+        def traffic() -> None:
+            for _ in range(3000):  # bounded
+                if stop.is_set():
+                    return
+                results.append(_post(server.base, "What is Reblozyl used for?")[0])
+
+        threads = [threading.Thread(target=traffic) for _ in range(3)]
+        for t in threads:
+            t.start()
+        add_page(seed_corpus)
+        cmd = [sys.executable, "-m", "service", "index", "--corpus", str(seed_corpus), "--index-path", str(index_path)]
+        subprocess.run(cmd, cwd=REPO, check=True, timeout=120, capture_output=True)
+        assert not cites_new_page(_post(server.base, f"What is {NEW_PAGE_TERM}?")[1])  # watchers are off
+        os.kill(server.proc.pid, signal.SIGHUP)
+        seen = wait_until(
+            lambda: all(cites_new_page(_post(server.base, f"What is {NEW_PAGE_TERM}?")[1]) for _ in range(20)),
+            attempts=100,
+            pause=0.1,
+        )
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+        log = (tmp_path / "gunicorn.log").read_text()
+        assert seen, log[-3000:]
+        assert "index reloaded in the master" in log
+        assert len(results) > 0 and set(results) == {200}, f"failed requests during the reload: {results.count(0)}"
+    finally:
+        server.stop()
