@@ -24,6 +24,17 @@ limit_request_field_size = 8190
 accesslog = None  # the app writes one structured JSON line per request instead
 errorlog = "-"
 loglevel = "info"
+# gunicorn's own messages (worker boots, reloads, timeouts) as JSON lines too, like the app's.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "service.web.middleware.JsonFormatter"}},
+    "handlers": {  # the names gunicorn's own defaults refer to
+        name: {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        for name in ("console", "error_console")
+    },
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}},
+}
 proc_name = "cancer-answers"
 pidfile = os.environ.get("CQA_PIDFILE") or None  # for `kill -HUP $(cat "$CQA_PIDFILE")` after a rebuild
 control_socket_disable = True  # not used; a shared default path would clash between servers on one machine
