@@ -45,6 +45,8 @@ function setup(thread)
 end
 
 function init(args)
+  -- optional think time per connection (ms) between a response and the next request: a paced run
+  pause_ms = tonumber(args[1]) or 0
   n = 0
   responses = 0
   non200 = 0
@@ -61,6 +63,10 @@ function request()
   n = n + 1
   local q = questions[((n + id * 7) % #questions) + 1]
   return wrk.format(nil, "/api/v1/chat", nil, '{"message": "' .. q .. '"}')
+end
+
+function delay()
+  return pause_ms
 end
 
 local kinds = { answer = true, no_answer = true, urgent = true, crisis = true, advice = true,

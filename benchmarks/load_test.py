@@ -84,6 +84,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0,
+        help="answers/s to offer instead of as many as possible: each connection waits connections/pace s "
+        "between a response and its next request (think time); 0: no waiting (saturation)",
+    )
     parser.add_argument("--access-log", choices=("on", "off"), default="on")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "chat_load.json")
     args = parser.parse_args()
@@ -150,6 +157,8 @@ def main() -> int:
             "-s",
             str(REPO / "benchmarks" / "chat_load.lua"),
             base,
+            "--",
+            str(int(1000 * args.connections / args.pace) if args.pace else 0),
         ]
         print("running: " + " ".join(cmd), flush=True)
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 60)
@@ -186,6 +195,7 @@ def main() -> int:
         "library": str(args.corpus),
         "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": "gthread", "preload": True},
         "connections": args.connections,
+        "pace_answers_per_s": args.pace or None,
         "duration_s": round(seconds, 1),
         "requests": result["requests"],
         "answers_per_s": round(result["requests"] / seconds, 1),
