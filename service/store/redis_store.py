@@ -136,8 +136,15 @@ class RedisFeedbackStore:
             self._breaker.failed()
             raise StoreUnavailable(f"redis: {type(exc).__name__}") from None
         cutoff = time.time() - self.retention
-        records = (json.loads(r) for r in raw)
-        return [r for r in records if r.get("at", 0) >= cutoff]
+        records = []
+        for item in raw:
+            try:
+                record = json.loads(item)
+            except (ValueError, UnicodeDecodeError):
+                continue  # a damaged record is skipped, not an error for the reader
+            if isinstance(record, dict) and record.get("at", 0) >= cutoff:
+                records.append(record)
+        return records
 
     def ping(self) -> bool:
         try:
