@@ -81,3 +81,10 @@ def test_short_staff_tokens_are_refused_outside_tests(seed_corpus, tmp_path):
     base = {"CORPUS_DIR": str(seed_corpus), "INDEX_PATH": str(tmp_path / "i.npz"), "ACCESS_LOG": False}
     with pytest.raises(ConfigError, match="at least 24 characters"):
         create_app({**base, "STAFF_TOKENS": "short"})
+
+
+def test_the_example_config_file_is_valid():
+    from .ops_fixtures import REPO
+
+    cfg = from_file(REPO / "cqa.example.toml")
+    assert cfg["CONVERSATION_TTL_SECONDS"] == 1800 and cfg["TRUSTED_PROXIES"] == 1

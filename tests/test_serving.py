@@ -206,3 +206,15 @@ def test_redis_killed_and_restarted_mid_conversation(seed_corpus, tmp_path, redi
     store.put(cid, {"topic": "luspatercept"}, 60)
     assert store.get(cid) == {"topic": "luspatercept"}  # recovered
     assert chat(client, "What are its side effects?", conversation_id=cid).status_code == 200
+
+
+def test_starts_and_answers_when_redis_is_down_from_the_start(seed_corpus, tmp_path):
+    from .ops_fixtures import free_port
+
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    app = build(seed_corpus, tmp_path, REDIS_URL=url, STORE_TIMEOUT_SECONDS=0.1)
+    client = app.test_client()
+    resp = chat(client, "What is Reblozyl used for?")
+    assert resp.status_code == 200 and resp.get_json()["kind"] == "answer"
+    ready = client.get("/readyz").get_json()
+    assert ready["status"] == "degraded" and ready["store"] == {"backend": "redis", "ok": False}
