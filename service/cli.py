@@ -112,8 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .config import ConfigError
+
     try:
         return args.func(args)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ConfigError) as exc:
         _log(f"error: {exc}")
         return 2

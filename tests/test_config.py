@@ -88,3 +88,10 @@ def test_the_example_config_file_is_valid():
 
     cfg = from_file(REPO / "cqa.example.toml")
     assert cfg["CONVERSATION_TTL_SECONDS"] == 1800 and cfg["TRUSTED_PROXIES"] == 1
+
+
+def test_serve_with_a_bad_setting_is_one_clear_line(capsys):
+    from service.cli import main
+
+    assert main(["serve", "--corpus", "/nonexistent/library"]) == 2
+    assert "error: CORPUS_DIR: library folder not found" in capsys.readouterr().err
