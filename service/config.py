@@ -49,6 +49,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-secret"
+    RATE_LIMIT_ENABLED = False  # suites send many requests from one address; the rate-limit tests turn it on
 
 
 INT_KEYS = {
