@@ -92,6 +92,12 @@ def main() -> int:
         "between a response and its next request (think time); 0: no waiting (saturation)",
     )
     parser.add_argument("--access-log", choices=("on", "off"), default="on")
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="start a private redis-server on loopback and serve with CQA_REDIS_URL, rate limits on (with a "
+        "limit too high to reach) so that every request also counts in Redis",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "chat_load.json")
     args = parser.parse_args()
     if not args.corpus.is_dir():
@@ -122,6 +128,37 @@ def main() -> int:
         "CQA_ACCESS_LOG": "true" if args.access_log == "on" else "false",
         "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics"),
     }
+    redis_proc = None
+    if args.redis:
+        redis_port = free_port()
+        redis_bin = shutil.which("redis-server") or sys.exit(
+            "redis-server is not installed: apt-get install redis-server"
+        )
+        redis_proc = subprocess.Popen(
+            [
+                redis_bin,
+                "--port",
+                str(redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(work),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(0.5)
+        env.update(
+            {
+                "CQA_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+                "CQA_RATE_LIMIT_ENABLED": "true",
+                "CQA_RATE_LIMIT_CHAT": "100000000/minute",
+            }
+        )
     log_path = work / "gunicorn.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
@@ -177,6 +214,9 @@ def main() -> int:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        if redis_proc is not None:
+            redis_proc.kill()
+            redis_proc.wait(timeout=10)
 
     seconds = result["duration_us"] / 1e6
     errors = result["non200"] + sum(result["socket_errors"].values()) + result["status_errors"] + result["bad_kind"]
@@ -209,6 +249,7 @@ def main() -> int:
         "memory_kib": memory,
         "memory_kib_before_load": mem_before,
         "access_log": args.access_log,
+        "redis": args.redis,
         "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
         "loadavg_1_5_15_after": [round(x, 2) for x in load_after],
     }
