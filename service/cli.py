@@ -94,7 +94,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not questions:
         _log("error: no questions to run")
         return 2
-    overrides = {"CORPUS_DIR": str(args.corpus)}
+    # The harness is one trusted client sending hundreds of questions: no rate limit, no access log.
+    overrides = {"CORPUS_DIR": str(args.corpus), "RATE_LIMIT_ENABLED": False, "ACCESS_LOG": False}
     if args.index_path:
         overrides["INDEX_PATH"] = str(args.index_path)
     app = create_app(overrides)
@@ -141,8 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .config import ConfigError
+
     try:
         return args.func(args)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ConfigError) as exc:
         _log(f"error: {exc}")
         return 2

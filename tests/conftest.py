@@ -8,6 +8,8 @@ import pytest
 from service import create_app
 from service.config import EMBEDDED_CORPUS, TestConfig
 
+from .ops_fixtures import redis_server  # noqa: F401 (a fixture for the Redis tests)
+
 REPO = Path(__file__).resolve().parent.parent
 KB = REPO.parent / "shared" / "kb"
 
@@ -70,4 +72,8 @@ def kb_index_path(kb_path, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def kb_app(kb_path, kb_index_path):
-    return create_app({"CORPUS_DIR": str(kb_path), "INDEX_PATH": str(kb_index_path)})
+    class Cfg(TestConfig):
+        CORPUS_DIR = str(kb_path)
+        INDEX_PATH = str(kb_index_path)
+
+    return create_app(Cfg)

@@ -13,7 +13,8 @@ from werkzeug.security import generate_password_hash
 from service import create_app
 from service.config import TestConfig
 from service.search.analyzer import Analyzer
-from service.store.feedback import FeedbackRecord, MemoryFeedbackStore
+from service.store.feedback import FeedbackRecord
+from service.store.memory import MemoryFeedbackStore
 from service.web.highlight import highlight, query_terms
 from service.web.security import safe_url
 
@@ -233,15 +234,15 @@ def test_form_feedback_is_stored_without_the_question_unless_shared(staff_app, s
         "/feedback", data={"turn": "0", "rating": "down", "reason": "hard_to_understand", "csrf_token": token}
     )
     store = staff_app.extensions["feedback"]
-    (record,) = store.records()
-    assert record.rating == "down" and record.question is None and record.reason == "hard_to_understand"
+    (record,) = store.recent()
+    assert record["rating"] == "down" and record["question"] is None and record["reason"] == "hard_to_understand"
     # a second vote on the same answer is ignored
     staff_client.post("/feedback", data={"turn": "0", "rating": "up", "csrf_token": token})
-    assert len(store.records()) == 1
+    assert len(store.recent()) == 1
     ask(staff_client, "What is Reblozyl used for?")
     staff_client.post("/feedback", data={"turn": "1", "rating": "up", "share": "1", "csrf_token": csrf(staff_client)})
-    assert store.records()[1].question == "What is Reblozyl used for?"
-    first = record.passage_ids[0]
+    assert store.recent()[0]["question"] == "What is Reblozyl used for?"  # newest first
+    first = record["passage_ids"][0]
     assert store.counts_by_passage()[first] == {"up": 1, "down": 1}
     sign_in(staff_client)
     assert "1 helpful, 1 not helpful" in staff_client.get(f"/nurse/passage/{first}").get_data(as_text=True)
@@ -253,11 +254,11 @@ def test_feedback_api(staff_app, staff_client):
     ids = [c["passage_id"] for c in cited]
     resp = staff_client.post("/api/v1/feedback", json={"rating": "up", "passage_ids": ids, "question": "secret"})
     assert resp.status_code == 201
-    assert staff_app.extensions["feedback"].records()[0].question is None
+    assert staff_app.extensions["feedback"].recent()[0]["question"] is None
     staff_client.post(
         "/api/v1/feedback", json={"rating": "up", "passage_ids": ids[:1], "share_question": True, "question": "mine"}
     )
-    assert staff_app.extensions["feedback"].records()[1].question == "mine"
+    assert staff_app.extensions["feedback"].recent()[0]["question"] == "mine"
     assert staff_app.extensions["feedback"].counts_by_passage()[ids[0]] == {"up": 2, "down": 0}
     clinician_id = next(p.id for p in staff_app.extensions["index"].passages if p.audience == "clinician")
     for body, error in [
@@ -272,9 +273,9 @@ def test_feedback_api(staff_app, staff_client):
 
 
 def test_memory_feedback_store_is_bounded():
-    store = MemoryFeedbackStore(max_records=2)
+    store = MemoryFeedbackStore(retention_seconds=3600, cap=2)
     for rating in ("up", "down", "down"):
-        store.add(FeedbackRecord(rating=rating, passage_ids=("p1", "p2")))
+        store.add(FeedbackRecord(rating=rating, passage_ids=("p1", "p2")).to_dict())
     assert store.counts_by_passage() == {"p1": {"up": 0, "down": 2}, "p2": {"up": 0, "down": 2}}
     with pytest.raises(ValueError):
         FeedbackRecord(rating="sideways", passage_ids=("p1",))

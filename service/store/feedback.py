@@ -2,14 +2,14 @@
 
 A record holds the rating, an optional reason from a fixed list and the passages the answer cited.
 The patient's own words are kept only when they ticked "share my question" (question is None otherwise).
-A Redis implementation only needs add() and counts_by_passage().
+Stores keep records as dicts (FeedbackRecord.to_dict()), in memory or in Redis.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
@@ -47,35 +47,28 @@ class FeedbackRecord:
 
 
 class FeedbackStore(Protocol):
-    def add(self, record: FeedbackRecord) -> None:
-        """Keep one rating."""
+    """Implemented by MemoryFeedbackStore (service/store/memory.py) and RedisFeedbackStore."""
+
+    def add(self, record: dict) -> None:
+        """Keep one rating (FeedbackRecord.to_dict()); raises StoreUnavailable when the store is down."""
+
+    def recent(self, limit: int = 100) -> list[dict]:
+        """Records kept within the retention period, newest first."""
 
     def counts_by_passage(self) -> dict[str, dict[str, int]]:
         """{passage_id: {"up": n, "down": n}} over all ratings kept."""
 
+    def ping(self) -> bool:
+        """True when the store is reachable."""
 
-class MemoryFeedbackStore:
-    """Feedback for one process; bounded so memory cannot grow without limit (oldest dropped)."""
 
-    def __init__(self, max_records: int = 100_000) -> None:
-        self._records: list[FeedbackRecord] = []
-        self._lock = threading.Lock()
-        self._max = max_records
-
-    def add(self, record: FeedbackRecord) -> None:
-        with self._lock:
-            self._records.append(record)
-            if len(self._records) > self._max:
-                del self._records[: len(self._records) - self._max]
-
-    def counts_by_passage(self) -> dict[str, dict[str, int]]:
-        counts: dict[str, Counter] = {}
-        with self._lock:
-            for record in self._records:
-                for pid in record.passage_ids:
-                    counts.setdefault(pid, Counter())[record.rating] += 1
-        return {pid: {"up": c["up"], "down": c["down"]} for pid, c in counts.items()}
-
-    def records(self) -> list[FeedbackRecord]:
-        with self._lock:
-            return list(self._records)
+def count_ratings(records: Iterable[dict]) -> dict[str, dict[str, int]]:
+    """Thumbs up and down per cited passage."""
+    counts: dict[str, Counter] = {}
+    for record in records:
+        rating = record.get("rating")
+        if rating not in RATINGS:
+            continue
+        for pid in record.get("passage_ids") or ():
+            counts.setdefault(str(pid), Counter())[rating] += 1
+    return {pid: {"up": c["up"], "down": c["down"]} for pid, c in counts.items()}

@@ -1,15 +1,18 @@
-"""JSON API: POST /api/v1/chat, DELETE /api/v1/conversations/<id>."""
+"""JSON API: POST /api/v1/chat (conversation deletion lives in ops.py)."""
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")  # JSON escapes can smuggle these in; they are not text
+WORD = re.compile(r"\S+")
+MAX_WORD_CHARS = 80
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -24,22 +27,30 @@ def _json_body() -> dict:
         raise ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json.")
     body = request.get_json(silent=True)
     if body is None:
+        try:
+            request.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(400, "invalid_utf8", "The request body is not valid UTF-8.") from None
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.")
     if not isinstance(body, dict):
         raise ApiError(422, "invalid_request", "The JSON body must be an object.")
     return body
 
 
-def validate_message(value: object, max_chars: int) -> str:
+def validate_message(value: object, max_chars: int, max_word_chars: int = MAX_WORD_CHARS) -> str:
     if not isinstance(value, str):
         raise ApiError(422, "invalid_message", "'message' must be a string.")
     if CONTROL.search(value):
         raise ApiError(422, "invalid_message", "'message' contains control characters.")
+    if SURROGATE.search(value):
+        raise ApiError(422, "invalid_message", "'message' is not valid Unicode text.")
     text = value.strip()
     if not text:
         raise ApiError(422, "empty_message", "'message' is empty.")
     if len(text) > max_chars:
         raise ApiError(413, "message_too_long", f"'message' is longer than {max_chars} characters.")
+    if any(len(word) > max_word_chars for word in WORD.findall(text)):
+        raise ApiError(422, "word_too_long", f"'message' has a word longer than {max_word_chars} characters.")
     return text
 
 
@@ -54,18 +65,12 @@ def validate_conversation_id(value: object) -> str | None:
 @bp.post("/chat")
 def chat():
     body = _json_body()
-    message = validate_message(body.get("message"), current_app.config["MAX_MESSAGE_CHARS"])
+    cfg = current_app.config
+    message = validate_message(body.get("message"), cfg["MAX_MESSAGE_CHARS"], cfg["MAX_WORD_CHARS"])
     conversation_id = validate_conversation_id(body.get("conversation_id"))
     reply = current_app.extensions["responder"].respond(message, conversation_id)
+    g.answer_kind = reply.kind  # for metrics and the access log
     return jsonify(reply.to_dict())
-
-
-@bp.delete("/conversations/<conversation_id>")
-def forget_conversation(conversation_id: str):
-    """A patient's 'clear conversation': the saved topic is deleted at once."""
-    validate_conversation_id(conversation_id)
-    current_app.extensions["responder"].forget(conversation_id)
-    return "", 204
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -77,7 +82,12 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
             name = (exc.name or "error").lower().replace(" ", "_")
-            return jsonify({"error": name, "message": exc.description}), exc.code
+            response = jsonify({"error": name, "message": exc.description})
+            response.status_code = exc.code or 500
+            for key, value in exc.get_headers():  # keep Allow (405), Retry-After (429)
+                if key.lower() != "content-type":
+                    response.headers[key] = value
+            return response
         return exc
 
     @app.errorhandler(Exception)

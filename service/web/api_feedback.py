@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from ..store.base import StoreUnavailable
 from ..store.feedback import KINDS_OK, REASONS, FeedbackRecord
 from .api import ApiError, _json_body, validate_message
 
@@ -48,5 +49,8 @@ def feedback() -> tuple[Response, int]:
     record = FeedbackRecord(
         rating=rating, reason=reason, kind=kind, passage_ids=tuple(dict.fromkeys(ids)), question=question
     )
-    current_app.extensions["feedback"].add(record)
+    try:
+        current_app.extensions["feedback"].add(record.to_dict())
+    except StoreUnavailable:
+        raise ApiError(503, "store_unavailable", "Feedback could not be saved now; please try again later.") from None
     return jsonify({"ok": True}), 201

@@ -2,40 +2,111 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..answer.respond import Responder, ResponderSettings
-from ..config import REPO_ROOT, Config, from_environment
-from ..search.store import ensure_index
-from ..store.memory import MemoryConversationStore
+from ..config import REPO_ROOT, Config, ConfigError, load_settings, validate
+from ..search.analyzer import Analyzer
+from ..search.index import IndexSettings, SearchIndex
+from ..search.store import IndexFileError, default_index_path, ensure_index, library_fingerprint, load_index
+from ..store.factory import GuardedConversationStore, make_conversation_store, make_feedback_store
+from . import metrics, middleware
+from .reload import IndexReloader, file_stamp
 
 log = logging.getLogger("service")
 
 
 def create_app(config: object | dict | None = None) -> Flask:
-    """Build the app over a library folder. config: a Config class/object or a dict of overrides."""
+    """Build the app over a library folder. config: a Config class/object or a dict of overrides.
+
+    Settings: Config defaults < CQA_CONFIG_FILE (TOML) < CQA_<KEY> environment < config argument.
+    Raises ConfigError with a clear message when a setting is wrong.
+    """
     app = Flask(
         "service",
         template_folder=str(REPO_ROOT / "templates"),
         static_folder=str(Path(__file__).resolve().parent / "static"),
     )
     app.config.from_object(Config)
-    app.config.update(from_environment())
+    app.config.update(load_settings())
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    validate(app.config)
+    if not app.config["TESTING"]:
+        middleware.configure_logging()
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    # Stores first: the responder made in install_index may hold the conversation store.
+    backend = "redis" if app.config.get("REDIS_URL") else "memory"
+    app.extensions["store_backend"] = backend
+    app.extensions["conversations"] = GuardedConversationStore(
+        make_conversation_store(app.config),
+        on_error=lambda op: metrics.STORE_ERRORS.labels("conversations", op).inc(),
+    )
+    app.extensions["feedback"] = make_feedback_store(app.config)
 
     corpus = Path(app.config["CORPUS_DIR"])
-    index_path = Path(app.config["INDEX_PATH"]) if app.config.get("INDEX_PATH") else None
-    index, _ = ensure_index(corpus, index_path, rebuild=app.config["REBUILD_INDEX"], log=log.info)
-    app.extensions["index"] = index
-    conversations = MemoryConversationStore()
-    app.extensions["conversations"] = conversations
-    app.extensions["responder"] = Responder(
+    index_path = Path(app.config["INDEX_PATH"]) if app.config.get("INDEX_PATH") else default_index_path(corpus)
+    stamp = file_stamp(index_path)  # before loading: a file replaced meanwhile is then reloaded, not missed
+    index, built = open_index(app, corpus, index_path)
+    if built:
+        stamp = file_stamp(index_path)  # the file we just wrote is the one in service
+    install_index(app, index)
+    app.extensions["index_reloader"] = IndexReloader(
+        index_path, stamp, app.config["INDEX_RELOAD_SECONDS"], lambda index: install_index(app, index)
+    )
+
+    from . import api, api_feedback, api_search, nurse, ops, pages
+    from .security import init_security
+
+    init_security(app)
+    pages.init_pages(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api_search.bp)
+    app.register_blueprint(api_feedback.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(nurse.bp)
+    app.register_blueprint(ops.bp)
+    app.register_blueprint(ops.conversations)
+    api.register_error_handlers(app)
+    middleware.install(app)
+    app.extensions["rate_limiter"] = middleware.install_limiter(app)
+    return app
+
+
+def open_index(app: Flask, corpus: Path, index_path: Path) -> tuple[SearchIndex, bool]:
+    """Load the library's index; build it first when allowed (one builder at a time, others wait and load).
+    Returns (index, built)."""
+    if not app.config["INDEX_BUILD_ON_START"] and not app.config["REBUILD_INDEX"]:
+        fingerprint = library_fingerprint(corpus, IndexSettings(), Analyzer())
+        try:
+            return load_index(index_path, fingerprint), False
+        except IndexFileError as exc:
+            raise ConfigError(
+                f"refusing to start: {exc}. Build it with: python -m service index --corpus {corpus}"
+            ) from None
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    # Several workers (or servers) starting at once on a stale index: one builds, the rest then load its file.
+    with open(index_path.with_name(index_path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return ensure_index(corpus, index_path, rebuild=app.config["REBUILD_INDEX"], log=log.info)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def make_responder(app: Flask, index: SearchIndex) -> Responder:
+    """The one place a Responder is made: at start and on every index reload."""
+    return Responder(
         index,
         ResponderSettings(
             emergency_number=app.config["EMERGENCY_NUMBER"],
@@ -43,21 +114,14 @@ def create_app(config: object | dict | None = None) -> Flask:
             top_k=app.config["TOP_K"],
             conversation_ttl=app.config["CONVERSATION_TTL_SECONDS"],
         ),
-        conversations,
+        app.extensions["conversations"],
     )
 
-    from ..store.feedback import MemoryFeedbackStore
-    from . import api, api_feedback, api_search, nurse, pages
-    from .security import init_security
 
-    init_security(app)
-    app.extensions.setdefault("feedback", MemoryFeedbackStore())
-    pages.init_pages(app)
-
-    app.register_blueprint(api.bp)
-    app.register_blueprint(api_search.bp)
-    app.register_blueprint(api_feedback.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(nurse.bp)
-    api.register_error_handlers(app)
-    return app
+def install_index(app: Flask, index: SearchIndex) -> None:
+    """Put an index in service. The responder is replaced as one reference, so a request uses one index."""
+    app.extensions["responder"] = make_responder(app, index)
+    app.extensions["index"] = index
+    path = app.config.get("INDEX_PATH") or default_index_path(Path(app.config["CORPUS_DIR"]))
+    stamp = file_stamp(Path(path))
+    metrics.observe_index(index, stamp[2] if stamp else 0)

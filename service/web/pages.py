@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 
+from ..store.base import StoreUnavailable
 from ..store.feedback import REASONS, FeedbackRecord
 from ..store.memory import MemoryConversationStore
 from .api import ApiError, validate_message
@@ -128,9 +129,12 @@ def feedback() -> Response:
             passage_ids=tuple(c["passage_id"] for c in reply["citations"]),
             question=turn["question"] if share else None,
         )
-        current_app.extensions["feedback"].add(record)
-        turn["feedback"] = rating
-        _save_turns(cid, turns)
+        try:
+            current_app.extensions["feedback"].add(record.to_dict())
+            turn["feedback"] = rating
+            _save_turns(cid, turns)
+        except StoreUnavailable:
+            pass  # the thumbs stay active, so the patient can try again later
     return redirect(url_for("pages.chat_page", _anchor=f"turn-{i}"), code=303)
 
 

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, request, session
 from werkzeug.security import check_password_hash
 
+from .middleware import tokens_match
+
 CSRF_FIELD = "csrf_token"
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 
@@ -116,9 +118,8 @@ def valid_bearer_token() -> bool:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return False
-    digest = token_digest(token.strip())
     configured = [h.lower() for h in split_list(current_app.config.get("STAFF_TOKEN_HASHES", ""))]
-    return any(hmac.compare_digest(digest, h) for h in configured)
+    return tokens_match(token_digest(token.strip()), configured)
 
 
 def init_security(app: Flask) -> None:
