@@ -24,9 +24,8 @@ from flask import (
     url_for,
 )
 
-from ..store.base import StoreUnavailable
+from ..store.base import ConversationStore, StoreUnavailable
 from ..store.feedback import REASONS, FeedbackRecord
-from ..store.memory import MemoryConversationStore
 from .api import ApiError, validate_message
 from .security import check_csrf, csp_header, embed_origins
 
@@ -36,7 +35,7 @@ MAX_TURNS = 20  # turns shown on the no-JavaScript page; older ones drop off
 
 
 def init_pages(app: Flask) -> None:
-    app.extensions["page_transcripts"] = MemoryConversationStore()
+    """Nothing to set up: no-JavaScript transcripts live in the shared conversation store (see _transcripts)."""
 
 
 def _conversation_id() -> str:
@@ -47,17 +46,25 @@ def _conversation_id() -> str:
     return cid
 
 
-def _transcripts() -> MemoryConversationStore:
-    return current_app.extensions["page_transcripts"]
+def _transcripts() -> ConversationStore:
+    # The same store as conversation state (memory, or Redis shared by every worker), so a form-post
+    # conversation survives being served by another worker, and expires and is deleted the same way.
+    return current_app.extensions["conversations"]
+
+
+def _transcript_key(cid: str) -> str:
+    return f"page-{cid}"
 
 
 def _turns(cid: str) -> list[dict]:
-    state = _transcripts().get(cid) or {}
+    state = _transcripts().get(_transcript_key(cid)) or {}
     return state.get("turns", [])
 
 
 def _save_turns(cid: str, turns: list[dict]) -> None:
-    _transcripts().put(cid, {"turns": turns[-MAX_TURNS:]}, current_app.config["CONVERSATION_TTL_SECONDS"])
+    _transcripts().put(
+        _transcript_key(cid), {"turns": turns[-MAX_TURNS:]}, current_app.config["CONVERSATION_TTL_SECONDS"]
+    )
 
 
 def _common() -> dict:
@@ -101,7 +108,7 @@ def clear() -> Response:
     check_csrf()
     cid = session.pop("cid", None)
     if cid:
-        _transcripts().delete(cid)
+        _transcripts().delete(_transcript_key(cid))
         current_app.extensions["responder"].forget(cid)
     return redirect(url_for("pages.chat_page"), code=303)
 
