@@ -52,6 +52,18 @@ def write(path: Path, text: str | bytes) -> Path:
     return path
 
 
+def make_unreadable(monkeypatch, locked: Path) -> None:
+    """Reading this file fails with EACCES. Tests run as root, where chmod would not stop a read."""
+    real_read = Path.read_bytes
+
+    def read_bytes(self):
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
 def front_matter(**fields) -> str:
     lines = ["---"]
     for key, value in fields.items():

@@ -19,7 +19,7 @@ from service import create_app
 from service.config import ConfigError
 from service.search.store import ensure_index
 
-from .conftest import front_matter, write
+from .conftest import front_matter, make_unreadable, write
 from .ops_fixtures import REPO, Gunicorn, wait_until
 
 NEW_PAGE_TERM = "zorbaflexitinib"  # a made-up drug name that only the added page contains
@@ -27,6 +27,22 @@ NEW_PAGE_TERM = "zorbaflexitinib"  # a made-up drug name that only the added pag
 
 def build(corpus: Path, index_path: Path, **settings):
     return create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_PATH": str(index_path), **settings})
+
+
+def rebuild_with_new_page(corpus: Path, index_path: Path) -> None:
+    """Add a page and rebuild the index file with the CLI, as an operator would."""
+    add_page(corpus)
+    cmd = [sys.executable, "-m", "service", "index", "--corpus", str(corpus), "--index-path", str(index_path)]
+    subprocess.run(cmd, cwd=REPO, check=True, timeout=120, capture_output=True)
+
+
+def every_worker_cites_new_page(base: str) -> bool:
+    """Every worker has swapped in the new index when 20 answers in a row cite the new page."""
+    return wait_until(
+        lambda: all(cites_new_page(_post(base, f"What is {NEW_PAGE_TERM}?")[1]) for _ in range(20)),
+        attempts=100,
+        pause=0.1,
+    )
 
 
 def add_page(corpus: Path) -> None:
@@ -71,14 +87,7 @@ def test_damaged_index_file_is_refused_clearly_when_building_is_off(seed_corpus,
 def test_unreadable_library_file_is_skipped_and_the_rest_served(seed_corpus, tmp_path, monkeypatch):
     """Tests run as root, so chmod would not stop a read: the read itself is made to fail."""
     locked = seed_corpus / "004_355141efc37d04b9.txt"  # the luspatercept page
-    real_read = Path.read_bytes
-
-    def read_bytes(self):
-        if self == locked:
-            raise PermissionError(13, "Permission denied")
-        return real_read(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    make_unreadable(monkeypatch, locked)
     app = build(seed_corpus, tmp_path / "index.npz")
     report = app.extensions["index"].manifest["report"]
     assert {"path": locked.name, "reason": "unreadable: Permission denied"} in report["bad_files"]
@@ -167,25 +176,10 @@ def test_gunicorn_workers_with_redis_serve_reload_and_report(seed_corpus, tmp_pa
 
         results: list[int] = []
         stop = threading.Event()
-
-        def traffic() -> None:
-            for _ in range(3000):  # bounded
-                if stop.is_set():
-                    return
-                results.append(_post(server.base, "What is Reblozyl used for?")[0])
-
-        threads = [threading.Thread(target=traffic) for _ in range(3)]
-        for t in threads:
-            t.start()
-        add_page(seed_corpus)
-        cmd = [sys.executable, "-m", "service", "index", "--corpus", str(seed_corpus), "--index-path", str(index_path)]
-        subprocess.run(cmd, cwd=REPO, check=True, timeout=120, capture_output=True)
+        threads = start_traffic(server.base, results, stop)
+        rebuild_with_new_page(seed_corpus, index_path)
         # Every worker has swapped in the new index when 20 answers in a row cite the new page.
-        seen = wait_until(
-            lambda: all(cites_new_page(_post(server.base, f"What is {NEW_PAGE_TERM}?")[1]) for _ in range(20)),
-            attempts=100,
-            pause=0.1,
-        )
+        seen = every_worker_cites_new_page(server.base)
         stop.set()
         for t in threads:
             t.join(timeout=60)
@@ -200,6 +194,21 @@ def test_gunicorn_workers_with_redis_serve_reload_and_report(seed_corpus, tmp_pa
     log_lines = (tmp_path / "gunicorn.log").read_text().splitlines()
     access = [json.loads(line) for line in log_lines if line.startswith("{") and '"service.access"' in line]
     assert access and all("Reblozyl" not in json.dumps(line) for line in access)
+
+
+def start_traffic(base: str, results: list[int], stop: threading.Event, clients: int = 3) -> list[threading.Thread]:
+    """Clients asking in a loop (bounded) until stop is set; each response status goes into results."""
+
+    def traffic() -> None:
+        for _ in range(3000):
+            if stop.is_set():
+                return
+            results.append(_post(base, "What is Reblozyl used for?")[0])
+
+    threads = [threading.Thread(target=traffic) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    return threads
 
 
 def test_gunicorn_hup_reloads_the_index_in_the_master_without_failed_requests(seed_corpus, tmp_path):
@@ -217,26 +226,11 @@ def test_gunicorn_hup_reloads_the_index_in_the_master_without_failed_requests(se
     try:
         results: list[int] = []
         stop = threading.Event()
-
-        def traffic() -> None:
-            for _ in range(3000):  # bounded
-                if stop.is_set():
-                    return
-                results.append(_post(server.base, "What is Reblozyl used for?")[0])
-
-        threads = [threading.Thread(target=traffic) for _ in range(3)]
-        for t in threads:
-            t.start()
-        add_page(seed_corpus)
-        cmd = [sys.executable, "-m", "service", "index", "--corpus", str(seed_corpus), "--index-path", str(index_path)]
-        subprocess.run(cmd, cwd=REPO, check=True, timeout=120, capture_output=True)
+        threads = start_traffic(server.base, results, stop)
+        rebuild_with_new_page(seed_corpus, index_path)
         assert not cites_new_page(_post(server.base, f"What is {NEW_PAGE_TERM}?")[1])  # watchers are off
         os.kill(server.proc.pid, signal.SIGHUP)
-        seen = wait_until(
-            lambda: all(cites_new_page(_post(server.base, f"What is {NEW_PAGE_TERM}?")[1]) for _ in range(20)),
-            attempts=100,
-            pause=0.1,
-        )
+        seen = every_worker_cites_new_page(server.base)
         stop.set()
         for t in threads:
             t.join(timeout=60)

@@ -1,9 +1,8 @@
 import datetime as dt
-from pathlib import Path
 
 from service.corpus.ingest import ingest_library, review_due
 
-from .conftest import front_matter, write
+from .conftest import front_matter, make_unreadable, write
 
 GOOD = (
     front_matter(
@@ -37,15 +36,7 @@ def test_bad_files_are_reported_and_skipped(tmp_path):
 
 def test_unreadable_file_is_skipped(tmp_path, monkeypatch):
     write(tmp_path / "good.md", GOOD)
-    locked = write(tmp_path / "locked.md", GOOD)
-    real_read = Path.read_bytes
-
-    def read_bytes(self):
-        if self == locked:
-            raise PermissionError(13, "Permission denied")
-        return real_read(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    make_unreadable(monkeypatch, write(tmp_path / "locked.md", GOOD))
     passages, report = ingest_library(tmp_path)
     assert report.bad_files == [{"path": "locked.md", "reason": "unreadable: Permission denied"}]
     assert {p.doc_path for p in passages} == {"good.md"}
