@@ -20,6 +20,15 @@ URGENT = [
     "my wife had a seizure",
     "I'm bleeding heavily after my biopsy",
     "I took double my pain pills by accident",
+    "my chest hurts really bad",
+    "I've got a temperature of 38.5 and I'm on chemo",
+    "I'm having chills and shaking after my chemo",
+    "I have the worst headache of my life",
+    "I suddenly can't feel my legs",
+    "he suddenly can't speak",
+    "My toddler swallowed a bunch of my pills",
+    "My lips and tongue are swelling up",
+    "Blood is soaking through my bandage",
 ]
 INFORMATION = [
     "When should someone seek urgent care for lung cancer?",
@@ -31,6 +40,9 @@ INFORMATION = [
     "I have no trouble breathing, just a cough",
     "What are the symptoms of a stroke?",
     "Is fever a side effect of immunotherapy?",
+    "My mom had a seizure last year, is that related to her brain tumor?",
+    "I fainted once years ago during a blood test, will a biopsy be a problem?",
+    "Can cancer cause seizures?",
 ]
 
 

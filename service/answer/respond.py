@@ -119,7 +119,7 @@ class Responder:
                 text += " " + self._say("crisis")
             reply = Reply(kind="urgent", text=text)
             # Background only when the library clearly covers what was described.
-            background = self._answer(decision.question, state, audience, update_state=False, min_coverage=0.75)
+            background = self._answer(decision.question, state, audience, update_state=False, min_coverage=0.99)
             if background.kind == "answer":
                 reply.sentences = background.sentences[:2]
                 reply.citations = [c for c in background.citations if c.n in {s.citation for s in reply.sentences}]

@@ -39,6 +39,8 @@ class SafetyRules:
     red_flags: dict[str, list[re.Pattern]]
     negations: list[str]
     general_question: list[re.Pattern]
+    in_the_past: list[re.Pattern]
+    now: list[re.Pattern]
     happening_now: list[re.Pattern]
     crisis: list[re.Pattern]
     advice: list[re.Pattern]
@@ -62,6 +64,8 @@ class SafetyRules:
             red_flags={name: _compile(p) for name, p in urgent["red_flags"].items()},
             negations=urgent["negations"],
             general_question=_compile(urgent["general_question"]),
+            in_the_past=_compile(urgent["in_the_past"]),
+            now=_compile(urgent["now"]),
             happening_now=_compile(urgent["happening_now"]),
             crisis=_compile(data["crisis"]["patterns"]),
             advice=_compile(data["advice"]["patterns"]),
@@ -85,6 +89,9 @@ class SafetyRules:
         return found
 
     def is_general_question(self, text: str) -> bool:
+        """Asked about in general, or told as history: an information question, not an emergency now."""
+        if any(p.search(text) for p in self.in_the_past) and not any(p.search(text) for p in self.now):
+            return True
         general = any(p.search(text) for p in self.general_question)
         personal = any(p.search(text) for p in self.happening_now)
         return general and not personal
