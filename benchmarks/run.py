@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rank-rounds", type=int, default=3, help="timing rounds for rank-bm25 (slow)")
     parser.add_argument("--answer-rounds", type=int, default=3, help="timing rounds for POST /api/v1/chat")
     parser.add_argument("--workdir", type=Path, help="scratch folder for scaled libraries and indexes")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder, libraries and indexes")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--tag", help="result file name (default: full, or scaling when several scales)")
     args = parser.parse_args(argv)
@@ -322,9 +322,10 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             results["scales"].append({"scale": scale, "build": build, "serve": serve, "compare": compare})
-            if corpus != args.corpus:
-                shutil.rmtree(corpus, ignore_errors=True)  # the copies stay cached for the next scale
-            index.unlink(missing_ok=True)
+            if not args.keep:  # the perturbed copies themselves stay cached in the scratch folder
+                if corpus != args.corpus:
+                    shutil.rmtree(corpus, ignore_errors=True)
+                index.unlink(missing_ok=True)
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
