@@ -3,7 +3,7 @@
 Scores equal rank_bm25.BM25Okapi(corpus).get_scores(query) for the same tokens:
 the same idf (with its epsilon floor for negative idf) and the same length
 normalisation, computed once at build time. A query then only gathers the
-postings of its terms and adds them with np.bincount: no Python loop over passages.
+postings of its terms and scatter-adds them (np.add.at): no Python loop over passages.
 """
 
 from __future__ import annotations
@@ -89,32 +89,43 @@ def build_impact_matrix(
 def score_terms(impacts: ImpactMatrix, term_ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Score every passage column: the weighted sum of the query terms' impact rows."""
     m = impacts.matrix
-    n = m.shape[1]
-    if len(term_ids) == 0:
-        return np.zeros(n, dtype=np.float64)
-    starts = m.indptr[term_ids]
-    ends = m.indptr[term_ids + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(n, dtype=np.float64)
-    # Gather the postings of all query terms as one index array (no per-passage loop).
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    positions = np.arange(total) + offsets
-    return np.bincount(
-        m.indices[positions],
-        weights=m.data[positions] * np.repeat(weights, lengths),
-        minlength=n,
-    )
+    scores = np.zeros(m.shape[1], dtype=np.float64)
+    indptr, indices, data = m.indptr, m.indices, m.data
+    # One unbuffered scatter-add (np.add.at) per query term. Measured on the real library (issue #7) this is
+    # about 2.5x faster than gathering all postings into one np.bincount: no index arithmetic over the
+    # postings and no temporaries; the terms are added in query order, as rank-bm25 does.
+    for term, weight in zip(np.asarray(term_ids).tolist(), np.asarray(weights, dtype=np.float64).tolist(), strict=True):
+        start, end = int(indptr[term]), int(indptr[term + 1])
+        if start == end:
+            continue
+        values = data[start:end]
+        np.add.at(scores, indices[start:end], values if weight == 1.0 else values * weight)
+    return scores
+
+
+# Above this many scores, top_k first filters with a threshold taken from a strided sample of them.
+TOP_K_SAMPLE = 2048
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k best positive scores, best first (ties broken by index)."""
-    positive = np.flatnonzero(scores > 0)
-    if len(positive) == 0 or k <= 0:
-        return positive[:0]
-    if len(positive) > k:
-        part = np.argpartition(-scores[positive], k - 1)[:k]
-        positive = positive[part]
-    order = np.lexsort((positive, -scores[positive]))
-    return positive[order]
+    n = len(scores)
+    if k <= 0 or n == 0:
+        return np.zeros(0, dtype=np.intp)
+    candidates = None
+    step = n // TOP_K_SAMPLE
+    if step >= 2 and k <= TOP_K_SAMPLE // 4:
+        sample = scores[::step]
+        # The sampled scores hold at least k values >= the sample's k-th best, so the k best scores of all are
+        # >= it too: an exact filter that leaves a few candidates instead of every positive score.
+        threshold = np.partition(sample, len(sample) - k)[len(sample) - k]
+        if threshold > 0:
+            candidates = np.flatnonzero(scores >= threshold)
+    if candidates is None:
+        candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > k:
+        values = scores[candidates]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        candidates = candidates[values >= kth]  # every score tied with the k-th stays, so ties go by index
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order[:k]]
