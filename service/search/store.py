@@ -25,8 +25,10 @@ from .analyzer import Analyzer
 from .bm25 import ImpactMatrix
 from .index import IndexSettings, SearchIndex, build_index
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 PASSAGE_FIELDS = ("id", "doc_path", "title", "section", "text", "url", "source", "last_reviewed", "audience", "order")
+# Values repeated across a page's passages: one shared string each after loading, not one per passage.
+SHARED_FIELDS = ("doc_path", "title", "section", "url", "source", "last_reviewed", "audience")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -77,13 +79,10 @@ def _json_value(array: np.ndarray) -> object:
 def save_index(index: SearchIndex, path: Path) -> None:
     arrays: dict[str, np.ndarray] = {
         "manifest": _json_array({**index.manifest, "format": FORMAT_VERSION}),
-        # Columns, not one object per passage: half the size and much faster to parse.
-        "passages": _json_array(
-            {
-                **{f: [getattr(p, f) for p in index.passages] for f in PASSAGE_FIELDS},
-                "links": [[list(pair) for pair in p.links] for p in index.passages],
-            }
-        ),
+        # One member per column, not one object per passage: smaller, faster to parse, and loaded one
+        # column at a time so that the loading peak stays near the final size.
+        **{f"passages.{f}": _json_array([getattr(p, f) for p in index.passages]) for f in PASSAGE_FIELDS},
+        "passages.links": _json_array([[list(pair) for pair in p.links] for p in index.passages]),
         "vocab": _json_array(sorted(index.vocab, key=index.vocab.__getitem__)),
     }
     for name, part in index.partitions.items():
@@ -114,52 +113,59 @@ def save_index(index: SearchIndex, path: Path) -> None:
         pass
 
 
+def _read_passages(npz) -> list[Passage]:
+    columns: dict[str, list] = {}
+    for field in (*PASSAGE_FIELDS, "links"):
+        values = _json_value(npz[f"passages.{field}"])
+        if not isinstance(values, list):
+            raise IndexFileError(f"passage column {field} is not a list")
+        if field in SHARED_FIELDS:
+            pool: dict = {}
+            values = [pool.setdefault(v, v) for v in values]
+        columns[field] = values
+    n = len(columns["id"])
+    if any(len(values) != n for values in columns.values()):
+        raise IndexFileError("passage columns differ in length")
+    links = [tuple(tuple(pair) for pair in row) for row in columns.pop("links")]
+    rows = zip(*(columns[f] for f in PASSAGE_FIELDS), strict=True)
+    return [Passage(*row, links=lk) for row, lk in zip(rows, links, strict=True)]
+
+
+def _read_partition(npz, name: str, n_terms: int, n_passages: int) -> ImpactMatrix:
+    shape = tuple(int(x) for x in npz[f"{name}.shape"])
+    columns = npz[f"{name}.columns"]
+    indptr, indices, data = npz[f"{name}.indptr"], npz[f"{name}.indices"], npz[f"{name}.data"]
+    if shape != (n_terms, len(columns)) or len(indptr) != shape[0] + 1:
+        raise IndexFileError(f"partition {name}: inconsistent shape")
+    if indptr[-1] != len(indices) or len(data) != len(indices) or np.any(np.diff(indptr) < 0):
+        raise IndexFileError(f"partition {name}: inconsistent postings")
+    if len(indices) and (indices.min() < 0 or indices.max() >= shape[1]):
+        raise IndexFileError(f"partition {name}: posting out of range")
+    if len(columns) and (columns.min() < 0 or columns.max() >= n_passages):
+        raise IndexFileError(f"partition {name}: column out of range")
+    return ImpactMatrix(sp.csr_matrix((data, indices, indptr), shape=shape), columns.astype(np.int32))
+
+
 def load_index(path: Path, expected_fingerprint: str | None = None, analyzer: Analyzer | None = None) -> SearchIndex:
     """Load and validate an index file; raise IndexFileError on any fault."""
     if not path.exists():
         raise IndexFileError(f"no index file at {path}")
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}  # reading checks each member's CRC
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as exc:
-        raise IndexFileError(f"index file {path} is unreadable: {exc}") from None
-    try:
-        manifest = _json_value(arrays["manifest"])
-        if manifest.get("format") != FORMAT_VERSION:
-            raise IndexFileError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}")
-        if expected_fingerprint and manifest.get("fingerprint") != expected_fingerprint:
-            raise IndexFileError("index was built from another library or analyzer")
-        columns = _json_value(arrays["passages"])
-        n = len(columns["id"])
-        if any(len(columns[f]) != n for f in (*PASSAGE_FIELDS, "links")):
-            raise IndexFileError("passage columns differ in length")
-        links = [tuple(tuple(pair) for pair in row) for row in columns["links"]]
-        rows = zip(*(columns[f] for f in PASSAGE_FIELDS), strict=True)
-        passages = [Passage(*row, links=lk) for row, lk in zip(rows, links, strict=True)]
-        vocab_list = _json_value(arrays["vocab"])
-        vocab = {t: i for i, t in enumerate(vocab_list)}
-        partitions = {}
-        for name in ("patient", "all"):
-            shape = tuple(int(x) for x in arrays[f"{name}.shape"])
-            columns = arrays[f"{name}.columns"]
-            indptr, indices = arrays[f"{name}.indptr"], arrays[f"{name}.indices"]
-            data = arrays[f"{name}.data"]
-            if shape != (len(vocab), len(columns)) or len(indptr) != shape[0] + 1:
-                raise IndexFileError(f"partition {name}: inconsistent shape")
-            if indptr[-1] != len(indices) or len(data) != len(indices) or np.any(np.diff(indptr) < 0):
-                raise IndexFileError(f"partition {name}: inconsistent postings")
-            if len(indices) and (indices.min() < 0 or indices.max() >= shape[1]):
-                raise IndexFileError(f"partition {name}: posting out of range")
-            if len(columns) and (columns.min() < 0 or columns.max() >= len(passages)):
-                raise IndexFileError(f"partition {name}: column out of range")
-            matrix = sp.csr_matrix((data, indices, indptr), shape=shape)
-            partitions[name] = ImpactMatrix(matrix, columns.astype(np.int32))
+        with np.load(path, allow_pickle=False) as npz:  # reading a member checks its CRC
+            manifest = _json_value(npz["manifest"])
+            if manifest.get("format") != FORMAT_VERSION:
+                raise IndexFileError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}")
+            if expected_fingerprint and manifest.get("fingerprint") != expected_fingerprint:
+                raise IndexFileError("index was built from another library or analyzer")
+            passages = _read_passages(npz)
+            vocab = {t: i for i, t in enumerate(_json_value(npz["vocab"]))}
+            partitions = {name: _read_partition(npz, name, len(vocab), len(passages)) for name in ("patient", "all")}
         if any(passages[c].audience != "patient" for c in partitions["patient"].columns):
             raise IndexFileError("patient partition holds a non-patient passage")
     except IndexFileError:
         raise
-    except (KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise IndexFileError(f"index file {path} is corrupt: {exc!r}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise IndexFileError(f"index file {path} is unreadable or corrupt: {exc!r}") from None
     return SearchIndex(passages, vocab, partitions, manifest, analyzer or Analyzer())
 
 
