@@ -284,10 +284,13 @@ class Responder:
             cited_pages.add(key)
             reply.citations.append(Citation.from_passage(len(reply.citations) + 1, useful[0].passage))
         reply.text = " ".join(s.text for s in reply.sentences)
-        reply.suggestions = self._suggestions(main, qtype, audience)
+        reply.suggestions = self._suggestions(main, qtype, audience, related=docs[1:])
         return reply
 
-    def _suggestions(self, doc: DocumentHit, qtype: QuestionType | None, audience: str) -> list[str]:
+    def _suggestions(
+        self, doc: DocumentHit, qtype: QuestionType | None, audience: str, related: list[DocumentHit] = ()
+    ) -> list[str]:
+        """2 or 3 follow-ups: aspects the cited page has sections for, then the related pages' topics."""
         sections = {self.index.passages[i].section for i in self.ranker.doc_passages(doc.doc_path, audience)}
         topic = self.topic_name(doc.title)
         out: list[str] = []
@@ -298,4 +301,10 @@ class Responder:
                 out.append(candidate.suggestion.format(topic=topic))
             if len(out) == 3:
                 break
-        return out
+        for other in related:
+            if len(out) >= 2:
+                break
+            name = self.topic_name(other.title)
+            if name.lower() != topic.lower():
+                out.append(f"Tell me about {name}")
+        return list(dict.fromkeys(out))[:3]
