@@ -45,7 +45,16 @@ def is_boilerplate(section: str) -> bool:
     return any(b in lowered for b in _boilerplate())
 
 
-def passage_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> list[Unit]:
+@lru_cache(maxsize=8192)
+def passage_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> tuple[Unit, ...]:
+    """Sentences and list items of a passage (cached: splitting is the costly part of composing).
+
+    Callers must not change the units; selection only reads them.
+    """
+    return tuple(_split_units(passage, passage_index, analyzer))
+
+
+def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> list[Unit]:
     units: list[Unit] = []
     lead: Unit | None = None
     for line_no, line in enumerate(passage.text.split("\n")):

@@ -40,6 +40,7 @@ class QuestionTypes:
                 )
             )
         self.by_name = {t.name: t for t in self.types}
+        self._sections: dict[str, tuple[list[str], list[str]]] = {}
         # Cue words tell what aspect is asked about, not which topic: weighted down in retrieval.
         self.cue_terms = frozenset(term for t in self.types if t.name != "what_is" for c in t.cues for term in c)
 
@@ -62,8 +63,18 @@ class QuestionTypes:
         """2 when the passage's own heading fits the question type, 1 when only a parent heading does."""
         if qtype is None:
             return 0
-        *parents, own = section.split(" > ")
-        if any(_contains(self.analyzer.tokens(own), cue) for cue in qtype.sections):
+        own_terms, parent_terms = self._section_terms(section)
+        if any(_contains(own_terms, cue) for cue in qtype.sections):
             return 2
-        parent_terms = self.analyzer.tokens(" ".join(parents))
         return 1 if any(_contains(parent_terms, cue) for cue in qtype.sections) else 0
+
+    def _section_terms(self, section: str) -> tuple[list[str], list[str]]:
+        """Terms of a section's own heading and of its parents (cached: a library has few distinct headings)."""
+        cached = self._sections.get(section)
+        if cached is None:
+            *parents, own = section.split(" > ")
+            cached = (self.analyzer.tokens(own), self.analyzer.tokens(" ".join(parents)))
+            if len(self._sections) >= 100_000:
+                self._sections.clear()
+            self._sections[section] = cached
+        return cached

@@ -58,6 +58,7 @@ class Responder:
         self.qtypes = QuestionTypes(index.analyzer)
         self.expander = QueryExpander(index)
         self.ranker = DocumentRanker(index, self.settings.rank)
+        self._terms_cache: dict[int, frozenset[str]] = {}
 
     # --- text helpers -------------------------------------------------------------------
     def _say(self, key: str) -> str:
@@ -69,6 +70,18 @@ class Responder:
     def _idf(self) -> dict[str, float]:
         part = self.ranker.partition("patient")
         return {t: float(part.idf[i]) for t, i in self.index.vocab.items()}
+
+    def _passage_terms(self, passage_index: int) -> frozenset[str]:
+        """Index terms of a passage with its title and headings (cached per passage)."""
+        cache = self._terms_cache
+        terms = cache.get(passage_index)
+        if terms is None:
+            p = self.index.passages[passage_index]
+            terms = frozenset(self.index.analyzer.tokens(f"{p.title} {p.section} {p.text}"))
+            if len(cache) >= 20_000:
+                cache.clear()  # bounded: a simple reset is enough for a cache this cheap to refill
+            cache[passage_index] = terms
+        return terms
 
     def topic_terms(self, text: str) -> list[str]:
         """The patient's words that name a topic (not the question-type words)."""
@@ -201,8 +214,7 @@ class Responder:
             return 0.0
         present: set[str] = set()
         for hit in doc.passages[:10]:
-            p = hit.passage
-            present.update(self.index.analyzer.tokens(f"{p.title} {p.section} {p.text}"))
+            present |= self._passage_terms(hit.index)
         found_via = {origin for term, origins in sources.items() if term in present for origin in origins}
         idf = self.ranker.idf_of
         total = sum(idf(t, audience) for t in own)
