@@ -23,7 +23,7 @@ class Config:
     CONVERSATION_TTL_SECONDS = 30 * 60
     MAX_MESSAGE_CHARS = 1000
     MAX_CONTENT_LENGTH = 64 * 1024  # request body bytes (Flask enforces it: 413)
-    TOP_K = 10
+    TOP_K = 5  # pages an answer cites at most (its sources, then related reading)
     SECRET_KEY: str | None = None  # None: a random key per process (sign-ins end on restart)
     TESTING = False
     # Web (issue 4). Origins allowed to frame /embed, space- or comma-separated, e.g.

@@ -384,3 +384,24 @@ def test_embed_asks_only_through_its_script(client):
     embed = client.get("/embed").get_data(as_text=True)
     assert re.search(r'<button[^>]*id="ask-button"[^>]*disabled', embed)
     assert not re.search(r'<button[^>]*id="ask-button"[^>]*disabled', client.get("/").get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ({"rating": "up", "passage_ids": ["x"], "reason": {"a": 1}}, "invalid_reason"),  # found by schemathesis
+        ({"rating": ["up"], "passage_ids": ["x"]}, "invalid_rating"),
+        ({"rating": "up", "passage_ids": "PATIENT", "kind": {"k": 1}}, "invalid_kind"),
+    ],
+)
+def test_feedback_api_rejects_unhashable_values_with_422(app, client, body, error):
+    if body["passage_ids"] == "PATIENT":
+        patient_id = next(p.id for p in app.extensions["index"].passages if p.audience == "patient")
+        body = {**body, "passage_ids": [patient_id]}
+    resp = client.post("/api/v1/feedback", json=body)
+    assert resp.status_code == 422 and resp.get_json()["error"] == error
+
+
+def test_search_api_rejects_an_unhashable_audience(client):
+    resp = client.post("/api/v1/search", json={"query": "fatigue", "audience": {"all": True}})
+    assert resp.status_code == 422 and resp.get_json()["error"] == "invalid_audience"

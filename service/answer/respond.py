@@ -26,7 +26,6 @@ from .safety import Route, route
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 INTENT_WEIGHT = 0.3  # question-type words say what aspect, not which page
-MAX_RELATED = 5  # pages cited in all (answer sources first, then related reading)
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -36,7 +35,7 @@ TITLE_NOISE = re.compile(
 class ResponderSettings:
     emergency_number: str = "911"
     crisis_line: str = "988"
-    top_k: int = 10
+    top_k: int = 5  # pages cited at most: the answer's sources first, then related reading
     conversation_ttl: int = 30 * 60
     min_coverage: float = 0.5  # share of the question's topic words a page must contain
     rank: RankWeights = RankWeights()
@@ -181,7 +180,7 @@ class Responder:
         for term in list(weights):
             if term in self.qtypes.cue_terms:
                 weights[term] *= INTENT_WEIGHT
-        docs = self.ranker.rank(weights, audience=audience, k_docs=MAX_RELATED)
+        docs = self.ranker.rank(weights, audience=audience, k_docs=self.settings.top_k)
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
         if not docs or self.coverage(docs[0], query_text, audience) < threshold:
             return self._no_answer(weights, query_text, audience)
@@ -285,7 +284,7 @@ class Responder:
         # Related reading: the best passage of the next pages, so the patient can compare sources.
         cited_pages = {c.url or c.title for c in reply.citations}
         for doc in docs[1:]:
-            if len(cited_pages) >= MAX_RELATED:
+            if len(cited_pages) >= self.settings.top_k:
                 break
             key = doc.url or doc.title
             if key in cited_pages:

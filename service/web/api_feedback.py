@@ -29,10 +29,10 @@ def patient_passage_ids() -> frozenset[str]:
 def feedback() -> tuple[Response, int]:
     body = _json_body()
     rating = body.get("rating")
-    if rating not in ("up", "down"):
+    if not isinstance(rating, str) or rating not in ("up", "down"):
         raise ApiError(422, "invalid_rating", "'rating' must be 'up' or 'down'.")
     reason = body.get("reason") or ""
-    if reason not in REASONS:
+    if not isinstance(reason, str) or reason not in REASONS:
         raise ApiError(422, "invalid_reason", "'reason' must be one of: " + ", ".join(k for k in REASONS if k))
     ids = body.get("passage_ids")
     if not isinstance(ids, list) or not 1 <= len(ids) <= 10 or not all(isinstance(i, str) for i in ids):
@@ -41,7 +41,7 @@ def feedback() -> tuple[Response, int]:
     if not all(i in known for i in ids):
         raise ApiError(422, "unknown_passage", "'passage_ids' names a passage the chat cannot have shown.")
     kind = body.get("kind", "answer")
-    if kind not in KINDS_OK:
+    if not isinstance(kind, str) or kind not in KINDS_OK:
         raise ApiError(422, "invalid_kind", "'kind' is not a reply kind.")
     question = None
     if body.get("share_question") is True:

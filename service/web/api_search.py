@@ -17,7 +17,7 @@ def search() -> Response:
     body = _json_body()
     query = validate_message(body.get("query"), current_app.config["MAX_MESSAGE_CHARS"])
     audience = body.get("audience", "patient")
-    if audience not in ("patient", "clinician", "all"):
+    if not isinstance(audience, str) or audience not in ("patient", "clinician", "all"):
         raise ApiError(422, "invalid_audience", "'audience' must be 'patient', 'clinician' or 'all'.")
     k = body.get("k", 10)
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
