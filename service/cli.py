@@ -32,16 +32,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"index {'built' if built else 'up to date'}: {path}")
     from .corpus.ingest import IngestReport
 
-    rebuilt = IngestReport(
-        documents_read=report["documents_read"],
-        documents_indexed=report["documents_indexed"],
-        seconds=report["seconds"],
-    )
-    rebuilt.skipped.update(report["skipped"])
-    rebuilt.audience_counts.update(report["audience_counts"])
-    rebuilt.passage_counts.update(report["passage_counts"])
-    rebuilt.audience_corrections = report["audience_corrections"]
-    rebuilt.stale = report["stale"]
+    rebuilt = IngestReport.from_dict(report)
     for line in rebuilt.summary_lines():
         print(line)
     for bad in report["bad_files"]:

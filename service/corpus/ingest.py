@@ -70,6 +70,23 @@ class IngestReport:
             "seconds": round(self.seconds, 3),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> IngestReport:
+        """The report as saved in an index manifest (to_dict's output)."""
+        report = cls(
+            documents_read=data["documents_read"],
+            documents_indexed=data["documents_indexed"],
+            bad_files=data["bad_files"],
+            inactive=data.get("inactive", []),
+            audience_corrections=data["audience_corrections"],
+            stale=data["stale"],
+            seconds=data["seconds"],
+        )
+        report.skipped.update(data["skipped"])
+        report.audience_counts.update(data["audience_counts"])
+        report.passage_counts.update(data["passage_counts"])
+        return report
+
     def summary_lines(self) -> list[str]:
         skipped = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items())) or "none"
         return [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Literal
 
 Audience = Literal["patient", "clinician"]
@@ -53,14 +53,3 @@ class Passage:
     audience: Audience
     order: int = 0  # position of the passage inside its document
     links: tuple[tuple[str, str], ...] = field(default=())
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["links"] = [list(pair) for pair in self.links]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Passage:
-        data = dict(data)
-        data["links"] = tuple(tuple(pair) for pair in data.get("links", ()))
-        return cls(**data)
