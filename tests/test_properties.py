@@ -53,3 +53,9 @@ def test_group_blocks_keeps_every_sentence_whole_and_in_order(paragraphs, max_wo
         for block in group:
             for sentence in split_sentences(block.text):
                 assert any(sentence in b.text for b in blocks)  # a sentence is never cut
+
+
+def test_joined_forms_and_stems_that_are_stopwords_are_dropped():
+    # found by test_analyzer_terms_are_clean_and_deterministic: "s-o" gave the term "so"
+    assert ANALYZER.tokens("s-o hims") == []
+    assert ANALYZER.tokens("5-FU") == ["5fu", "5", "fu"]

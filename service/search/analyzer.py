@@ -19,7 +19,7 @@ from nltk.stem.snowball import SnowballStemmer
 from ..corpus.sentences import read_word_list
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "μ": "mu"}
 RAW_TOKEN = re.compile(r"[a-z0-9]+(?:[-./'][a-z0-9]+)*")
@@ -80,4 +80,5 @@ class Analyzer:
 
     def tokens(self, text: str) -> list[str]:
         """Index terms of a text, in order, duplicates kept (BM25 needs term counts)."""
-        return [self.term(w) for w in self.words(text)]
+        # A joined form ("s-o" -> "so") or a stem ("hims" -> "him") can be a stopword too: drop it here.
+        return [t for t in map(self.term, self.words(text)) if t not in self.stopwords]
