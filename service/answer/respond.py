@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -65,10 +65,10 @@ class Responder:
             emergency=self.settings.emergency_number, crisis_line=self.settings.crisis_line
         ).strip()
 
-    @cached_property
-    def _idf(self) -> dict[str, float]:
-        part = self.ranker.partition("patient")
-        return {t: float(part.idf[i]) for t, i in self.index.vocab.items()}
+    def _patient_idf(self, terms: Iterable[str]) -> dict[str, float]:
+        """Patient-partition idf of the given terms that the index knows (others are left out)."""
+        part, vocab = self.ranker.partition("patient"), self.index.vocab
+        return {t: float(part.idf[vocab[t]]) for t in terms if t in vocab}
 
     def _passage_terms(self, passage_index: int) -> frozenset[str]:
         """Index terms of a passage with its title and headings (cached per passage)."""
@@ -176,14 +176,12 @@ class Responder:
         elif not own_topic and qtype is not None:
             return self._clarify(qtype, audience)
 
-        weights = self.expander.expand(query_text)
-        for term in list(weights):
-            if term in self.qtypes.cue_terms:
-                weights[term] *= INTENT_WEIGHT
+        expansion = self.expander.expand_with_sources(query_text)
+        weights = {t: w * INTENT_WEIGHT if t in self.qtypes.cue_terms else w for t, w in expansion[0].items()}
         docs = self.ranker.rank(weights, audience=audience, k_docs=self.settings.top_k)
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
-        if not docs or self.coverage(docs[0], query_text, audience) < threshold:
-            return self._no_answer(weights, query_text, audience)
+        if not docs or self.coverage(docs[0], query_text, audience, expansion) < threshold:
+            return self._no_answer(weights, query_text, audience, expansion)
 
         reply = self._compose(docs, weights, qtype, audience)
         if update_state and reply.kind == "answer":
@@ -201,13 +199,19 @@ class Responder:
         return bool(docs) and self.coverage(docs[0], text, audience) >= 0.75
 
     # --- abstention -----------------------------------------------------------------------
-    def coverage(self, doc: DocumentHit, query_text: str, audience: str = "patient") -> float:
+    def coverage(
+        self,
+        doc: DocumentHit,
+        query_text: str,
+        audience: str = "patient",
+        expansion: tuple[dict[str, float], dict[str, set[str]]] | None = None,
+    ) -> float:
         """idf-weighted share of the question's topic words that the page's best passages contain.
 
         A word also counts as found when a term it was expanded to is found ("liver damage"
         is answered by "liver injury").
         """
-        weights, sources = self.expander.expand_with_sources(query_text)
+        weights, sources = expansion or self.expander.expand_with_sources(query_text)
         own = set(self.topic_terms(query_text)) or {t for t in weights if t not in sources}
         if not own:
             return 0.0
@@ -220,10 +224,16 @@ class Responder:
         found = sum(idf(t, audience) for t in own if t in present or t in found_via)
         return found / total if total else 0.0
 
-    def _no_answer(self, weights: dict[str, float], query_text: str, audience: str) -> Reply:
+    def _no_answer(
+        self,
+        weights: dict[str, float],
+        query_text: str,
+        audience: str,
+        expansion: tuple[dict[str, float], dict[str, set[str]]],
+    ) -> Reply:
         if audience == "patient":
             professional = self.ranker.rank(weights, audience="clinician", k_docs=1)
-            if professional and self.coverage(professional[0], query_text, "clinician") >= 0.75:
+            if professional and self.coverage(professional[0], query_text, "clinician", expansion) >= 0.75:
                 return Reply(kind="no_answer", text=self._say("clinician_only"))
         return Reply(kind="no_answer", text=self._say("no_answer"))
 
@@ -269,7 +279,7 @@ class Responder:
             for cue in qtype.sections:
                 for term in cue:
                     scoring[term] = max(scoring.get(term, 0.0), 0.5)
-        units = flatten(select_units(candidates, scoring, self._idf, analyzer))
+        units = flatten(select_units(candidates, scoring, self._patient_idf(scoring), analyzer))
         if not units:
             return Reply(kind="no_answer", text=self._say("no_answer"))
 

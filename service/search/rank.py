@@ -87,6 +87,7 @@ class _Partition:
         # Terms absent from the partition still say something about the question.
         idf[~present] = float(idf[present].max()) if present.any() else 1.0
         self.idf = np.maximum(idf, 0.1)
+        self.max_idf = float(self.idf.max()) if len(self.idf) else 1.0
 
 
 class DocumentRanker:
@@ -104,7 +105,7 @@ class DocumentRanker:
 
     def _idf(self, part: _Partition, term: str) -> float:
         tid = self.index.vocab.get(term)
-        return float(part.idf[tid]) if tid is not None else float(part.idf.max())
+        return float(part.idf[tid]) if tid is not None else part.max_idf
 
     def title_f1(self, part: _Partition, doc: int, query: Mapping[str, float]) -> float:
         """idf-weighted F1 between the query terms (with their weights) and the page's title terms."""
