@@ -18,7 +18,7 @@ from ..search.analyzer import Analyzer
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_LIST_ITEMS = 10
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
-MIN_UNITS, MAX_UNITS = 2, 4
+MAX_UNITS = 4
 
 
 @dataclass
@@ -93,10 +93,8 @@ def select_units(
     query: Mapping[str, float],
     idf: Mapping[str, float],
     analyzer: Analyzer,
-    section_bonus: Mapping[int, float] | None = None,
 ) -> list[Unit]:
     """Pick the units that best answer the query from ranked (passage, index, score) candidates."""
-    section_bonus = section_bonus or {}
     if not candidates:
         return []
     top_score = max(score for _, _, score in candidates) or 1.0
@@ -114,7 +112,6 @@ def select_units(
             value = (
                 coverage
                 + 0.6 * score / top_score
-                + section_bonus.get(pidx, 0.0)
                 + (0.15 if i == 0 else 0.0)  # a passage's first sentence usually states its point
                 - 0.1 * rank
                 - (0.2 if words > 60 else 0.0)
@@ -131,7 +128,7 @@ def select_units(
             break
         if unit.is_item and unit.lead_in is not None:
             unit = unit.lead_in  # show the list with its lead-in
-        if unit in chosen or any(_similar(unit.terms, c.terms) for c in chosen):
+        if any(unit is c or _similar(unit.terms, c.terms) for c in chosen):
             continue
         chosen.append(unit)
         shown += 1
