@@ -37,6 +37,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(line)
     for bad in report["bad_files"]:
         print(f"skipped {bad['path']}: {bad['reason']}")
+    from .search.vocabulary import vocabulary_report
+
+    for line in vocabulary_report(index.manifest.get("vocabulary", {}), sample=25 if args.verbose else 8):
+        print(line)
     if args.verbose:
         for c in report["audience_corrections"]:
             print(f"audience corrected to {c['audience']}: {c['path']} ({'; '.join(c['reasons'])})")

@@ -18,9 +18,10 @@ CONTINUATION = re.compile(r"^(and|what about|how about|also|but|or|then|so)\b")
 
 @dataclass
 class ConversationState:
-    topic: str = ""  # the patient's own words for the topic ("reblozyl")
+    topic: str = ""  # the focus words of the topic ("reblozyl"); never the whole message
     topic_title: str = ""  # the title of the page that answered it
-    intent: str = ""  # the aspect last asked about ("side effects")
+    intent: str = ""  # the question type last asked about ("side_effects")
+    population: str = ""  # "child" or "adult" when the conversation said so
     turns: int = 0
     history: list[str] = field(default_factory=list)  # kinds of the last replies (no message text)
 
@@ -31,8 +32,16 @@ class ConversationState:
     def from_dict(cls, data: dict | None) -> ConversationState:
         if not data:
             return cls()
-        known = {k: data[k] for k in ("topic", "topic_title", "intent", "turns", "history") if k in data}
-        return cls(**known)
+        state = cls()
+        # Stored state is checked field by field: anything of the wrong type is dropped, never trusted.
+        for key in ("topic", "topic_title", "intent", "population"):
+            if isinstance(data.get(key), str):
+                setattr(state, key, data[key][:500])
+        if isinstance(data.get("turns"), int) and not isinstance(data.get("turns"), bool):
+            state.turns = data["turns"]
+        if isinstance(data.get("history"), list):
+            state.history = [h for h in data["history"] if isinstance(h, str)][-10:]
+        return state
 
 
 def _plain(message: str) -> str:

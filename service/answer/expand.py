@@ -1,9 +1,12 @@
 """Query expansion for the vocabulary gap between patients and the library.
 
 (a) brand <-> generic drug names read from the library's own drug pages ("US Brand Name(s)"),
-(b) the reviewed lay-to-clinical synonym file service/data/synonyms.yaml,
-(c) spelling correction against the index vocabulary.
-Expanded terms get a lower weight than the patient's own words, so they cannot flood the query.
+(b) the reviewed lay vocabulary service/data/lay_vocabulary.yaml ("gullet" -> esophagus),
+(c) acronyms and aliases mined from the library at index time (service/search/vocabulary.py):
+    "ALL" -> acute lymphoblastic leukemia, "voice box" <-> larynx,
+(d) spelling correction against the index vocabulary.
+Expanded terms get a lower weight than the patient's own words, so they cannot flood the query;
+an acronym's long form is the patient's topic itself and gets full weight.
 """
 
 from __future__ import annotations
@@ -14,13 +17,19 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..search.analyzer import Analyzer
+from ..search.analyzer import Analyzer, fold
 from ..search.index import SearchIndex
+from ..search.vocabulary import mine_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SYNONYM_WEIGHT = 0.5
 BRAND_WEIGHT = 0.7
 SPELLING_WEIGHT = 0.8
+ACRONYM_WEIGHT = 1.0  # "ALL" in capitals names acute lymphoblastic leukemia
+LOWER_ACRONYM_WEIGHT = 0.7  # "aml" in lower case: very likely, not certain
+ALIAS_WEIGHT = 0.4  # mined aliases are unreviewed: helpful, never decisive
+MIN_ALIAS_COUNT = 4  # a definition seen a few times is a real alias; rarer ones are mostly noise
+COMMON_SHARE = 0.02  # an alias target in more than 2 % of patient passages says nothing
 BRAND_BLOCK = re.compile(r"US Brand Name\(s\)\n(.+?)(?:\nFDA Approved|\n\S+ is approved|$)", re.DOTALL)
 
 
@@ -29,17 +38,54 @@ def _deletes(word: str) -> set[str]:
 
 
 class QueryExpander:
-    def __init__(self, index: SearchIndex, synonyms_path: Path | None = None) -> None:
+    def __init__(self, index: SearchIndex, vocabulary_path: Path | None = None) -> None:
         self.analyzer: Analyzer = index.analyzer
         self.vocab = index.vocab
-        raw = yaml.safe_load((synonyms_path or DATA / "synonyms.yaml").read_text(encoding="utf-8")) or {}
-        self.synonyms: dict[tuple[str, ...], list[str]] = {}
+        raw = yaml.safe_load((vocabulary_path or DATA / "lay_vocabulary.yaml").read_text(encoding="utf-8")) or {}
+        # Lay phrases are matched on the message's words (stopwords kept: "off my food" is not "food").
+        self.lay: dict[str, list[str]] = {}
         for lay, clinical in raw.items():
-            key = tuple(self.analyzer.tokens(str(lay)))
-            if key:
-                self.synonyms[key] = [t for c in clinical for t in self.analyzer.tokens(str(c))]
+            key = " ".join(fold(str(lay)).split())
+            targets = [t for c in clinical for t in self.analyzer.tokens(str(c))]
+            if key and targets:
+                self.lay[key] = list(dict.fromkeys(targets))
+        keys = sorted(self.lay, key=len, reverse=True)
+        alternatives = "|".join(re.escape(k) for k in keys)
+        self._lay_pattern = re.compile(rf"(?<![a-z0-9])({alternatives})(?:s|es)?(?![a-z0-9])")
         self.brands = self._read_brand_names(index)
         self._spelling = self._spelling_table(index)
+        mined = index.manifest.get("vocabulary") or mine_vocabulary(index.passages, self.analyzer)
+        n_patient = max(index.partitions["patient"].n_passages, 1)
+        common = {t for t, tid in self.vocab.items()
+                  if tid < len(self._df) and self._df[tid] > COMMON_SHARE * n_patient}
+        self.acronyms: dict[str, list[str]] = {}
+        for short, entry in mined.get("acronyms", {}).items():
+            terms = [t for t in self.analyzer.tokens(entry["long"]) if t != short.lower()]
+            if terms:
+                self.acronyms[short] = terms
+        # lower-case forms that are not ordinary words ("aml" yes, "all", "cup", "pet" no)
+        self._lower_acronyms = {
+            short.lower(): terms for short, terms in self.acronyms.items()
+            if short.lower() not in self.analyzer.stopwords and short.lower() not in common and len(short) >= 3
+        }
+        self.aliases: dict[tuple[str, ...], list[str]] = {}
+        for left, right, count in mined.get("aliases", []):
+            if count < MIN_ALIAS_COUNT:
+                continue
+            lt, rt = tuple(left.split()), tuple(right.split())
+            for key, target in ((rt, lt), (lt, rt)):
+                useful = [t for t in target if t not in common and t not in key]
+                if useful and not all(t in common for t in key):
+                    self.aliases.setdefault(key, [])
+                    self.aliases[key].extend(t for t in useful if t not in self.aliases[key])
+
+    def lay_phrases(self, text: str) -> list[str]:
+        """The lay vocabulary's phrases found in a text ("back passage", "chemo")."""
+        lowered = " ".join(fold(text).replace("’", "'").split())
+        return list(dict.fromkeys(m.group(1) for m in self._lay_pattern.finditer(lowered)))
+
+    def is_acronym(self, word: str) -> bool:
+        return word.upper() in self.acronyms
 
     def _read_brand_names(self, index: SearchIndex) -> dict[str, list[str]]:
         """brand term -> generic name terms (and generic -> brand), from patient drug pages."""
@@ -92,8 +138,14 @@ class QueryExpander:
         """Weighted query terms: the patient's words, then expansions at lower weights."""
         return self.expand_with_sources(text, own_weight)[0]
 
-    def expand_with_sources(self, text: str, own_weight: float = 1.0) -> tuple[dict[str, float], dict[str, set[str]]]:
-        """Weights, and for each expanded term the patient's terms it stands for."""
+    def expand_with_sources(
+        self, text: str, own_weight: float = 1.0, raw_text: str | None = None, acronyms: list[str] = ()
+    ) -> tuple[dict[str, float], dict[str, set[str]]]:
+        """Weights, and for each expanded term the patient's terms it stands for.
+
+        `text` holds the words to weight (the focus); `raw_text`, the whole question, is where lay
+        phrases are looked for; `acronyms` are the capitalised acronyms the patient wrote.
+        """
         terms = self.analyzer.tokens(text)
         weights: dict[str, float] = {}
         sources: dict[str, set[str]] = {}
@@ -101,9 +153,10 @@ class QueryExpander:
             weights[t] = weights.get(t, 0.0) + own_weight
 
         def add(term: str, w: float, origin: tuple[str, ...]) -> None:
+            # An expansion the patient also wrote keeps its own weight, but still records what it explains.
             if term not in terms:
                 weights[term] = max(weights.get(term, 0.0), w)
-                sources.setdefault(term, set()).update(origin)
+            sources.setdefault(term, set()).update(origin)
 
         for t in terms:
             fixed = self.correct(t)
@@ -112,9 +165,23 @@ class QueryExpander:
             for source in (t, fixed):
                 for generic in self.brands.get(source or "", ()):
                     add(generic, BRAND_WEIGHT, (t,))
-        for key, targets in self.synonyms.items():
+        for short in acronyms:
+            # An acronym the index knows ("egfr") is its own best term; one it cannot index ("ALL" is a
+            # stopword) is only its long form, at full weight.
+            indexed = short.lower() in terms
+            for target in self.acronyms.get(short.upper(), ()):
+                add(target, SYNONYM_WEIGHT if indexed else ACRONYM_WEIGHT, (short.lower(),))
+        for t in terms:
+            if t in self._lower_acronyms and t.upper() not in acronyms:
+                for target in self._lower_acronyms[t]:
+                    add(target, LOWER_ACRONYM_WEIGHT, (t,))
+        for phrase in self.lay_phrases(raw_text if raw_text is not None else text):
+            origin = tuple(self.analyzer.tokens(phrase)) or (phrase,)
+            for target in self.lay[phrase]:
+                add(target, SYNONYM_WEIGHT, origin + (phrase,))
+        for key, targets in self.aliases.items():
             n = len(key)
             if any(tuple(terms[i : i + n]) == key for i in range(len(terms) - n + 1)):
                 for target in targets:
-                    add(target, SYNONYM_WEIGHT, key)
+                    add(target, ALIAS_WEIGHT, key)
         return weights, sources

@@ -1,7 +1,7 @@
 """One code path from a patient's message to a reply (API, CLI and evaluation all use it).
 
-route (safety) -> resolve the topic (conversation) -> expand the query -> rank pages ->
-abstain or compose -> cite -> suggest follow-ups.
+understand (safety route, focus, aspect, context; service/answer/understand.py) -> resolve the topic
+(conversation) -> rank pages on the focus -> decide: answer or abstain -> compose -> cite -> suggest.
 """
 
 from __future__ import annotations
@@ -12,20 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from ..search.index import SearchIndex
-from ..search.rank import DocumentHit, DocumentRanker, RankWeights
+from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
 from .compose import flatten, is_boilerplate, select_units
-from .conversation import ConversationState, continues, points_back
+from .conversation import ConversationState
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
 from .response import Citation, Reply, Sentence
-from .safety import Route, route
+from .understand import ASPECT_WEIGHT, Query, Understander, topic_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-INTENT_WEIGHT = 0.3  # question-type words say what aspect, not which page
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -37,8 +37,21 @@ class ResponderSettings:
     crisis_line: str = "988"
     top_k: int = 5  # pages cited at most: the answer's sources first, then related reading
     conversation_ttl: int = 30 * 60
-    min_coverage: float = 0.5  # share of the question's topic words a page must contain
+    min_coverage: float = 0.4  # share of the focus (idf-weighted) the best page must contain
+    max_unknown_share: float = 0.5  # abstain when more than this share of the focus words is unknown to the library
     rank: RankWeights = RankWeights()
+
+
+@dataclass
+class Resolved:
+    """The topic a turn is answered about, after the conversation is taken into account."""
+
+    weights: dict[str, float]  # retrieval weights
+    own_terms: list[str]  # focus terms that abstention checks
+    sources: dict[str, set[str]]  # expanded term -> focus terms it stands for
+    aspect: QuestionType | None
+    population: str | None
+    inherited: bool  # the earlier topic was carried over
 
 
 class Responder:
@@ -57,7 +70,12 @@ class Responder:
         self.qtypes = QuestionTypes(index.analyzer)
         self.expander = QueryExpander(index)
         self.ranker = DocumentRanker(index, self.settings.rank)
-        self._terms_cache: dict[int, frozenset[str]] = {}
+        vocab, patient_df = index.vocab, np.diff(index.partitions["patient"].matrix.indptr)
+        self.understander = Understander(
+            index.analyzer, self.qtypes, self.expander,
+            known=lambda t: (tid := vocab.get(t)) is not None and tid < len(patient_df) and patient_df[tid] > 0,
+            **topic_vocabulary(index, self.expander),
+        )
 
     # --- text helpers -------------------------------------------------------------------
     def _say(self, key: str) -> str:
@@ -71,24 +89,7 @@ class Responder:
         return {t: float(part.idf[vocab[t]]) for t in terms if t in vocab}
 
     def _passage_terms(self, passage_index: int) -> frozenset[str]:
-        """Index terms of a passage with its title and headings (cached per passage)."""
-        cache = self._terms_cache
-        terms = cache.get(passage_index)
-        if terms is None:
-            p = self.index.passages[passage_index]
-            terms = frozenset(self.index.analyzer.tokens(f"{p.title} {p.section} {p.text}"))
-            if len(cache) >= 20_000:
-                cache.clear()  # bounded: a simple reset is enough for a cache this cheap to refill
-            cache[passage_index] = terms
-        return terms
-
-    def topic_terms(self, text: str) -> list[str]:
-        """The patient's words that name a topic (not the question-type words)."""
-        return [t for t in self.index.analyzer.tokens(text) if t not in self.qtypes.cue_terms]
-
-    def topic_words(self, text: str) -> str:
-        analyzer = self.index.analyzer
-        return " ".join(w for w in analyzer.words(text) if analyzer.term(w) not in self.qtypes.cue_terms)
+        return self.ranker.passage_terms(passage_index)
 
     @staticmethod
     def topic_name(title: str) -> str:
@@ -96,11 +97,15 @@ class Responder:
         return name or title
 
     # --- main path ------------------------------------------------------------------------
+    def understand(self, message: str) -> Query:
+        """The message analysed once: safety route, focus, aspect, context, unknown words."""
+        return self.understander.understand(message)
+
     def respond(self, message: str, conversation_id: str | None = None, audience: str = "patient") -> Reply:
         conversation_id = conversation_id or uuid.uuid4().hex
         state, store_ok = self._load_state(conversation_id)
-        decision = route(message)
-        reply = self._dispatch(decision, state, audience)
+        query = self.understand(message)
+        reply = self._dispatch(query, state, audience)
         reply.conversation_id = conversation_id
         reply.disclaimer = self._say("disclaimer")
         state.turns += 1
@@ -124,14 +129,15 @@ class Responder:
         except StoreUnavailable:
             pass
 
-    def _dispatch(self, decision: Route, state: ConversationState, audience: str) -> Reply:
+    def _dispatch(self, query: Query, state: ConversationState, audience: str) -> Reply:
+        decision = query.route
         if decision.kind == "urgent":
             text = self._say("urgent")
             if decision.also_crisis:
                 text += " " + self._say("crisis")
             reply = Reply(kind="urgent", text=text)
             # Background only when the library clearly covers what was described.
-            background = self._answer(decision.question, state, audience, update_state=False, min_coverage=0.99)
+            background = self._answer(query, state, audience, update_state=False, min_coverage=0.99)
             if background.kind == "answer":
                 reply.sentences = background.sentences[:2]
                 reply.citations = [c for c in background.citations if c.n in {s.citation for s in reply.sentences}]
@@ -143,76 +149,151 @@ class Responder:
         if decision.kind == "scope":
             return Reply(kind="scope", text=self._say("scope"))
         if decision.kind == "advice":
-            general = self._answer(decision.question, state, audience)
+            general = self._answer(query, state, audience)
             reply = Reply(kind="advice", text=self._say("advice"))
             if general.kind == "answer":
                 reply.sentences, reply.citations = general.sentences, general.citations
             reply.suggestions = list(self.replies["advice_questions"])[:3]
             return reply
-        return self._answer(decision.question, state, audience)
+        return self._answer(query, state, audience)
+
+    def _resolve(self, query: Query, state: ConversationState, audience: str) -> Resolved:
+        """The topic this turn is about: its own focus, the earlier one, or both (conversation)."""
+        aspect = query.aspect
+        population = query.context.population
+        weights = query.retrieval_weights()
+        own = list(query.own_terms)
+        sources = dict(query.sources)
+        inherited = False
+        if state.topic and (query.points_back or query.continues or not query.has_focus):
+            earlier = self.understander.analyse(state.topic, state.topic, query.route)
+            if not query.has_focus:
+                keep, old_weight = True, 1.0  # "what are its side effects?", "what about in children?"
+            elif query.points_back:
+                keep, old_weight = True, 0.5  # "can it be used for stomach cancer too?"
+            else:
+                # "and CML?" replaces CLL; "and for the skin?" narrows: keep the earlier topic only
+                # when one page covers the old and the new focus together.
+                combined = dict(earlier.focus)
+                for t, w in query.focus.items():
+                    combined[t] = max(combined.get(t, 0.0), w)
+                keep = self._covered_together(combined, earlier.own_terms + own, audience)
+                old_weight = 0.5
+            if keep:
+                inherited = True
+                for t, w in earlier.focus.items():
+                    weights[t] = max(weights.get(t, 0.0), w * old_weight)
+                own = list(dict.fromkeys(own + earlier.own_terms))
+                for t, origins in earlier.sources.items():
+                    sources.setdefault(t, set()).update(origins)
+                population = population or state.population or None
+                if aspect is None and state.intent:
+                    aspect = self.qtypes.by_name.get(state.intent)
+                    if aspect is not None:
+                        for cue in aspect.cues[:1]:
+                            for t in cue:
+                                weights[t] = max(weights.get(t, 0.0), ASPECT_WEIGHT)
+        return Resolved(weights, own, sources, aspect, population, inherited)
 
     def _answer(
         self,
-        message: str,
+        query: Query,
         state: ConversationState,
         audience: str,
         update_state: bool = True,
         min_coverage: float | None = None,
     ) -> Reply:
-        qtype = self.qtypes.detect(message)
-        own_topic = self.topic_terms(message)
-        query_text = message
-        inherited = False
-        if state.topic and (points_back(message) or continues(message) or not own_topic):
-            combined = f"{message} {state.topic}"
-            # "and for children?" narrows the topic; "what about melanoma?" replaces it: keep the
-            # earlier topic only if one page covers the old and the new words together.
-            keep_topic = points_back(message) or not own_topic or self._covered_together(combined, audience)
-            query_text = combined if keep_topic else message
-            inherited = keep_topic
-            if qtype is None and state.intent:
-                query_text += f" {state.intent}"
-                qtype = self.qtypes.detect(state.intent)
-        elif not own_topic and qtype is not None:
-            return self._clarify(qtype, audience)
-
-        expansion = self.expander.expand_with_sources(query_text)
-        weights = {t: w * INTENT_WEIGHT if t in self.qtypes.cue_terms else w for t, w in expansion[0].items()}
-        docs = self.ranker.rank(weights, audience=audience, k_docs=self.settings.top_k)
+        topic = self._resolve(query, state, audience)
+        if not topic.own_terms:
+            if topic.aspect is not None and topic.aspect.name != "what_is":
+                return self._clarify(topic.aspect, audience)
+            return Reply(kind="no_answer", text=self._say("no_answer"))
+        docs = self.ranker.rank(topic.weights, audience=audience, k_docs=self.settings.top_k,
+                                population=topic.population, concepts=self._concepts(topic, audience),
+                                aspect_terms=self._aspect_terms(topic.aspect)
+                                | self._population_terms(topic.population),
+                                aspect=topic.aspect.name if topic.aspect else None)
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
-        if not docs or self.coverage(docs[0], query_text, audience, expansion) < threshold:
-            return self._no_answer(weights, query_text, audience, expansion)
+        if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
+            return self._no_answer(topic, audience)
 
-        reply = self._compose(docs, weights, qtype, audience)
+        reply = self._compose(docs, topic.weights, topic.aspect, audience)
         if update_state and reply.kind == "answer":
-            if not inherited:
-                state.topic = self.topic_words(message)
+            if not topic.inherited:
+                state.topic = " ".join(query.focus_words + [a for a in query.acronyms])
             state.topic_title = docs[0].title
-            intent_words = [w for w in self.index.analyzer.words(message)
-                            if self.index.analyzer.term(w) in self.qtypes.cue_terms]
-            if intent_words:
-                state.intent = " ".join(intent_words)
+            state.population = topic.population or ""
+            if query.aspect is not None:
+                state.intent = query.aspect.name
         return reply
 
-    def _covered_together(self, text: str, audience: str) -> bool:
-        docs = self.ranker.rank(self.expander.expand(text), audience=audience, k_docs=1)
-        return bool(docs) and self.coverage(docs[0], text, audience) >= 0.75
+    def _concepts(self, topic: Resolved, audience: str) -> list[Concept]:
+        """Each focus term with the terms it was expanded to, weighted by its idf."""
+        alternatives: dict[str, set[str]] = {t: {t} for t in topic.own_terms}
+        for term, origins in topic.sources.items():
+            for origin in origins:
+                if origin in alternatives:
+                    alternatives[origin].add(term)
+        idf = self.ranker.idf_of
+        weights, vocab = topic.weights, self.index.vocab
+        concepts = []
+        for t, alts in alternatives.items():
+            # a phrase ("back passage") is weighed by the rarest library term standing for it
+            weight = idf(t, audience) if t in vocab else max((idf(a, audience) for a in alts if a in vocab), default=0)
+            concepts.append(Concept(frozenset(alts), weight * min(weights.get(t, 1.0), 1.0)))
+        return [c for c in concepts if c.weight > 0]
+
+    def _population_terms(self, population: str | None) -> set[str]:
+        """Title words that fit who the question is about ("Talking to Children about Cancer")."""
+        words = {"child": "child children childhood kids pediatric teens adolescents", "adult": "adult adults"}
+        return set(self.index.analyzer.tokens(words.get(population or "", "")))
+
+    def _aspect_terms(self, aspect: QuestionType | None) -> set[str]:
+        if aspect is None:
+            return set()
+        return {t for phrase in aspect.cues + aspect.sections for t in phrase}
+
+    def _covered_together(self, weights: dict[str, float], own: list[str], audience: str) -> bool:
+        docs = self.ranker.rank(weights, audience=audience, k_docs=1)
+        return bool(docs) and self.coverage(docs[0], own, {}, audience) >= 0.75
 
     # --- abstention -----------------------------------------------------------------------
+    def answerable(self, query: Query, topic: Resolved, doc: DocumentHit, audience: str, threshold: float) -> bool:
+        """Answer only when the library covers the focus: not on context words, not on a graze.
+
+        - most focus words must be words the library uses ("routers" are not);
+        - the best page must contain enough of the focus (idf-weighted coverage);
+        - the page must be *about* part of the focus: a focus concept (or, for a message about
+          feelings, the library's words for them) is in its title. "diabetes" mentioned in one
+          paragraph of a long page is a graze, not an answer.
+        """
+        if query.unknown_share > self.settings.max_unknown_share and not topic.inherited:
+            return False
+        if self.coverage(doc, topic.own_terms, topic.sources, audience) < threshold:
+            return False
+        return self.anchored(query, topic, doc, audience)
+
+    def anchored(self, query: Query, topic: Resolved, doc: DocumentHit, audience: str) -> bool:
+        """A focus concept, or the steering words of a message about feelings, names the page."""
+        part = self.ranker.partition(audience)
+        title = part.titles[part.doc_ids[doc.doc_path]]
+        if any(c.terms & title for c in self._concepts(topic, audience)):
+            return True
+        return bool(query.context.feelings) and bool(set(query.steer) & title)
+
     def coverage(
         self,
         doc: DocumentHit,
-        query_text: str,
+        own_terms: list[str],
+        sources: dict[str, set[str]],
         audience: str = "patient",
-        expansion: tuple[dict[str, float], dict[str, set[str]]] | None = None,
     ) -> float:
-        """idf-weighted share of the question's topic words that the page's best passages contain.
+        """idf-weighted share of the focus terms that the page's best passages contain.
 
         A word also counts as found when a term it was expanded to is found ("liver damage"
-        is answered by "liver injury").
+        is answered by "liver injury", "ALL" by "acute lymphoblastic leukemia").
         """
-        weights, sources = expansion or self.expander.expand_with_sources(query_text)
-        own = set(self.topic_terms(query_text)) or {t for t in weights if t not in sources}
+        own = set(own_terms)
         if not own:
             return 0.0
         present: set[str] = set()
@@ -224,16 +305,10 @@ class Responder:
         found = sum(idf(t, audience) for t in own if t in present or t in found_via)
         return found / total if total else 0.0
 
-    def _no_answer(
-        self,
-        weights: dict[str, float],
-        query_text: str,
-        audience: str,
-        expansion: tuple[dict[str, float], dict[str, set[str]]],
-    ) -> Reply:
-        if audience == "patient":
-            professional = self.ranker.rank(weights, audience="clinician", k_docs=1)
-            if professional and self.coverage(professional[0], query_text, "clinician", expansion) >= 0.75:
+    def _no_answer(self, topic: Resolved, audience: str) -> Reply:
+        if audience == "patient" and topic.own_terms:
+            professional = self.ranker.rank(topic.weights, audience="clinician", k_docs=1)
+            if professional and self.coverage(professional[0], topic.own_terms, topic.sources, "clinician") >= 0.75:
                 return Reply(kind="no_answer", text=self._say("clinician_only"))
         return Reply(kind="no_answer", text=self._say("no_answer"))
 

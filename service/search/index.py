@@ -18,6 +18,7 @@ from ..corpus.ingest import ingest_library
 from ..corpus.models import Passage
 from .analyzer import Analyzer
 from .bm25 import EPSILON, K1, B, ImpactMatrix, build_impact_matrix, score_terms, top_k
+from .vocabulary import VOCABULARY_VERSION, mine_vocabulary
 
 AUDIENCE_MODES = ("patient", "clinician", "all")
 
@@ -31,6 +32,7 @@ class IndexSettings:
     k1: float = K1
     b: float = B
     epsilon: float = EPSILON
+    vocabulary: int = VOCABULARY_VERSION  # the mined vocabulary's format: a new one rebuilds the index
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -132,8 +134,12 @@ def build_index(
         partitions[name] = build_impact_matrix(
             [docs[i] for i in cols], len(vocab), cols, settings.k1, settings.b, settings.epsilon
         )
+    if progress:
+        progress("  mining acronyms and aliases")
+    vocabulary = mine_vocabulary(passages, analyzer)
     report.seconds = time.perf_counter() - started
     manifest = {
+        "vocabulary": vocabulary,
         "fingerprint": fingerprint,
         "settings": settings.to_dict(),
         "analyzer": analyzer.fingerprint,

@@ -10,7 +10,8 @@ that topic should win over pages that mention it. Each candidate page is scored 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -21,14 +22,33 @@ from .index import Hit, SearchIndex
 
 # Words that say nothing about which page a question is about.
 GENERIC_TITLE_WORDS = "cancer pdq patient version nci types type about"
+# A page written about children: its title or address says so.
+# Research news ("Advances in ... Research", trial results): right for research questions, a poor first
+# answer to "what is it?" or "how is it treated?".
+NEWS_PAGE = re.compile(r"/research(/|$)|/news-events/")
+CHILD_PAGE = re.compile(r"\b(child|childhood|children|kids|pediatric|paediatric|teens?|adolescents?)\b|/child-", re.I)
 
 
 @dataclass(frozen=True)
 class RankWeights:
     passage: float = 1.0
     title: float = 1.0
-    length: float = 2.0
+    length: float = 1.0
     candidates: int = 30
+    # Population steering: who the question is about ("my son, 7"; "I'm 45"; not said).
+    child_bonus: float = 0.1  # a child's question prefers children's pages
+    adult_penalty: float = 0.5  # an adult's question avoids them
+    unsaid_penalty: float = 0.2  # most questions are about adults; children's pages must earn their place
+    news_penalty: float = 0.3  # research news, unless research is asked about
+    coverage: float = 1.0  # share of the question's concepts (idf-weighted) found in the page's best passages
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One focus word and the library's words for it; `weight` is its idf."""
+
+    terms: frozenset[str]
+    weight: float
 
 
 @dataclass
@@ -64,6 +84,8 @@ class _Partition:
         col_doc = np.empty(part.n_passages, dtype=np.int32)
         lengths: list[int] = []
         titles: list[set[str]] = []
+        child: list[bool] = []
+        news: list[bool] = []
         for col, gidx in enumerate(part.columns):
             p = index.passages[int(gidx)]
             d = doc_ids.get(p.doc_path)
@@ -72,9 +94,13 @@ class _Partition:
                 self.docs.append(p.doc_path)
                 lengths.append(0)
                 titles.append(set(analyzer.tokens(f"{p.title} {url_slug(p.url)}")))
+                child.append(bool(CHILD_PAGE.search(f"{p.title} {p.url or ''}")))
+                news.append(bool(NEWS_PAGE.search(p.url or "")))
             col_doc[col] = d
             lengths[d] += len(p.text.split())
         self.col_doc = col_doc
+        self.child_page = np.array(child, dtype=bool)
+        self.news_page = np.array(news, dtype=bool)
         self.doc_ids = doc_ids
         self.length_prior = np.log1p(np.array(lengths, dtype=np.float64)) / 10.0
         generic = set(analyzer.tokens(GENERIC_TITLE_WORDS))
@@ -95,6 +121,29 @@ class DocumentRanker:
         self.index = index
         self.weights = weights or RankWeights()
         self._parts = {name: _Partition(index, name) for name in index.partitions}
+        self._terms_cache: dict[int, frozenset[str]] = {}
+
+    def passage_terms(self, passage_index: int) -> frozenset[str]:
+        """Index terms of a passage with its title and headings (cached per passage)."""
+        cache = self._terms_cache
+        terms = cache.get(passage_index)
+        if terms is None:
+            p = self.index.passages[passage_index]
+            terms = frozenset(self.index.analyzer.tokens(f"{p.title} {p.section} {p.text}"))
+            if len(cache) >= 20_000:
+                cache.clear()  # bounded: a simple reset is enough for a cache this cheap to refill
+            cache[passage_index] = terms
+        return terms
+
+    def concept_coverage(self, passages: Sequence[int], concepts: Sequence[Concept]) -> float:
+        """idf-weighted share of the concepts that occur in these passages (any alternative counts)."""
+        total = sum(c.weight for c in concepts)
+        if not total:
+            return 0.0
+        present: set[str] = set()
+        for g in passages[:10]:
+            present |= self.passage_terms(g)
+        return sum(c.weight for c in concepts if c.terms & present) / total
 
     def partition(self, audience: str) -> _Partition:
         return self._parts["patient" if audience == "patient" else "all"]
@@ -121,14 +170,43 @@ class DocumentRanker:
         precision = shared_t / sum(self._idf(part, t) for t in title)
         return 2 * precision * recall / (precision + recall)
 
+    def concept_f1(self, part: _Partition, doc: int, concepts: Sequence[Concept], extra: Collection[str]) -> float:
+        """idf-weighted F1 between the question's concepts and the page's title terms.
+
+        A concept is one focus word with its alternatives ("radiotherapy" or "radiation therapy"):
+        it is found in a title when any alternative is. Title terms that match `extra` (the aspect
+        asked, "side effects") count for precision only.
+        """
+        title = part.titles[doc]
+        concepts = [c for c in concepts if not c.terms <= part.generic]
+        if not title or not concepts:
+            return 0.0
+        total = sum(c.weight for c in concepts)
+        found = sum(c.weight for c in concepts if c.terms & title)
+        if found == 0 or total == 0:
+            return 0.0
+        recall = found / total
+        matched = set().union(*(c.terms for c in concepts)) | set(extra)
+        shared_t = sum(self._idf(part, t) for t in title if t in matched)
+        precision = shared_t / sum(self._idf(part, t) for t in title)
+        return 2 * precision * recall / (precision + recall) if precision else 0.0
+
     def rank(
         self,
         query: Mapping[str, float],
         audience: str = "patient",
         k_docs: int = 5,
         k_passages: int = 200,
+        population: str | None = None,
+        concepts: Sequence[Concept] | None = None,
+        aspect_terms: Collection[str] = (),
+        aspect: str | None = None,
     ) -> list[DocumentHit]:
-        """Pages best first, each with its matching passages. Audience filtering is in retrieval."""
+        """Pages best first, each with its matching passages. Audience filtering is in retrieval.
+
+        `population` ("child", "adult" or None when the question does not say) steers between
+        children's and adults' pages.
+        """
         scores, columns = self.index.scores(query, audience)
         part = self.partition(audience)
         best_cols = top_k(scores, k_passages)
@@ -140,15 +218,22 @@ class DocumentRanker:
             by_doc.setdefault(int(part.col_doc[c]), []).append(int(c))
         candidates = list(by_doc)[: self.weights.candidates]
         w = self.weights
+        steer = {"child": w.child_bonus, "adult": -w.adult_penalty}.get(population or "", -w.unsaid_penalty)
+        news = 0.0 if aspect == "research" else -w.news_penalty
         ranked: list[DocumentHit] = []
         for d in candidates:
             cols = by_doc[d]
             score = (
                 w.passage * float(scores[cols[0]]) / top
-                + w.title * self.title_f1(part, d, query)
+                + w.title * (self.concept_f1(part, d, concepts, aspect_terms) if concepts
+                             else self.title_f1(part, d, query))
                 + w.length * float(part.length_prior[d])
+                + (steer if part.child_page[d] else 0.0)
+                + (news if part.news_page[d] else 0.0)
             )
             hits = [Hit(self.index.passages[int(columns[c])], float(scores[c]), int(columns[c])) for c in cols]
+            if concepts and w.coverage:
+                score += w.coverage * self.concept_coverage([h.index for h in hits], concepts)
             ranked.append(DocumentHit(part.docs[d], score, hits))
         ranked.sort(key=lambda h: -h.score)
         return ranked[:k_docs]

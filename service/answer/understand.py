@@ -1,0 +1,368 @@
+"""Understanding: a patient's message, analysed once into the `Query` every later stage reads.
+
+understand -> route -> retrieve -> decide (answer or abstain) -> compose -> present.
+
+A message is not a bag of words. It is split into:
+- focus: the library topics it names (cancer type, drug, treatment, test, side effect, coping topic),
+  with the library's own words for them (lay vocabulary, mined acronyms and aliases, brand names,
+  spelling) - the only words that choose pages and decide abstention;
+- aspect: the question type (symptoms, treatment, stages, ...);
+- context: who and when (family, ages, numbers, feelings, politeness, filler). Context never counts as
+  topic; population (a child, an adult) and feelings may steer;
+- unknown words: focus words the library never uses ("diabetes" is known, "router" is not).
+
+Real messages can be letters: greetings, "SUBJECT: ... MESSAGE: ...", names, placeholders and
+sign-offs around the question. The furniture is removed before anything else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..search.analyzer import Analyzer, fold
+from .conversation import continues, points_back
+from .expand import QueryExpander
+from .intent import QuestionType, QuestionTypes
+from .safety import Route, route
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+ASPECT_WEIGHT = 0.3  # question-type words say what aspect, not which page
+PLAIN_WEIGHT = 0.4  # a focus word the library never uses in a topic name ("shower", "picking")
+STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, never decide
+# Terms added when feelings are expressed: the library's words for coping with them.
+FEELING_TERMS = ("feel", "emot", "cope", "fear", "anxieti")
+
+ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "zero": "0", "one": "I", "two": "II",
+         "three": "III", "four": "IV", "five": "V", "i": "I", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
+STAGE = re.compile(r"\b(stage|grade)\s+(0|[1-5]|zero|one|two|three|four|five|iv|v|i{1,3})([abc])?\b", re.I)
+NOT_AGE = r"(?![.,]\d|\s*(?:%|mg|kg|cm|mm|days?|weeks?|months?|hours?))"  # "is 38.5", "is 6 months": not ages
+YOUNG = "son|daughter|boy|girl|child|kid|baby|grandson|granddaughter|nephew|niece"
+AGE_PATTERNS = (
+    re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yr|y/o|yo)(?:\s*-?\s*old)?\b", re.I),
+    re.compile(r"\baged?\s+(\d{1,3})\b", re.I),
+    re.compile(rf"\b(?:i'?m|i am|he'?s|she'?s|he is|she is|is)\s+(?:only\s+|just\s+)?(\d{{1,3}})\b{NOT_AGE}", re.I),
+    re.compile(rf"\b(?:{YOUNG}),?\s+(?:is\s+|who'?s\s+)?(\d{{1,2}})\b{NOT_AGE}", re.I),
+    re.compile(r"\((\d{1,3})\)"),
+)
+# Letter furniture: labels, greetings and sign-offs around the question; placeholders for names.
+LABEL = re.compile(r"\b(?:subject|message|re|fwd?|question|query)\s*:\s*", re.I)
+PLACEHOLDER = re.compile(r"\[[^\]]{0,40}\]|<[^>]{0,40}>|\{[^}]{0,40}\}|\b(?:x{3,}|\*{3,}|_{3,})\b", re.I)
+GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|to whom it may concern)\b"
+    r"[^.?!\n:,]{0,40}[,.!:\n]\s*",
+    re.I,
+)
+SIGN_OFF = re.compile(
+    r"(?:thanks?(?: you)?(?: so much| very much| in advance)?|many thanks|kind regards|best regards|regards|"
+    r"best wishes|yours (?:sincerely|faithfully|truly)|sincerely|cheers|warm wishes)\b[^.?!]{0,40}[.!]?\s*$",
+    re.I,
+)
+CAPITAL_WORD = re.compile(r"\b([A-Z][A-Z0-9]{1,7})(?:s|'s)?\b")
+
+
+@dataclass
+class Context:
+    """Who and when: never topic words."""
+
+    people: list[str] = field(default_factory=list)
+    ages: list[int] = field(default_factory=list)
+    feelings: list[str] = field(default_factory=list)
+    filler: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    population: str | None = None  # "child" | "adult" | None (not said)
+    stage: str | None = None  # "III" for "stage 3", "stage three", "stage III"
+    grade: str | None = None
+
+    @property
+    def words(self) -> list[str]:
+        return self.people + self.feelings + self.filler + self.numbers
+
+
+@dataclass
+class Query:
+    """One message, analysed once."""
+
+    message: str  # as received
+    question: str  # the question part, letter furniture removed
+    route: Route
+    aspect: QuestionType | None
+    focus_words: list[str]  # surface words naming the topic, in order
+    focus: dict[str, float]  # index term -> weight: own words 1.0, then expansions below
+    sources: dict[str, set[str]]  # expanded term -> the focus terms it stands for
+    own_terms: list[str]  # index terms of the focus words themselves
+    aspect_terms: list[str]  # index terms of the question-type words
+    steer: dict[str, float]  # feelings and care-team terms, low weight
+    context: Context
+    unknown: list[str]  # focus words the library never uses and nothing explains
+    acronyms: list[str] = field(default_factory=list)  # acronyms recognised ("ALL")
+    points_back: bool = False  # "it", "its", "this": an earlier topic is meant
+    continues: bool = False  # "and ...", "what about ...": the earlier question goes on
+
+    @property
+    def has_focus(self) -> bool:
+        return bool(self.own_terms)
+
+    def retrieval_weights(self) -> dict[str, float]:
+        """What ranking sees: the focus, then the aspect and steering words at low weight."""
+        weights = dict(self.focus)
+        for term in self.aspect_terms:
+            weights[term] = max(weights.get(term, 0.0), ASPECT_WEIGHT)
+        for term, w in self.steer.items():
+            weights[term] = max(weights.get(term, 0.0), w)
+        return weights
+
+    @property
+    def unknown_share(self) -> float:
+        """Share of the focus words that the library never uses."""
+        return len(self.unknown) / len(self.focus_words) if self.focus_words else 0.0
+
+
+@dataclass(frozen=True)
+class ContextWords:
+    people: frozenset[str]
+    feelings: frozenset[str]
+    filler_words: frozenset[str]
+    filler_phrases: re.Pattern | None
+    time: frozenset[str]
+    care_team: frozenset[str]
+    children: frozenset[str]
+    adults: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ContextWords:
+        raw = yaml.safe_load((path or DATA / "context_words.yaml").read_text(encoding="utf-8"))
+        filler = [str(w).lower() for w in raw.get("filler", [])]
+        phrases = sorted((w for w in filler if " " in w), key=len, reverse=True)
+        pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else None
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in raw.get(key, []))
+
+        return cls(
+            people=words("people"),
+            feelings=words("feelings"),
+            filler_words=frozenset(w for w in filler if " " not in w),
+            filler_phrases=pattern,
+            time=words("time"),
+            care_team=words("care_team"),
+            children=words("children"),
+            adults=words("adults"),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_context_words() -> ContextWords:
+    return ContextWords.load()
+
+
+def strip_letter(message: str) -> str:
+    """The question part of a message written like a letter or a web form."""
+    text = message.replace("\r\n", "\n").replace("’", "'")
+    text = PLACEHOLDER.sub(" ", text)
+    text = LABEL.sub("\n", text)
+    lines = [line.strip() for line in text.split("\n")]
+    kept = []
+    for line in lines:
+        for _ in range(3):  # "Hi, Dear team," greets twice
+            stripped = GREETING.sub("", line, count=1)
+            if stripped == line:
+                break
+            line = stripped
+        if line:
+            kept.append(line)
+    text = " ".join(kept)
+    stripped = SIGN_OFF.sub("", text)
+    if len(stripped.split()) >= 2:
+        text = stripped
+    return " ".join(text.split())
+
+
+def read_stage(text: str) -> tuple[str | None, str | None]:
+    """Stage and grade as roman numerals: "stage 3", "stage three", "stage III" -> "III"."""
+    stage = grade = None
+    for match in STAGE.finditer(text):
+        value = ROMAN.get(match.group(2).lower())
+        if value is None:
+            continue
+        if match.group(3):
+            value += match.group(3).upper()
+        if match.group(1).lower() == "stage":
+            stage = stage or value
+        else:
+            grade = grade or value
+    return stage, grade
+
+
+def read_ages(text: str) -> list[int]:
+    ages: list[int] = []
+    for pattern in AGE_PATTERNS:
+        for match in pattern.finditer(text):
+            age = int(match.group(1))
+            if 0 < age < 110 and age not in ages:
+                ages.append(age)
+    return ages
+
+
+class Understander:
+    """Builds `Query` objects. One per index: it holds the library's vocabulary."""
+
+    def __init__(self, analyzer: Analyzer, qtypes: QuestionTypes, expander: QueryExpander,
+                 known: Callable[[str], bool], topic_terms: frozenset[str] = frozenset(),
+                 title_bigrams: frozenset[tuple[str, str]] = frozenset(),
+                 context_words: ContextWords | None = None) -> None:
+        self.analyzer = analyzer
+        self.qtypes = qtypes
+        self.expander = expander
+        self.known = known  # term -> bool: the library uses this term
+        # Terms of the library's topic names (titles, short headings, acronyms, lay vocabulary): a
+        # focus word outside them is a plain word and weighs less.
+        self.topic_terms = topic_terms
+        self.title_bigrams = title_bigrams  # ("target", "therapi"): a cue word inside a topic name
+        self.words = context_words or default_context_words()
+
+    def understand(self, message: str, safety: Route | None = None) -> Query:
+        decision = safety or route(message)
+        question = strip_letter(decision.question or message)
+        return self.analyse(message, question, decision)
+
+    def analyse(self, message: str, question: str, decision: Route) -> Query:
+        analyzer, cw = self.analyzer, self.words
+        lowered = fold(question)
+        context = Context()
+        context.stage, context.grade = read_stage(question)
+        context.ages = read_ages(question)
+        filler_text = lowered
+        if cw.filler_phrases is not None:
+            context.filler.extend(m.group(0) for m in cw.filler_phrases.finditer(lowered))
+            filler_text = cw.filler_phrases.sub(" ", lowered)
+        stage_numbers = {m.group(2).lower() for m in STAGE.finditer(question)}
+
+        focus_words: list[str] = []
+        steer_words: list[str] = []
+        aspect_terms: list[str] = []
+        children = adults = False
+        previous = ""
+        for word in analyzer.words(filler_text):
+            term = analyzer.term(word)
+            if (previous, term) in self.title_bigrams and term in self.qtypes.cue_terms:
+                focus_words.append(word)  # "targeted therapy": a topic name, not the treatment aspect
+                previous = term
+                continue
+            previous = term
+            if word in cw.people:
+                context.people.append(word)
+            elif word in cw.feelings:
+                context.feelings.append(word)
+            elif word in cw.care_team:
+                steer_words.append(word)
+            elif word in cw.filler_words or word in cw.time:
+                context.filler.append(word)
+            elif word in cw.children:
+                children = True
+                context.filler.append(word)
+            elif word in cw.adults:
+                adults = True
+                context.filler.append(word)
+            elif word.replace(".", "").isdigit() or word in stage_numbers or word in ROMAN and word in stage_numbers:
+                context.numbers.append(word)
+            elif term in self.qtypes.cue_terms:
+                aspect_terms.append(term)
+            else:
+                focus_words.append(word)
+        if children or any(a < 18 for a in context.ages):
+            context.population = "child"
+        elif adults or any(a >= 18 for a in context.ages):
+            context.population = "adult"
+
+        # Acronyms in capitals are topics even when the word is a stopword ("ALL", "CUP").
+        acronyms = [a for a in dict.fromkeys(CAPITAL_WORD.findall(question)) if self.expander.is_acronym(a)]
+        written = {w.lower() for w in focus_words}
+        focus_text = " ".join(focus_words + [a.lower() for a in acronyms if a.lower() not in written])
+        focus, sources = self.expander.expand_with_sources(focus_text, raw_text=lowered, acronyms=acronyms)
+        if self.topic_terms:
+            for t in analyzer.tokens(focus_text):
+                if t not in self.topic_terms and focus.get(t) == 1.0 and t not in sources:
+                    focus[t] = PLAIN_WEIGHT
+        own_terms = analyzer.tokens(focus_text)
+        # A lay phrase of several words is one topic ("back passage" is the rectum, not the back): its
+        # words weigh little and the phrase itself is the focus term, found through its targets.
+        for phrase in self.expander.lay_phrases(lowered):
+            words = analyzer.tokens(phrase)
+            if len(phrase.split()) < 2 or not words:
+                continue
+            if any(t in own_terms for t in words):
+                own_terms = [t for t in own_terms if t not in words]
+                own_terms.append(phrase)
+                for t in words:
+                    if focus.get(t, 0.0) >= 1.0 and t not in self.topic_terms:
+                        focus[t] = PLAIN_WEIGHT
+                for target in self.expander.lay[phrase]:
+                    sources.setdefault(target, set()).add(phrase)
+        for short in acronyms:  # "ALL" is a stopword as a word: its long form is the topic
+            own_terms.extend(t for t, origins in sources.items() if short.lower() in origins and focus.get(t, 0) >= 1.0)
+        own_terms = list(dict.fromkeys(own_terms))
+        explained = {origin for origins in sources.values() for origin in origins}
+        unknown = [w for w in focus_words
+                   if not self.known(analyzer.term(w)) and analyzer.term(w) not in explained
+                   and w not in explained]
+        steer: dict[str, float] = {}
+        for w in steer_words:
+            steer[analyzer.term(w)] = STEER_WEIGHT
+        if context.feelings:
+            for t in FEELING_TERMS:
+                steer.setdefault(t, STEER_WEIGHT)
+        for t in list(steer):
+            if t in focus:
+                del steer[t]
+        aspect = self.qtypes.detect(question)
+        return Query(
+            message=message,
+            question=question,
+            route=decision,
+            aspect=aspect,
+            focus_words=focus_words,
+            focus=focus,
+            sources=sources,
+            own_terms=own_terms,
+            aspect_terms=list(dict.fromkeys(aspect_terms)),
+            steer=steer,
+            context=context,
+            unknown=unknown,
+            acronyms=acronyms,
+            points_back=points_back(question),
+            continues=continues(question),
+        )
+
+
+def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5) -> dict:
+    """The library's topic names, as terms: patient page titles, short headings, acronym long forms,
+    brand names and the lay vocabulary's targets. Also the adjacent term pairs of titles."""
+    analyzer = index.analyzer
+    terms: set[str] = set()
+    bigrams: set[tuple[str, str]] = set()
+    seen_titles: set[str] = set()
+    seen_sections: set[str] = set()
+    for p in index.passages:
+        if p.audience != "patient":
+            continue
+        if p.title not in seen_titles:
+            seen_titles.add(p.title)
+            tokens = analyzer.tokens(p.title)
+            terms.update(tokens)
+            bigrams.update(zip(tokens, tokens[1:], strict=False))
+        if p.section not in seen_sections:
+            seen_sections.add(p.section)
+            for heading in p.section.split(" > "):
+                if len(heading.split()) <= max_heading_words:
+                    terms.update(analyzer.tokens(heading))
+    for targets in (*expander.acronyms.values(), *expander.lay.values(), *expander.brands.values()):
+        terms.update(targets)
+    terms.update(expander.brands)
+    terms.update(t for key in expander.lay for t in analyzer.tokens(key))
+    return {"topic_terms": frozenset(terms), "title_bigrams": frozenset(bigrams)}
