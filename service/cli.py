@@ -81,12 +81,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from . import create_app
-    from .evaluation import evaluate, format_report, read_questions
+    from .evaluation import evaluate, format_report, read_questions, summary_line
 
-    questions, problems = read_questions(args.questions)
-    for problem in problems:
-        _log(f"skipped {args.questions.name} {problem}")
-    if not questions:
+    files: list[Path] = []
+    for path in args.questions:
+        files.extend(sorted(path.glob("*.jsonl")) if path.is_dir() else [path])
+    sets = []
+    for path in files:
+        questions, problems = read_questions(path)
+        for problem in problems:
+            _log(f"skipped {path.name} {problem}")
+        if questions:
+            sets.append((path, questions))
+    if not sets:
         _log("error: no questions to run")
         return 2
     # The harness is one trusted client sending hundreds of questions: no rate limit, no access log.
@@ -94,11 +101,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.index_path:
         overrides["INDEX_PATH"] = str(args.index_path)
     app = create_app(overrides)
-    result = evaluate(app, questions, args.audience)
-    print(format_report(result))
+    results = {}
+    for path, questions in sets:
+        results[path.stem] = evaluate(app, questions, args.audience)
+    if len(sets) == 1:
+        print(format_report(results[sets[0][0].stem]))
+    else:
+        for name, result in results.items():
+            print(summary_line(name, result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+        payload = next(iter(results.values())) if len(results) == 1 else results
+        args.json.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
@@ -128,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="measure answers against labelled questions (JSON lines)")
     _add_corpus(p)
-    p.add_argument("questions", type=Path)
+    p.add_argument("questions", type=Path, nargs="+", help="JSON-lines files, or folders of them")
     p.add_argument("--json", type=Path, help="write every question's result and the summary as JSON")
     p.add_argument("--audience", choices=("patient", "clinician"), default="patient")
     p.set_defaults(func=cmd_eval)

@@ -16,6 +16,18 @@ from pathlib import Path
 from .search.analyzer import Analyzer
 
 ALLOWED_AUDIENCES = {"patient": {"patient"}, "clinician": {"patient", "clinician"}}
+EXPECTATIONS = ("not_answer", "urgent", "crisis", "not_urgent")
+
+
+def meets_expectation(expect: str, kind: str, cited: bool) -> bool:
+    """Whether a reply is what the line's `expect` asks for (as ../shared/eval/score.py scores it)."""
+    if expect == "not_answer":  # nothing cited from the library
+        return not (cited and kind in ("answer", "advice", "urgent"))
+    if expect == "urgent":
+        return kind == "urgent"
+    if expect == "crisis":  # an urgent reply carries the crisis line too
+        return kind in ("crisis", "urgent")
+    return kind not in ("urgent", "crisis")  # not_urgent
 
 
 @dataclass
@@ -26,6 +38,8 @@ class Question:
     expected_url: str | None
     expected_kind: str | None
     reference_answer: str | None
+    alt_urls: tuple[str, ...] = ()  # other pages that are an equally right answer
+    expect: str | None = None  # "not_answer" | "urgent" | "crisis" | "not_urgent"
 
 
 def read_questions(path: Path) -> tuple[list[Question], list[str]]:
@@ -53,6 +67,8 @@ def read_questions(path: Path) -> tuple[list[Question], list[str]]:
                 expected_url=row.get("expected_url"),
                 expected_kind=row.get("expected_kind"),
                 reference_answer=row.get("reference_answer"),
+                alt_urls=tuple(u for u in row.get("alt_urls") or () if isinstance(u, str)),
+                expect=row.get("expect") if row.get("expect") in EXPECTATIONS else None,
             )
         )
     return questions, problems
@@ -102,6 +118,16 @@ def summarize(rows: list[dict], mode: str) -> dict:
             }
         )
     out["abstention_rate"] = kinds.get("no_answer", 0) / len(rows) if rows else 0.0
+    # not answered: nothing cited from the library (no_answer, scope, clarify...), as the shared scorer counts
+    out["not_answered"] = sum(1 for r in rows if not r["citations"]) / len(rows) if rows else 0.0
+    expecting = [r for r in rows if r.get("expect")]
+    if expecting:
+        out["expect_accuracy"] = sum(bool(r["met"]) for r in expecting) / len(expecting)
+        out["expect"] = {
+            e: {"n": sum(r["expect"] == e for r in expecting),
+                "met": sum(bool(r["met"]) for r in expecting if r["expect"] == e)}
+            for e in EXPECTATIONS if any(r["expect"] == e for r in expecting)
+        }
     labelled = [r for r in rows if r.get("expected_kind")]
     if labelled:
         out["kind_accuracy"] = sum(r["kind"] == r["expected_kind"] for r in labelled) / len(labelled)
@@ -141,8 +167,9 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
                 body = responder.respond(message, conversation_id, audience="all").to_dict()
             conversation_id = body.get("conversation_id")
         latency = (time.perf_counter() - started) * 1000 / len(q.messages)
-        urls = cited_urls(body["citations"])
-        rank = urls.index(q.expected_url) + 1 if q.expected_url in urls else None
+        urls = [u.rstrip("/") for u in cited_urls(body["citations"])]
+        right = {u.rstrip("/") for u in (q.expected_url, *q.alt_urls) if u}
+        rank = next((i + 1 for i, u in enumerate(urls) if u in right), None)
         answer_text = " ".join(s["text"] for s in body.get("sentences", []) if s.get("citation"))
         rows.append(
             {
@@ -151,6 +178,8 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
                 "question": q.messages[-1],
                 "kind": body["kind"],
                 "expected_kind": q.expected_kind,
+                "expect": q.expect,
+                "met": meets_expectation(q.expect, body["kind"], bool(body["citations"])) if q.expect else None,
                 "expected_url": q.expected_url,
                 "rank": rank,
                 "text": body.get("text", ""),
@@ -205,12 +234,18 @@ def format_report(result: dict) -> str:
     lines.append("kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(s["kinds"].items())))
     if "kind_accuracy" in s:
         lines.append(f"expected_kind accuracy: {s['kind_accuracy']:.3f} over {s['kind_labelled']} labelled")
+    if "expect" in s:
+        lines.append(f"expect accuracy: {s['expect_accuracy']:.3f} (" + ", ".join(
+            f"{e}: {v['met']}/{v['n']}" for e, v in s["expect"].items()) + ")")
+    lines.append(f"not answered (nothing cited): {s['not_answered']:.3f}")
     lines.append(f"audience leaks: {s['audience_leaks']}")
     lat = s["latency_ms"]
     lines.append(f"latency ms: p50 {lat['p50']:.2f}  p95 {lat['p95']:.2f}  max {lat['max']:.2f}")
     lines.append("")
     lines.append("worst questions:")
-    for r in worst(result["questions"]):
+    for r in [r for r in result["questions"] if r.get("met") is False][:20]:
+        lines.append(f"- {r['id']} expected {r['expect']}, got [{r['kind']}]: {r['question'][:100]}")
+    for r in worst([r for r in result["questions"] if r.get("expected_url")]):
         prec = f"{r['precision']:.2f}" if r["precision"] is not None else "-"
         lines.append(f"- {r['id']} [{r['kind']}] rank={r['rank']} precision={prec}: {r['question']}")
         if r.get("expected_url"):
@@ -218,3 +253,18 @@ def format_report(result: dict) -> str:
         for c in r["citations"][:3]:
             lines.append(f"    cited [{c['n']}] {c['title']} > {c['section'][:70]} ({c['audience']})")
     return "\n".join(lines)
+
+
+def summary_line(name: str, result: dict) -> str:
+    """One line of figures per question file, for `python -m service eval DIR`."""
+    s = result["summary"]
+    parts = [f"{name}: n {s['questions']}"]
+    if "hit@1" in s:
+        parts.append(f"Hit@1 {s['hit@1']:.3f}  Hit@5 {s['hit@5']:.3f}  MRR@10 {s['mrr@10']:.3f}")
+    parts.append(f"not-answered {s['not_answered']:.3f}")
+    if "expect" in s:
+        parts.append("expect " + ", ".join(f"{e} {v['met']}/{v['n']}" for e, v in s["expect"].items()))
+    if "precision_mean" in s:
+        parts.append(f"precision {s['precision_mean']:.3f}")
+    parts.append(f"leaks {s['audience_leaks']}  p50 {s['latency_ms']['p50']:.1f} ms")
+    return "  ".join(parts)

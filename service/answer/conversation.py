@@ -13,7 +13,12 @@ from dataclasses import asdict, dataclass, field
 ANAPHORA = re.compile(
     r"\b(it|its|it's|this|that|these|those|they|them|their|the drug|the cancer|this cancer|the treatment)\b"
 )
-CONTINUATION = re.compile(r"^(and|what about|how about|also|but|or|then|so)\b")
+CONTINUATION = re.compile(r"^(?:(?:ok(?:ay)?|right|thanks?|thank you)[,.!\s]+)?(and|what about|how about|also|but|or|then|so)\b")
+# Words that announce a new subject: the earlier topic is not carried over.
+NEW_TOPIC = re.compile(
+    r"\b(different|another|new|separate|unrelated|other) (question|thing|topic|subject)\b|\bunrelated\b|"
+    r"\bsomething (else|different)\b|\bchanging the subject\b|\bon another note\b"
+)
 
 
 @dataclass
@@ -51,6 +56,21 @@ def _plain(message: str) -> str:
 def points_back(message: str) -> bool:
     """A pronoun such as "it" or "its": the earlier topic is meant."""
     return bool(ANAPHORA.search(_plain(message)))
+
+
+SUBJECT_PRONOUN = re.compile(r"\b(it|its|it's|the drug|this drug|the treatment)\b")
+
+
+def keeps_subject(message: str) -> bool:
+    """"can it be used for stomach cancer too?": the earlier topic stays the subject. Not for
+    "and CML? is that the same?" or "what about X": those bring a new subject."""
+    plain = _plain(message)
+    return bool(SUBJECT_PRONOUN.search(plain)) and not CONTINUATION.search(plain)
+
+
+def changes_topic(message: str) -> bool:
+    """"different question - ...": a new subject, whatever pronouns follow."""
+    return bool(NEW_TOPIC.search(_plain(message)))
 
 
 def continues(message: str) -> bool:

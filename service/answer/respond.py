@@ -26,6 +26,7 @@ from .response import Citation, Reply, Sentence
 from .understand import ASPECT_WEIGHT, Query, Understander, topic_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+POINTED_WEIGHT = 0.7  # "can it be used for kidney cancer?": the new words weigh less than "it"
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -52,6 +53,7 @@ class Resolved:
     aspect: QuestionType | None
     population: str | None
     inherited: bool  # the earlier topic was carried over
+    narrow: bool = False  # the turn narrowed the earlier topic to a population ("and in children?")
 
 
 class Responder:
@@ -165,12 +167,16 @@ class Responder:
         own = list(query.own_terms)
         sources = dict(query.sources)
         inherited = False
-        if state.topic and (query.points_back or query.continues or not query.has_focus):
+        narrow = False
+        if state.topic and not query.new_topic and (query.points_back or query.continues or not query.has_focus):
             earlier = self.understander.analyse(state.topic, state.topic, query.route)
             if not query.has_focus:
                 keep, old_weight = True, 1.0  # "what are its side effects?", "what about in children?"
+            elif query.keeps_subject:
+                keep, old_weight = True, 1.0  # "can it be used for stomach cancer too?": "it" is the subject
+                weights = {t: w * POINTED_WEIGHT if t in query.focus else w for t, w in weights.items()}
             elif query.points_back:
-                keep, old_weight = True, 0.5  # "can it be used for stomach cancer too?"
+                keep, old_weight = True, 0.5  # "is that the same thing?": both, the new words first
             else:
                 # "and CML?" replaces CLL; "and for the skin?" narrows: keep the earlier topic only
                 # when one page covers the old and the new focus together.
@@ -186,6 +192,8 @@ class Responder:
                 own = list(dict.fromkeys(own + earlier.own_terms))
                 for t, origins in earlier.sources.items():
                     sources.setdefault(t, set()).update(origins)
+                # "what about in children?" narrows the earlier topic to children's pages
+                narrow = population is not None and population != (state.population or None)
                 population = population or state.population or None
                 if aspect is None and state.intent:
                     aspect = self.qtypes.by_name.get(state.intent)
@@ -193,7 +201,7 @@ class Responder:
                         for cue in aspect.cues[:1]:
                             for t in cue:
                                 weights[t] = max(weights.get(t, 0.0), ASPECT_WEIGHT)
-        return Resolved(weights, own, sources, aspect, population, inherited)
+        return Resolved(weights, own, sources, aspect, population, inherited, narrow)
 
     def _answer(
         self,
@@ -209,7 +217,8 @@ class Responder:
                 return self._clarify(topic.aspect, audience)
             return Reply(kind="no_answer", text=self._say("no_answer"))
         docs = self.ranker.rank(topic.weights, audience=audience, k_docs=self.settings.top_k,
-                                population=topic.population, concepts=self._concepts(topic, audience),
+                                population=topic.population, narrow=topic.narrow,
+                                concepts=self._concepts(topic, audience),
                                 aspect_terms=self._aspect_terms(topic.aspect)
                                 | self._population_terms(topic.population),
                                 aspect=topic.aspect.name if topic.aspect else None)
@@ -274,12 +283,13 @@ class Responder:
         return self.anchored(query, topic, doc, audience)
 
     def anchored(self, query: Query, topic: Resolved, doc: DocumentHit, audience: str) -> bool:
-        """A focus concept, or the steering words of a message about feelings, names the page."""
-        part = self.ranker.partition(audience)
-        title = part.titles[part.doc_ids[doc.doc_path]]
-        if any(c.terms & title for c in self._concepts(topic, audience)):
+        """A focus concept, or the steering words of a message about feelings, names the page: it is
+        in the page's title or in one of its short headings ("Polycythemia Vera" inside the page on
+        chronic myeloproliferative neoplasms)."""
+        names = self.ranker.page_names(doc.doc_path, audience)
+        if any(c.terms & names for c in self._concepts(topic, audience)):
             return True
-        return bool(query.context.feelings) and bool(set(query.steer) & title)
+        return bool(query.context.feelings) and bool(set(query.steer) & names)
 
     def coverage(
         self,

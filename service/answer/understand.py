@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from ..search.analyzer import Analyzer, fold
-from .conversation import continues, points_back
+from .conversation import changes_topic, continues, keeps_subject, points_back
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
 from .safety import Route, route
@@ -103,6 +103,8 @@ class Query:
     acronyms: list[str] = field(default_factory=list)  # acronyms recognised ("ALL")
     points_back: bool = False  # "it", "its", "this": an earlier topic is meant
     continues: bool = False  # "and ...", "what about ...": the earlier question goes on
+    new_topic: bool = False  # "different question - ...": nothing is carried over
+    keeps_subject: bool = False  # "can it be used for ...?": the earlier topic stays the subject
 
     @property
     def has_focus(self) -> bool:
@@ -337,6 +339,8 @@ class Understander:
             acronyms=acronyms,
             points_back=points_back(question),
             continues=continues(question),
+            new_topic=changes_topic(question),
+            keeps_subject=keeps_subject(question),
         )
 
 

@@ -37,6 +37,7 @@ class RankWeights:
     candidates: int = 30
     # Population steering: who the question is about ("my son, 7"; "I'm 45"; not said).
     child_bonus: float = 0.1  # a child's question prefers children's pages
+    narrow_bonus: float = 0.6  # "what about in children?" after a topic: the children's page of that topic
     adult_penalty: float = 0.5  # an adult's question avoids them
     unsaid_penalty: float = 0.2  # most questions are about adults; children's pages must earn their place
     news_penalty: float = 0.3  # research news, unless research is asked about
@@ -122,6 +123,7 @@ class DocumentRanker:
         self.weights = weights or RankWeights()
         self._parts = {name: _Partition(index, name) for name in index.partitions}
         self._terms_cache: dict[int, frozenset[str]] = {}
+        self._names_cache: dict[tuple[str, str], frozenset[str]] = {}
 
     def passage_terms(self, passage_index: int) -> frozenset[str]:
         """Index terms of a passage with its title and headings (cached per passage)."""
@@ -198,6 +200,7 @@ class DocumentRanker:
         k_docs: int = 5,
         k_passages: int = 200,
         population: str | None = None,
+        narrow: bool = False,
         concepts: Sequence[Concept] | None = None,
         aspect_terms: Collection[str] = (),
         aspect: str | None = None,
@@ -218,7 +221,8 @@ class DocumentRanker:
             by_doc.setdefault(int(part.col_doc[c]), []).append(int(c))
         candidates = list(by_doc)[: self.weights.candidates]
         w = self.weights
-        steer = {"child": w.child_bonus, "adult": -w.adult_penalty}.get(population or "", -w.unsaid_penalty)
+        child = w.narrow_bonus if narrow else w.child_bonus
+        steer = {"child": child, "adult": -w.adult_penalty}.get(population or "", -w.unsaid_penalty)
         news = 0.0 if aspect == "research" else -w.news_penalty
         ranked: list[DocumentHit] = []
         for d in candidates:
@@ -237,6 +241,20 @@ class DocumentRanker:
             ranked.append(DocumentHit(part.docs[d], score, hits))
         ranked.sort(key=lambda h: -h.score)
         return ranked[:k_docs]
+
+    def page_names(self, doc_path: str, audience: str = "patient", max_heading_words: int = 4) -> frozenset[str]:
+        """Terms that name what a page is about: its title and its short headings (cached)."""
+        key = (doc_path, audience)
+        names = self._names_cache.get(key)
+        if names is None:
+            part = self.partition(audience)
+            terms = set(part.titles[part.doc_ids[doc_path]])
+            for g in self.doc_passages(doc_path, audience):
+                for heading in self.index.passages[g].section.split(" > "):
+                    if len(heading.split()) <= max_heading_words:
+                        terms.update(self.index.analyzer.tokens(heading))
+            names = self._names_cache[key] = frozenset(terms - part.generic)
+        return names
 
     def doc_passages(self, doc_path: str, audience: str = "patient") -> list[int]:
         """Global passage indices of one page in reading order."""
