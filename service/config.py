@@ -21,7 +21,7 @@ class Config:
     EMERGENCY_NUMBER = "911"
     CRISIS_LINE = "988"
     CONVERSATION_TTL_SECONDS = 30 * 60
-    MAX_MESSAGE_CHARS = 1000
+    MAX_MESSAGE_CHARS = 4000  # real messages written like letters run to about 2,000
     MAX_CONTENT_LENGTH = 64 * 1024  # request body bytes (Flask enforces it: 413)
     TOP_K = 5  # pages an answer cites at most (its sources, then related reading)
     SECRET_KEY: str | None = None  # None: a random key per process (sign-ins end on restart)

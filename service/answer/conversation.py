@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass, field
 ANAPHORA = re.compile(
     r"\b(it|its|it's|this|that|these|those|they|them|their|the drug|the cancer|this cancer|the treatment)\b"
 )
-CONTINUATION = re.compile(r"^(?:(?:ok(?:ay)?|right|thanks?|thank you)[,.!\s]+)?(and|what about|how about|also|but|or|then|so)\b")
+CONTINUATION = re.compile(
+    r"^(?:(?:ok(?:ay)?|right|thanks?|thank you)[,.!\s]+)?(and|what about|how about|also|but|or|then|so)\b"
+)
 # Words that announce a new subject: the earlier topic is not carried over.
 NEW_TOPIC = re.compile(
     r"\b(different|another|new|separate|unrelated|other) (question|thing|topic|subject)\b|\bunrelated\b|"

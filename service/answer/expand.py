@@ -28,7 +28,7 @@ SPELLING_WEIGHT = 0.8
 ACRONYM_WEIGHT = 1.0  # "ALL" in capitals names acute lymphoblastic leukemia
 LOWER_ACRONYM_WEIGHT = 0.7  # "aml" in lower case: very likely, not certain
 ALIAS_WEIGHT = 0.4  # mined aliases are unreviewed: helpful, never decisive
-MIN_ALIAS_COUNT = 4  # a definition seen a few times is a real alias; rarer ones are mostly noise
+MIN_ALIAS_COUNT = 3  # a definition seen a few times is a real alias; rarer ones are mostly noise
 COMMON_SHARE = 0.02  # an alias target in more than 2 % of patient passages says nothing
 BRAND_BLOCK = re.compile(r"US Brand Name\(s\)\n(.+?)(?:\nFDA Approved|\n\S+ is approved|$)", re.DOTALL)
 

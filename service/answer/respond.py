@@ -175,8 +175,8 @@ class Responder:
             elif query.keeps_subject:
                 keep, old_weight = True, 1.0  # "can it be used for stomach cancer too?": "it" is the subject
                 weights = {t: w * POINTED_WEIGHT if t in query.focus else w for t, w in weights.items()}
-            elif query.points_back:
-                keep, old_weight = True, 0.5  # "is that the same thing?": both, the new words first
+            elif query.points_back and not query.continues:
+                keep, old_weight = True, 0.5  # "does that matter?": both, the new words first
             else:
                 # "and CML?" replaces CLL; "and for the skin?" narrows: keep the earlier topic only
                 # when one page covers the old and the new focus together.

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from ..corpus.models import Passage
 from .analyzer import Analyzer
 
-VOCABULARY_VERSION = 1
+VOCABULARY_VERSION = 2
 # "long form (SF)": a parenthesis of 2-10 characters with a capital letter, not a plain word.
 ACRONYM_PAREN = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9-]{1,9})s?\)")
 WORD = r"[a-z][a-z'-]*"
@@ -107,7 +107,7 @@ def mine_vocabulary(passages: list[Passage], analyzer: Analyzer) -> dict:
         for left, right in _aliases_in(text):
             lt, rt = analyzer.tokens(left), analyzer.tokens(right)
             if lt and rt and lt != rt and len(lt) <= 4 and len(rt) <= 4:
-                alias_counts[(" ".join(lt), " ".join(rt))] += weight
+                alias_counts[(" ".join(lt), " ".join(rt))] += 1
     acronyms = {}
     for short, forms in acronym_counts.items():
         long_form, count = forms.most_common(1)[0]

@@ -1,0 +1,219 @@
+"""The understanding stage: one Query per message (focus, aspect, context, unknown words).
+
+Small libraries are written in the test, so the mined vocabulary is known; the real-library checks at
+the end are skipped when ../shared/kb is absent.
+"""
+
+import pytest
+
+from service.answer.respond import Responder
+from service.answer.understand import read_ages, read_stage, strip_letter
+from service.search.analyzer import Analyzer
+from service.search.store import ensure_index
+from service.search.vocabulary import best_long_form, mine_vocabulary
+
+from .conftest import write
+
+PAGE = """---
+title: {title}
+url: https://www.cancer.gov/types/{slug}
+audienceLevel: patient
+status: active
+lastReviewed: 2025-12-30
+---
+# {title}
+
+{body}
+"""
+
+LIBRARY = {
+    "all.md": ("Acute Lymphoblastic Leukemia Treatment", "leukemia/all",
+               "Acute lymphoblastic leukemia (ALL) is a type of cancer in which the bone marrow makes too many "
+               "immature lymphocytes. Treatment of acute lymphoblastic leukemia (ALL) usually has phases. "
+               "Chemotherapy is the main treatment for acute lymphoblastic leukemia in adults."),
+    "larynx.md": ("Laryngeal Cancer Treatment", "head-and-neck/laryngeal",
+                  "Laryngeal cancer forms in the tissues of the larynx (voice box). The larynx (voice box) "
+                  "helps you speak. Surgery and radiation therapy are used to treat laryngeal cancer."),
+    "spouse.md": ("Coping: Support for Your Spouse or Partner", "coping/spouse",
+                  "A husband or wife may feel alone when a partner has cancer. Spouses and partners can find "
+                  "support groups and counseling."),
+    "esophagus.md": ("Esophageal Cancer Treatment", "esophageal",
+                     "Esophageal cancer forms in the tissues of the esophagus. Trouble swallowing food is a "
+                     "common sign. Esophageal cancer is treated with surgery, chemotherapy and radiation."),
+    "years.md": ("Therapy-Related Myeloid Neoplasms", "myeloid/therapy-related",
+                 "These therapy-related diseases usually occur within 7 years after treatment with chemotherapy "
+                 "or radiation for an earlier cancer."),
+    "childhood.md": ("Childhood Acute Lymphoblastic Leukemia Treatment", "leukemia/child-all",
+                     "Childhood acute lymphoblastic leukemia (ALL) is the most common cancer in children. "
+                     "Treatment of childhood ALL is chemotherapy given in phases over two to three years."),
+}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Responder:
+    root = tmp_path_factory.mktemp("library")
+    for name, (title, slug, body) in LIBRARY.items():
+        write(root / name, PAGE.format(title=title, slug=slug, body=body))
+    index, _ = ensure_index(root, tmp_path_factory.mktemp("index") / "i.npz")
+    return Responder(index)
+
+
+def test_schwartz_hearst_finds_the_long_form():
+    assert best_long_form("ALL", "children with acute lymphoblastic leukemia") == "acute lymphoblastic leukemia"
+    assert best_long_form("HER2", "the human epidermal growth factor receptor 2") == (
+        "human epidermal growth factor receptor 2")
+    assert best_long_form("XYZ", "nothing that spells it") is None
+
+
+def test_vocabulary_is_mined_from_the_library(small):
+    vocabulary = small.index.manifest["vocabulary"]
+    assert vocabulary["acronyms"]["ALL"]["long"] == "acute lymphoblastic leukemia"
+    aliases = {(a, b) for a, b, _ in vocabulary["aliases"]}
+    analyzer = Analyzer()
+    assert (" ".join(analyzer.tokens("larynx")), " ".join(analyzer.tokens("voice box"))) in aliases
+
+
+def test_mining_ignores_capitalised_names_and_single_sightings():
+    from service.corpus.models import Passage
+
+    text = "Seen at the National Cancer Institute (NCI) once. A growth (lump) once."
+    p = Passage("1", "a.md", "T", "", text, None, "NCI", None, "patient")
+    mined = mine_vocabulary([p], Analyzer())
+    assert mined["acronyms"]["NCI"]["long"] == "national cancer institute"
+    assert mined["aliases"] == []  # one sighting is not an alias
+
+
+def test_acronym_in_capitals_is_a_topic_not_a_stopword(small):
+    query = small.understand("what is ALL")
+    assert query.acronyms == ["ALL"]
+    assert {"acut", "lymphoblast", "leukemia"} <= set(query.own_terms)
+    reply = small.respond("what is ALL")
+    assert reply.kind == "answer"
+    assert reply.citations[0].title == "Acute Lymphoblastic Leukemia Treatment"
+
+
+def test_acronym_in_lower_case(small):
+    # "all" in lower case is an ordinary word; "aml"-like acronyms are recognised in lower case too
+    assert small.understand("is all of it curable").acronyms == []
+    assert small.expander.is_acronym("all")  # known, but only taken from capitals when it is also a stopword
+
+
+def test_aliases_mined_in_the_test_library_expand_the_query(small):
+    query = small.understand("my uncle has cancer of the voice box, how is it treated?")
+    assert "larynx" in query.focus and query.focus["larynx"] < 1.0
+    assert small.respond("my uncle has cancer of the voice box, how is it treated?").citations[0].title == (
+        "Laryngeal Cancer Treatment")
+
+
+def test_context_words_are_ignored(small):
+    query = small.understand("my husband has cancer of the gullet, food keeps sticking. I'm scared, in simple terms")
+    assert "husband" in query.context.people and "scared" in query.context.feelings
+    assert "simple terms" in " ".join(query.context.filler)
+    assert not {"husband", "scared", "simple", "terms"} & set(query.focus_words)
+    reply = small.respond("my husband has cancer of the gullet, food keeps sticking when he swallows")
+    assert reply.citations[0].title == "Esophageal Cancer Treatment"  # not the spouse page
+
+
+def test_numbers_are_context_and_ages_steer(small):
+    query = small.understand("my 7 year old son has leukemia, what treatments are there")
+    assert query.context.ages == [7] and query.context.population == "child"
+    assert "7" not in query.focus
+    reply = small.respond("my 7 year old son has leukemia, what treatments are there")
+    assert reply.citations[0].title.startswith("Childhood")  # not "within 7 years after treatment"
+    adult = small.respond("I'm 45 and have acute lymphoblastic leukemia, how is it treated")
+    assert adult.citations[0].title == "Acute Lymphoblastic Leukemia Treatment"
+
+
+def test_unknown_words_are_counted(small):
+    query = small.understand("how do I reset my router password")
+    assert set(query.unknown) >= {"router", "password"}
+    assert query.unknown_share > 0.5
+    assert small.respond("how do I reset my router password").kind == "no_answer"
+
+
+def test_letters_are_reduced_to_the_question():
+    letter = ("Hi, SUBJECT: question MESSAGE: Dear Sir/Madam, my mother [NAME] has CML. "
+              "Can it be cured completely? Thanks in advance, John")
+    # greetings, labels, placeholders and the sign-off go; the subject line may name the topic, so it stays
+    assert strip_letter(letter) == "question my mother has CML. Can it be cured completely?"
+
+
+def test_stages_and_ages_are_read():
+    assert read_stage("stage 3 bowel cancer") == ("III", None)
+    assert read_stage("Stage three") == ("III", None)
+    assert read_stage("stage IIIb, grade 2") == ("IIIB", "II")
+    assert read_ages("my son, 7, has a temp of 38.5") == [7]
+    assert read_ages("I'm 64 and my PSA is 6.2") == [64]
+
+
+def test_long_messages_up_to_4000_characters_are_accepted(client):
+    message = "Dear team, " + "I have been reading about my treatment. " * 90 + "What is Reblozyl used for?"
+    assert 3000 < len(message) <= 4000
+    resp = client.post("/api/v1/chat", json={"message": message})
+    assert resp.status_code == 200
+
+
+# --- the real library --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def kb(kb_app) -> Responder:
+    return kb_app.extensions["responder"]
+
+
+@pytest.mark.kb
+@pytest.mark.parametrize("question", [
+    "What is diabetes and how is it treated?",
+    "How do I become a nurse?",
+    "how do i reset my iphone password",
+    "Can you recommend a good pizza place near me?",
+    "How do I get rid of athlete's foot?",
+])
+def test_off_library_questions_are_not_answered(kb, question):
+    reply = kb.respond(question)
+    assert not reply.citations, f"{question!r} was answered from {reply.citations[0].title!r}"
+
+
+@pytest.mark.kb
+def test_conversation_narrows_and_replaces_on_the_focus(kb):
+    first = kb.respond("tell me about thyroid cancer")
+    narrowed = kb.respond("what about in children?", first.conversation_id)
+    assert narrowed.citations[0].url.endswith("/child-thyroid-treatment-pdq")
+    cll = kb.respond("whats CLL")
+    kb.respond("thanks", cll.conversation_id)
+    replaced = kb.respond("and CML? is that the same thing?", cll.conversation_id)
+    assert replaced.citations[0].url.endswith("/cml-treatment-pdq")
+
+
+@pytest.mark.kb
+def test_thanks_between_turns_keeps_the_topic(kb):
+    first = kb.respond("what is lymphedema")
+    assert kb.respond("thank you, that helps", first.conversation_id).kind == "smalltalk"
+    follow = kb.respond("how is it treated", first.conversation_id)
+    assert "lymphedema" in follow.citations[0].url
+
+
+@pytest.mark.kb
+def test_lay_words_and_acronyms_on_the_real_library(kb):
+    cases = {
+        "my husband has cancer of the gullet, food keeps sticking when he swallows. how is it treated?":
+            "/esophageal-treatment-pdq",
+        "what is ALL": "/adult-all-treatment-pdq",
+        "how does chemo actually work? in simple terms please, i'm not medical": "/chemotherapy",
+        "my 7 year old son has leukemia, what treatments are there": "/child-all-treatment-pdq",
+    }
+    for question, ending in cases.items():
+        reply = kb.respond(question)
+        assert reply.kind == "answer", question
+        assert any(c.url and c.url.rstrip("/").endswith(ending) for c in reply.citations[:2]), (
+            question, [c.url for c in reply.citations])
+
+
+def test_mined_vocabulary_is_in_the_index_report(capsys, tmp_path):
+    from service.cli import main
+
+    library = tmp_path / "lib"
+    for name, (title, slug, body) in LIBRARY.items():
+        write(library / name, PAGE.format(title=title, slug=slug, body=body))
+    assert main(["index", "--corpus", str(library), "--index-path", str(tmp_path / "i.npz")]) == 0
+    out = capsys.readouterr().out
+    assert "mined vocabulary:" in out and "ALL = acute lymphoblastic leukemia" in out
