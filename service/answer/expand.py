@@ -64,9 +64,12 @@ class QueryExpander:
             if terms:
                 self.acronyms[short] = terms
         # lower-case forms that are not ordinary words ("aml" yes, "all", "cup", "pet" no)
+        # lower-case forms only where they cannot be an English word: no vowel ("cll", "nhl") or a
+        # digit ("her2"); "aml" is indexed as it is, and "cat" or "car" must stay animals and cars
         self._lower_acronyms = {
             short.lower(): terms for short, terms in self.acronyms.items()
-            if short.lower() not in self.analyzer.stopwords and short.lower() not in common and len(short) >= 3
+            if len(short) >= 3 and short.lower() not in common
+            and (not re.search(r"[aeiouy]", short.lower()) or re.search(r"\d", short))
         }
         self.aliases: dict[tuple[str, ...], list[str]] = {}
         for left, right, count in mined.get("aliases", []):
@@ -132,7 +135,8 @@ class QueryExpander:
         candidates.discard(term)
         if not candidates:
             return None
-        return max(sorted(candidates), key=lambda t: self._df[self.vocab[t]])
+        # Typos rarely touch the first letter ("sesion" is "session", not "lesion"); then the commoner word.
+        return max(sorted(candidates), key=lambda t: (t[0] == term[0], self._df[self.vocab[t]]))
 
     def expand(self, text: str, own_weight: float = 1.0) -> dict[str, float]:
         """Weighted query terms: the patient's words, then expansions at lower weights."""
@@ -170,7 +174,13 @@ class QueryExpander:
             # stopword) is only its long form, at full weight.
             indexed = short.lower() in terms
             for target in self.acronyms.get(short.upper(), ()):
-                add(target, SYNONYM_WEIGHT if indexed else ACRONYM_WEIGHT, (short.lower(),))
+                if indexed:
+                    # the long form's words help ranking, but one of them ("chronic") does not stand
+                    # for "CML": they are recorded as explaining nothing
+                    if target not in terms:
+                        weights[target] = max(weights.get(target, 0.0), SYNONYM_WEIGHT)
+                else:
+                    add(target, ACRONYM_WEIGHT, (short.lower(),))
         for t in terms:
             if t in self._lower_acronyms and t.upper() not in acronyms:
                 for target in self._lower_acronyms[t]:

@@ -54,6 +54,7 @@ class Resolved:
     population: str | None
     inherited: bool  # the earlier topic was carried over
     narrow: bool = False  # the turn narrowed the earlier topic to a population ("and in children?")
+    in_conversation: bool = False  # an earlier turn of this conversation was answered from the library
 
 
 class Responder:
@@ -183,7 +184,10 @@ class Responder:
                 combined = dict(earlier.focus)
                 for t, w in query.focus.items():
                     combined[t] = max(combined.get(t, 0.0), w)
-                keep = self._covered_together(combined, earlier.own_terms + own, audience)
+                both_sources = {t: set(o) for t, o in earlier.sources.items()}
+                for t, origins in query.sources.items():
+                    both_sources.setdefault(t, set()).update(origins)
+                keep = self._covered_together(combined, earlier.own_terms + own, both_sources, audience)
                 old_weight = 0.5
             if keep:
                 inherited = True
@@ -201,7 +205,13 @@ class Responder:
                         for cue in aspect.cues[:1]:
                             for t in cue:
                                 weights[t] = max(weights.get(t, 0.0), ASPECT_WEIGHT)
-        return Resolved(weights, own, sources, aspect, population, inherited, narrow)
+        if not inherited and not own and query.context.population_words:
+            # "what are the most common cancers in children?": who it is about is the topic itself
+            own = self.index.analyzer.tokens(" ".join(query.context.population_words))
+            for t in own:
+                weights[t] = max(weights.get(t, 0.0), 1.0)
+        return Resolved(weights, own, sources, aspect, population, inherited, narrow,
+                        in_conversation=bool(state.topic))
 
     def _answer(
         self,
@@ -221,7 +231,8 @@ class Responder:
                                 concepts=self._concepts(topic, audience),
                                 aspect_terms=self._aspect_terms(topic.aspect)
                                 | self._population_terms(topic.population),
-                                aspect=topic.aspect.name if topic.aspect else None)
+                                aspect=topic.aspect.name if topic.aspect else None,
+                                aspect_title_terms=self._aspect_title_terms(topic.aspect))
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience)
@@ -252,6 +263,13 @@ class Responder:
             concepts.append(Concept(frozenset(alts), weight * min(weights.get(t, 1.0), 1.0)))
         return [c for c in concepts if c.weight > 0]
 
+    def _aspect_title_terms(self, aspect: QuestionType | None) -> set[str]:
+        """Title words of pages written about the aspect asked ("... Screening", "... Prevention").
+        Not for "what is" and treatment questions: the comprehensive page is the default for those."""
+        if aspect is None or aspect.name in ("what_is", "treatment"):
+            return set()
+        return {t for phrase in aspect.sections if len(phrase) == 1 for t in phrase}
+
     def _population_terms(self, population: str | None) -> set[str]:
         """Title words that fit who the question is about ("Talking to Children about Cancer")."""
         words = {"child": "child children childhood kids pediatric teens adolescents", "adult": "adult adults"}
@@ -262,23 +280,31 @@ class Responder:
             return set()
         return {t for phrase in aspect.cues + aspect.sections for t in phrase}
 
-    def _covered_together(self, weights: dict[str, float], own: list[str], audience: str) -> bool:
+    def _covered_together(self, weights: dict[str, float], own: list[str], sources: dict[str, set[str]],
+                          audience: str) -> bool:
         docs = self.ranker.rank(weights, audience=audience, k_docs=1)
-        return bool(docs) and self.coverage(docs[0], own, {}, audience) >= 0.75
+        together = Resolved(weights, own, sources, None, None, False)
+        return bool(docs) and self.coverage(docs[0], together, audience) >= 0.75
 
     # --- abstention -----------------------------------------------------------------------
     def answerable(self, query: Query, topic: Resolved, doc: DocumentHit, audience: str, threshold: float) -> bool:
         """Answer only when the library covers the focus: not on context words, not on a graze.
 
         - most focus words must be words the library uses ("routers" are not);
+        - the message must name something of cancer care (a cancer word, a drug, an acronym the
+          library defines): the side-effect page on flu-like symptoms does not answer "what are the
+          symptoms of the flu";
         - the best page must contain enough of the focus (idf-weighted coverage);
         - the page must be *about* part of the focus: a focus concept (or, for a message about
           feelings, the library's words for them) is in its title. "diabetes" mentioned in one
           paragraph of a long page is a graze, not an answer.
         """
-        if query.unknown_share > self.settings.max_unknown_share and not topic.inherited:
-            return False
-        if self.coverage(doc, topic.own_terms, topic.sources, audience) < threshold:
+        if not topic.inherited:
+            if query.unknown_share > self.settings.max_unknown_share:
+                return False
+            if not query.cancer_context and not topic.in_conversation:
+                return False  # a general health question: "symptoms of the flu", "lower my cholesterol"
+        if self.coverage(doc, topic, audience) < threshold:
             return False
         return self.anchored(query, topic, doc, audience)
 
@@ -291,34 +317,18 @@ class Responder:
             return True
         return bool(query.context.feelings) and bool(set(query.steer) & names)
 
-    def coverage(
-        self,
-        doc: DocumentHit,
-        own_terms: list[str],
-        sources: dict[str, set[str]],
-        audience: str = "patient",
-    ) -> float:
-        """idf-weighted share of the focus terms that the page's best passages contain.
+    def coverage(self, doc: DocumentHit, topic: Resolved, audience: str = "patient") -> float:
+        """Weighted share of the focus concepts that the page's best passages contain.
 
-        A word also counts as found when a term it was expanded to is found ("liver damage"
-        is answered by "liver injury", "ALL" by "acute lymphoblastic leukemia").
+        A concept is found through any of its terms ("liver damage" is answered by "liver injury",
+        "ALL" by "acute lymphoblastic leukemia"); plain words weigh less than topic words.
         """
-        own = set(own_terms)
-        if not own:
-            return 0.0
-        present: set[str] = set()
-        for hit in doc.passages[:10]:
-            present |= self._passage_terms(hit.index)
-        found_via = {origin for term, origins in sources.items() if term in present for origin in origins}
-        idf = self.ranker.idf_of
-        total = sum(idf(t, audience) for t in own)
-        found = sum(idf(t, audience) for t in own if t in present or t in found_via)
-        return found / total if total else 0.0
+        return self.ranker.concept_coverage([h.index for h in doc.passages], self._concepts(topic, audience))
 
     def _no_answer(self, topic: Resolved, audience: str) -> Reply:
         if audience == "patient" and topic.own_terms:
             professional = self.ranker.rank(topic.weights, audience="clinician", k_docs=1)
-            if professional and self.coverage(professional[0], topic.own_terms, topic.sources, "clinician") >= 0.75:
+            if professional and self.coverage(professional[0], topic, "clinician") >= 0.75:
                 return Reply(kind="no_answer", text=self._say("clinician_only"))
         return Reply(kind="no_answer", text=self._say("no_answer"))
 

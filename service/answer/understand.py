@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
+from ..corpus.sentences import read_word_list
 from ..search.analyzer import Analyzer, fold
 from .conversation import changes_topic, continues, keeps_subject, points_back
 from .expand import QueryExpander
@@ -38,6 +40,10 @@ STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, ne
 # Terms added when feelings are expressed: the library's words for coping with them.
 FEELING_TERMS = ("feel", "emot", "cope", "fear", "anxieti")
 
+RARE_SHARE = 0.01  # a page-name word in at most 1 % of patient passages names a specific topic
+CANCER_PAGE_SHARE = 0.8  # ... when at least 80 % of its passages are on cancer-type or drug pages
+# "-oma" words that are not tumours
+NOT_CANCER_OMA = frozenset({"coma", "glaucoma", "diploma", "stoma", "aroma", "trachoma"})
 ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "zero": "0", "one": "I", "two": "II",
          "three": "III", "four": "IV", "five": "V", "i": "I", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
 STAGE = re.compile(r"\b(stage|grade)\s+(0|[1-5]|zero|one|two|three|four|five|iv|v|i{1,3})([abc])?\b", re.I)
@@ -63,6 +69,7 @@ SIGN_OFF = re.compile(
     r"best wishes|yours (?:sincerely|faithfully|truly)|sincerely|cheers|warm wishes)\b[^.?!]{0,40}[.!]?\s*$",
     re.I,
 )
+DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
 CAPITAL_WORD = re.compile(r"\b([A-Z][A-Z0-9]{1,7})(?:s|'s)?\b")
 
 
@@ -76,6 +83,7 @@ class Context:
     filler: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     population: str | None = None  # "child" | "adult" | None (not said)
+    population_words: list[str] = field(default_factory=list)  # "children", "adults", ...
     stage: str | None = None  # "III" for "stage 3", "stage three", "stage III"
     grade: str | None = None
 
@@ -105,6 +113,7 @@ class Query:
     continues: bool = False  # "and ...", "what about ...": the earlier question goes on
     new_topic: bool = False  # "different question - ...": nothing is carried over
     keeps_subject: bool = False  # "can it be used for ...?": the earlier topic stays the subject
+    cancer_context: bool = True  # the message names something of cancer care (service/data/cancer_context.txt)
 
     @property
     def has_focus(self) -> bool:
@@ -217,6 +226,7 @@ class Understander:
     def __init__(self, analyzer: Analyzer, qtypes: QuestionTypes, expander: QueryExpander,
                  known: Callable[[str], bool], topic_terms: frozenset[str] = frozenset(),
                  title_bigrams: frozenset[tuple[str, str]] = frozenset(),
+                 cancer_terms: frozenset[str] = frozenset(),
                  context_words: ContextWords | None = None) -> None:
         self.analyzer = analyzer
         self.qtypes = qtypes
@@ -226,6 +236,7 @@ class Understander:
         # focus word outside them is a plain word and weighs less.
         self.topic_terms = topic_terms
         self.title_bigrams = title_bigrams  # ("target", "therapi"): a cue word inside a topic name
+        self.cancer_terms = cancer_terms  # terms that tie a message to cancer care
         self.words = context_words or default_context_words()
 
     def understand(self, message: str, safety: Route | None = None) -> Query:
@@ -250,6 +261,9 @@ class Understander:
         aspect_terms: list[str] = []
         children = adults = False
         previous = ""
+        # Words inside a lay phrase belong to it ("have kids" is fertility, not a child's question).
+        phrase_words = {w for phrase in self.expander.lay_phrases(lowered) if " " in phrase for w in phrase.split()}
+        population_words: list[str] = []
         for word in analyzer.words(filler_text):
             term = analyzer.term(word)
             if (previous, term) in self.title_bigrams and term in self.qtypes.cue_terms:
@@ -265,12 +279,12 @@ class Understander:
                 steer_words.append(word)
             elif word in cw.filler_words or word in cw.time:
                 context.filler.append(word)
-            elif word in cw.children:
+            elif word in cw.children and word not in phrase_words:
                 children = True
-                context.filler.append(word)
-            elif word in cw.adults:
+                population_words.append(word)
+            elif word in cw.adults and word not in phrase_words:
                 adults = True
-                context.filler.append(word)
+                population_words.append(word)
             elif word.replace(".", "").isdigit() or word in stage_numbers or word in ROMAN and word in stage_numbers:
                 context.numbers.append(word)
             elif term in self.qtypes.cue_terms:
@@ -282,6 +296,11 @@ class Understander:
         elif adults or any(a >= 18 for a in context.ages):
             context.population = "adult"
 
+        if not focus_words and aspect_terms and DEFINITION.search(lowered):
+            # "what does metastatic mean?": the aspect word is itself what is asked about
+            focus_words = [w for w in analyzer.words(filler_text) if analyzer.term(w) in aspect_terms]
+            aspect_terms = []
+        context.population_words = population_words
         # Acronyms in capitals are topics even when the word is a stopword ("ALL", "CUP").
         acronyms = [a for a in dict.fromkeys(CAPITAL_WORD.findall(question)) if self.expander.is_acronym(a)]
         written = {w.lower() for w in focus_words}
@@ -341,6 +360,8 @@ class Understander:
             continues=continues(question),
             new_topic=changes_topic(question),
             keeps_subject=keeps_subject(question),
+            cancer_context=not self.cancer_terms or bool(
+                self.cancer_terms & (set(analyzer.tokens(lowered)) | set(focus) | set(own_terms))),
         )
 
 
@@ -369,4 +390,28 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
         terms.update(targets)
     terms.update(expander.brands)
     terms.update(t for key in expander.lay for t in analyzer.tokens(key))
-    return {"topic_terms": frozenset(terms), "title_bigrams": frozenset(bigrams)}
+    cancer = {t for line in read_word_list(DATA / "cancer_context.txt") for t in analyzer.tokens(line)}
+    # Words that name the library's cancer-type and drug pages ("trophoblastic", "polycythemia"), from
+    # their titles and short headings, kept when they are rare and used mostly on those pages: "kidney",
+    # "face" or "cholesterol" are used all over the library and are left out.
+    part = index.partitions["patient"]
+    on_cancer_pages = np.array([bool(index.passages[g].url) and ("/types/" in index.passages[g].url
+                                or "/drugs/" in index.passages[g].url) for g in part.columns], dtype=bool)
+    indptr, indices = part.matrix.indptr, part.matrix.indices
+    rare = max(RARE_SHARE * part.n_passages, 3)  # a small library still has names
+    candidates: set[str] = set()
+    for p in index.passages:
+        if p.audience == "patient" and p.url and ("/types/" in p.url or "/drugs/" in p.url):
+            for name in (p.title, *(h for h in p.section.split(" > ") if len(h.split()) <= max_heading_words)):
+                candidates.update(analyzer.tokens(name))
+    for t in candidates:
+        tid = index.vocab.get(t)
+        if tid is None or tid + 1 >= len(indptr):
+            continue
+        cols = indices[indptr[tid]:indptr[tid + 1]]
+        if 0 < len(cols) <= rare and on_cancer_pages[cols].mean() >= CANCER_PAGE_SHARE:
+            cancer.add(t)
+    cancer |= {t for t in index.vocab if re.fullmatch(r"[a-z]{3,}oma", t) and t not in NOT_CANCER_OMA}
+    cancer |= {short.lower() for short in expander.acronyms if len(short) >= 3}
+    cancer |= set(expander.brands) | {t for generic in expander.brands.values() for t in generic}
+    return {"topic_terms": frozenset(terms), "title_bigrams": frozenset(bigrams), "cancer_terms": frozenset(cancer)}

@@ -26,7 +26,7 @@ GENERIC_TITLE_WORDS = "cancer pdq patient version nci types type about"
 # Research news ("Advances in ... Research", trial results): right for research questions, a poor first
 # answer to "what is it?" or "how is it treated?".
 NEWS_PAGE = re.compile(r"/research(/|$)|/news-events/")
-CHILD_PAGE = re.compile(r"\b(child|childhood|children|kids|pediatric|paediatric|teens?|adolescents?)\b|/child-", re.I)
+CHILD_PAGE = re.compile(r"\b(child|childhood|children|kids|pediatric|paediatric)\b|/child-", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class RankWeights:
     adult_penalty: float = 0.5  # an adult's question avoids them
     unsaid_penalty: float = 0.2  # most questions are about adults; children's pages must earn their place
     news_penalty: float = 0.3  # research news, unless research is asked about
+    aspect_title: float = 0.3  # the page's title names the aspect asked ("Lung Cancer Screening" for screening)
     coverage: float = 1.0  # share of the question's concepts (idf-weighted) found in the page's best passages
 
 
@@ -204,6 +205,7 @@ class DocumentRanker:
         concepts: Sequence[Concept] | None = None,
         aspect_terms: Collection[str] = (),
         aspect: str | None = None,
+        aspect_title_terms: Collection[str] = (),
     ) -> list[DocumentHit]:
         """Pages best first, each with its matching passages. Audience filtering is in retrieval.
 
@@ -224,6 +226,7 @@ class DocumentRanker:
         child = w.narrow_bonus if narrow else w.child_bonus
         steer = {"child": child, "adult": -w.adult_penalty}.get(population or "", -w.unsaid_penalty)
         news = 0.0 if aspect == "research" else -w.news_penalty
+        aspect_title = set(aspect_title_terms)
         ranked: list[DocumentHit] = []
         for d in candidates:
             cols = by_doc[d]
@@ -234,6 +237,7 @@ class DocumentRanker:
                 + w.length * float(part.length_prior[d])
                 + (steer if part.child_page[d] else 0.0)
                 + (news if part.news_page[d] else 0.0)
+                + (w.aspect_title if aspect_title_terms and part.titles[d] & aspect_title else 0.0)
             )
             hits = [Hit(self.index.passages[int(columns[c])], float(scores[c]), int(columns[c])) for c in cols]
             if concepts and w.coverage:
