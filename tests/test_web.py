@@ -110,7 +110,8 @@ def test_form_posts_need_the_csrf_token(client):
 
 def test_chat_page_shows_cited_sentences_with_sources(client):
     html = ask(client, "What is Reblozyl used for?").get_data(as_text=True)
-    assert 'href="#src-0-1"' in html and 'id="src-0-1"' in html
+    # without JavaScript the number renders its source open: /?source=0-1#src-0-1
+    assert 'href="/?source=0-1#src-0-1"' in html and 'id="src-0-1"' in html
     assert 'href="https://www.cancer.gov/about-cancer/treatment/drugs/luspatercept-aamt" target="_blank"' in html
     assert "Last reviewed</dt><dd>2025-12-30" in html
     assert 'aria-live="polite"' in html and '<label for="message">' in html.replace(' class="ask-label"', "")

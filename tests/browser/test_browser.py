@@ -205,13 +205,18 @@ def test_chat_through_the_widget_on_the_example_portal(servers, page, screenshot
 
 
 def test_embedding_is_refused_from_an_origin_not_configured(servers, page):
-    page.goto(servers.stranger + "/index.html")
+    # The widget loads the chat hidden at once; the browser refuses the frame, so the chat never says "ready".
     with page.expect_console_message(lambda m: "frame-ancestors" in m.text) as refused:
-        page.locator("#cqa-launcher").click()
+        page.goto(servers.stranger + "/index.html")
     assert "violates" in refused.value.text and "blocked" in refused.value.text
     assert servers.portal in refused.value.text and servers.stranger not in refused.value.text
     frame = page.frame_locator("#cqa-frame")
     assert frame.locator("#message").count() == 0
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # a margin for a "ready" message that must never come
+    assert page.locator("#cqa-launcher").count() == 1
+    assert not page.locator("#cqa-launcher").is_visible(), "nothing appears on a refused origin"
+    assert not page.locator("#cqa-panel").is_visible()
 
 
 # --- nurse view ---------------------------------------------------------------------------------
