@@ -414,8 +414,8 @@ def test_nurse_gets_the_patient_answer_beside_the_passages(servers, new_page, sc
         "() => { document.body.classList.add('print-one'); "
         "document.getElementById('handover').classList.add('print-this'); }"
     )
-    assert page.locator("li.result").first.evaluate("e => getComputedStyle(e).visibility") == "hidden"
-    assert answer.locator(".sentence").first.evaluate("e => getComputedStyle(e).visibility") == "visible"
+    assert not page.locator("li.result").first.is_visible() and not page.locator("#results-heading").is_visible()
+    assert answer.locator(".sentence").first.is_visible() and answer.locator(".source-passage").first.is_visible()
     page.screenshot(path=str(screenshots / "nurse-print.png"), full_page=True)
     page.emulate_media(media="screen")
     assert answer.get_by_role("button", name="Print answer").is_visible()

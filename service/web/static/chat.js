@@ -363,6 +363,7 @@
     turnCount = 0;
     input.value = "";
     showIntro(true);
+    root.scrollTop = 0; // the compact chat scrolls inside <main>: back to the intro
     setStatus("Conversation cleared.");
     input.focus();
   });
