@@ -406,3 +406,42 @@ def test_feedback_api_rejects_unhashable_values_with_422(app, client, body, erro
 def test_search_api_rejects_an_unhashable_audience(client):
     resp = client.post("/api/v1/search", json={"query": "fatigue", "audience": {"all": True}})
     assert resp.status_code == 422 and resp.get_json()["error"] == "invalid_audience"
+
+
+# --- nurse view: the patient's answer, totals, notes, feedback records (issue 14) -------------------
+
+
+def test_nurse_search_shows_the_patient_answer_and_forgets_its_conversation(staff_app, staff_client):
+    sign_in(staff_client)
+    html = staff_client.get("/nurse?q=What+is+Reblozyl+used+for%3F&audience=all").get_data(as_text=True)
+    assert "The answer a patient would get" in html and 'class="source-passage"' in html
+    assert "data-copy hidden" in html and "data-print hidden" in html  # shown by copy.js only
+    # the nurse's one-off question leaves no conversation state behind
+    conversations = staff_app.extensions["conversations"]
+    assert not [k for k in getattr(conversations.inner, "_items", {}) if not k.startswith("page-")]
+
+
+def test_failed_sign_in_keeps_the_username_only(staff_client):
+    resp = sign_in(staff_client, password="wrong")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 401 and 'value="nina"' in html and "wrong" not in html
+
+
+def test_feedback_csv_is_newest_first_and_safe_for_spreadsheets(staff_app, staff_client):
+    cited = staff_client.post("/api/v1/chat", json={"message": "What is Reblozyl used for?"}).get_json()["citations"]
+    ids = [c["passage_id"] for c in cited]
+    store = staff_app.extensions["feedback"]
+    for question in ("=HYPERLINK(1)", "second"):
+        body = {"rating": "down", "reason": "other", "passage_ids": ids, "share_question": True, "question": question}
+        staff_client.post("/api/v1/feedback", json=body)
+    assert [r["question"] for r in store.recent()] == ["second", "=HYPERLINK(1)"]
+    assert staff_client.get("/nurse/feedback.csv").status_code == 302  # staff only
+    sign_in(staff_client)
+    resp = staff_client.get("/nurse/feedback.csv")
+    assert resp.mimetype == "text/csv" and "attachment" in resp.headers["Content-Disposition"]
+    lines = resp.get_data(as_text=True).splitlines()
+    assert lines[0] == "date_utc,rating,reason,kind,shared_question,passage_ids,passage_titles"
+    assert ",down,Something else,answer,second," in lines[1]
+    assert ",'=HYPERLINK(1)," in lines[2]
+    html = staff_client.get("/nurse/feedback").get_data(as_text=True)
+    assert html.index(">second<") < html.index(">=HYPERLINK(1)<") and "Something else" in html

@@ -484,3 +484,28 @@ def test_nurse_feedback_page_lists_reasons_dates_and_shared_questions(servers, n
     assert lines[0] == "date_utc,rating,reason,kind,shared_question,passage_ids,passage_titles"
     csv_mine = [i for i, line in enumerate(lines) if unique in line]
     assert len(csv_mine) == 1 and "Hard to understand" in lines[csv_mine[0]] and csv_mine[0] == mine[0] + 1
+
+
+def test_the_script_ignores_unknown_fields_and_shows_optional_related_reading(servers, new_page):
+    from .test_browser import canned_reply, serve_canned
+
+    with_related = canned_reply("answer")
+    with_related["related"] = [
+        {"title": "Anemia and Cancer", "url": "https://www.cancer.gov/anemia"},
+        {"title": "<b>no link</b>", "url": "javascript:alert(1)"},
+    ]
+    with_related["confidence"] = {"a": "field this page does not know"}
+    page = new_page()
+    serve_canned(page, [with_related, canned_reply("answer")])  # the second has no "related" at all
+    page.goto(servers.service + "/")
+    ask(page, "first")
+    related = page.locator("#answer-0 ul.related li")
+    assert [" ".join(t.split()) for t in related.all_inner_texts()] == [
+        "Anemia and Cancer (opens in a new tab)",
+        "<b>no link</b>",
+    ]
+    assert related.nth(0).locator("a").get_attribute("href") == "https://www.cancer.gov/anemia"
+    assert related.nth(1).locator("a").count() == 0
+    ask(page, "second")
+    assert page.locator("#answer-1 ul.related").count() == 0
+    assert page.console_errors == []
