@@ -509,3 +509,33 @@ def test_the_script_ignores_unknown_fields_and_shows_optional_related_reading(se
     ask(page, "second")
     assert page.locator("#answer-1 ul.related").count() == 0
     assert page.console_errors == []
+
+
+def test_dark_mode_contrast_of_urgent_crisis_and_error_states(servers, axe_page, axe_script, screenshots):
+    from .test_browser import canned_reply, run_axe
+
+    replies = [canned_reply("urgent"), canned_reply("crisis")]
+    seen = []
+
+    def handle(route):
+        seen.append(route)
+        if len(seen) <= len(replies):
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(replies[len(seen) - 1]))
+        else:
+            body = json.dumps({"error": "too_many_requests", "message": "5 per 1 second"})
+            route.fulfill(status=429, content_type="application/json", body=body)
+
+    page = axe_page
+    page.set_viewport_size(PHONE)
+    page.emulate_media(color_scheme="dark")
+    page.route("**/api/v1/chat", handle)
+    page.goto(servers.service + "/")
+    ask(page, "canned urgent")
+    ask(page, "canned crisis")
+    page.fill("#message", "one more")
+    page.press("#message", "Enter")
+    page.locator("#error").wait_for()
+    page.locator("#answer-0 details.source summary").click()
+    assert run_axe(page, axe_script) == []
+    page.locator("#answer-0").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "patient-dark-urgent.png"))
