@@ -403,10 +403,10 @@ def test_nurse_gets_the_patient_answer_beside_the_passages(servers, new_page, sc
     assert answer.locator(".source-passage").count() == len(patient["citations"])
     assert all(c["audience"] == "patient" for c in patient["citations"])
     assert page.locator("li.result").count() >= 1
+    page.screenshot(path=str(screenshots / "nurse-answer.png"))
     answer.get_by_role("button", name="Copy answer").click()
     text = page.evaluate("() => navigator.clipboard.readText()")
     assert patient["citations"][0]["url"] in text and "[1]" in text and "Sources:" in text
-    page.screenshot(path=str(screenshots / "nurse.png"), full_page=True)
     page.emulate_media(media="print")
     assert answer.is_visible() and not page.locator("form.search").is_visible()
     assert not answer.get_by_role("button", name="Print answer").is_visible()
