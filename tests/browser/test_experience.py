@@ -135,9 +135,9 @@ def test_busy_state_and_a_plain_words_rate_limit(servers, new_page, screenshots)
         """async () => { document.getElementById('ask').requestSubmit();
           const now = {busy: document.getElementById('log').getAttribute('aria-busy'),
                        disabled: document.getElementById('ask-button').disabled,
-                       progressHidden: document.getElementById('progress').hidden};
+                       progressHidden: document.getElementById('progress').textContent === ''};
           await new Promise(r => setTimeout(r, 100));
-          now.progressHiddenAt100ms = document.getElementById('progress').hidden;
+          now.progressHiddenAt100ms = document.getElementById('progress').textContent === '';
           return now; }"""
     )
     assert state == {"busy": "true", "disabled": True, "progressHidden": True, "progressHiddenAt100ms": True}

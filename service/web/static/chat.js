@@ -213,10 +213,14 @@
     log.setAttribute("aria-busy", on ? "true" : "false");
     askButton.disabled = on;
     clearTimeout(progressTimer);
+    // The indicator is filled into a live region that is always there, so screen readers hear it too.
     if (on) {
-      progressTimer = setTimeout(function () { progress.hidden = false; }, 300);
+      progressTimer = setTimeout(function () {
+        progress.appendChild(el("span", { "class": "progress-bar", "aria-hidden": "true" }));
+        progress.appendChild(el("span", { "class": "progress-text", text: "Looking for an answer…" }));
+      }, 300);
     } else {
-      progress.hidden = true;
+      progress.textContent = "";
     }
   }
 
