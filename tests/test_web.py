@@ -439,6 +439,7 @@ def test_feedback_csv_is_newest_first_and_safe_for_spreadsheets(staff_app, staff
     sign_in(staff_client)
     resp = staff_client.get("/nurse/feedback.csv")
     assert resp.mimetype == "text/csv" and "attachment" in resp.headers["Content-Disposition"]
+    assert resp.headers["Cache-Control"] == "no-store"
     lines = resp.get_data(as_text=True).splitlines()
     assert lines[0] == "date_utc,rating,reason,kind,shared_question,passage_ids,passage_titles"
     assert ",down,Something else,answer,second," in lines[1]

@@ -235,4 +235,5 @@ def feedback_csv() -> Response:
         )
     resp = Response(buf.getvalue(), mimetype="text/csv")
     resp.headers["Content-Disposition"] = "attachment; filename=feedback.csv"
+    resp.headers["Cache-Control"] = "no-store"  # shared questions are patient text
     return resp
