@@ -539,3 +539,33 @@ def test_dark_mode_contrast_of_urgent_crisis_and_error_states(servers, axe_page,
     assert run_axe(page, axe_script) == []
     page.locator("#answer-0").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "patient-dark-urgent.png"))
+
+
+def test_errors_are_told_in_plain_words(servers, new_page):
+    page = new_page()
+    answers = [
+        (413, {"error": "message_too_long", "message": "'message' is longer than 1000 characters."}),
+        (500, {"error": "internal_error", "message": "Something went wrong on our side."}),
+        (None, None),  # the network fails
+    ]
+
+    def handle(route):
+        status, body = answers.pop(0)
+        if status is None:
+            route.abort()
+        else:
+            route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+    page.route("**/api/v1/chat", handle)
+    page.goto(servers.service + "/")
+    expected = [
+        "Your question is too long. Please make it shorter.",
+        "Something went wrong on our side. Please try again in a moment.",
+        "The service could not be reached. Please check your connection and try again.",
+    ]
+    for text in expected:
+        page.fill("#message", "a question")
+        page.press("#message", "Enter")
+        page.wait_for_function("(t) => (document.getElementById('error') || {}).textContent === t", arg=text)
+        assert not page.locator("#ask-button").is_disabled()
+    assert "'message'" not in page.locator("main").inner_text()

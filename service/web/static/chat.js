@@ -30,9 +30,10 @@
       var data = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
       if (data && data.v === 1 && Array.isArray(data.turns)) return data;
     } catch (e) { /* storage off or unreadable: start afresh */ }
-    return { v: 1, conversationId: null, turns: [] };
+    return { v: 1, conversationId: null, turns: [], next: 0 };
   }
   var stored = loadStored();
+  stored.next = stored.next || stored.turns.length;
   function saveStored() {
     try {
       stored.turns = stored.turns.slice(-MAX_STORED);
@@ -40,7 +41,7 @@
     } catch (e) { /* full or off: the conversation still works, it just won't survive a reload */ }
   }
   function dropStored() {
-    stored = { v: 1, conversationId: null, turns: [] };
+    stored = { v: 1, conversationId: null, turns: [], next: 0 };
     try { window.sessionStorage.removeItem(STORE_KEY); } catch (e) { /* nothing to remove */ }
   }
   var conversationId = stored.conversationId || root.getAttribute("data-conversation-id") || null;
@@ -244,10 +245,17 @@
     article.scrollIntoView({ block: "start" });
   }
 
+  // Plain words for the API's errors (its own messages are written for developers).
+  var PLAIN = {
+    empty_message: "Please type a question first.",
+    message_too_long: "Your question is too long. Please make it shorter.",
+    word_too_long: "Your question has a very long word in it. Please check it and try again.",
+    invalid_message: "Your question has characters that cannot be read. Please type it again."
+  };
   function errorText(status, body) {
     if (status === 429) return RATE_LIMITED;
     if (status >= 500) return "Something went wrong on our side. Please try again in a moment.";
-    return (body && body.message) || "Something went wrong. Please try again.";
+    return PLAIN[body && body.error] || "Something went wrong. Please try again.";
   }
 
   function ask(question) {
@@ -271,9 +279,10 @@
       conversationId = r.body.conversation_id || conversationId;
       showIntro(false);
       stored.conversationId = conversationId;
-      stored.turns.push({ question: question, reply: r.body, feedback: null });
+      var key = stored.next++;
+      stored.turns.push({ key: key, question: question, reply: r.body, feedback: null });
       saveStored();
-      var turn = addTurn(question, r.body, stored.turns.length - 1);
+      var turn = addTurn(question, r.body, key);
       input.value = "";
       bringIntoView(turn);
       if (touch) {
@@ -292,7 +301,8 @@
     log.removeAttribute("aria-live");
     stored.turns.forEach(function (t, k) {
       if (!t || typeof t.question !== "string" || !t.reply || typeof t.reply !== "object") return;
-      var turn = addTurn(t.question, t.reply, k);
+      if (typeof t.key !== "number") t.key = k;
+      var turn = addTurn(t.question, t.reply, t.key);
       if (t.feedback) markFeedbackDone(turn, "Thank you for your feedback.");
     });
     log.setAttribute("aria-live", "polite");
@@ -343,7 +353,8 @@
     fetch("/api/v1/feedback", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
       .then(function (resp) {
         if (resp.ok && turn.hasAttribute("data-store")) {
-          var t = stored.turns[parseInt(turn.getAttribute("data-store"), 10)];
+          var key = parseInt(turn.getAttribute("data-store"), 10);
+          var t = stored.turns.filter(function (x) { return x.key === key; })[0];
           if (t) { t.feedback = rating; saveStored(); }
         }
         markFeedbackDone(turn, resp.ok ? "Thank you for your feedback."
