@@ -446,3 +446,19 @@ def test_feedback_csv_is_newest_first_and_safe_for_spreadsheets(staff_app, staff
     assert ",'=HYPERLINK(1)," in lines[2]
     html = staff_client.get("/nurse/feedback").get_data(as_text=True)
     assert html.index(">second<") < html.index(">=HYPERLINK(1)<") and "Something else" in html
+
+
+def test_nurse_view_degrades_when_the_stores_are_down(staff_app, staff_client, monkeypatch):
+    from service.store.base import StoreUnavailable
+
+    def down(*args, **kwargs):
+        raise StoreUnavailable("down")
+
+    sign_in(staff_client)
+    monkeypatch.setattr(staff_app.extensions["conversations"].inner, "delete", down)
+    html = staff_client.get("/nurse?q=What+is+Reblozyl+used+for%3F").get_data(as_text=True)
+    assert "The answer a patient would get" in html  # the one-off conversation could not be deleted: no matter
+    monkeypatch.setattr(staff_app.extensions["feedback"], "recent", down)
+    monkeypatch.setattr(staff_app.extensions["feedback"], "counts_by_passage", down)
+    assert staff_client.get("/nurse/feedback").status_code == 503
+    assert staff_client.get("/nurse/feedback.csv").status_code == 503

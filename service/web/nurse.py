@@ -16,6 +16,7 @@ from functools import wraps
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
 from ..search.index import SearchIndex
+from ..store.base import StoreUnavailable
 from ..store.feedback import REASONS
 from .highlight import WORD, highlight, query_terms
 from .security import check_csrf, check_staff_password, safe_url
@@ -116,7 +117,10 @@ def patient_answer(query: str) -> dict:
     The one-off conversation it starts is forgotten at once."""
     responder = current_app.extensions["responder"]
     reply = responder.respond(query, None, audience="patient")
-    responder.forget(reply.conversation_id)
+    try:
+        responder.forget(reply.conversation_id)
+    except StoreUnavailable:
+        pass  # the store is down: its state was not saved either, or expires with CONVERSATION_TTL_SECONDS
     data = reply.to_dict()
     for c in data["citations"]:
         c["safe_url"] = safe_url(c.get("url"))
@@ -177,12 +181,16 @@ def passage(passage_id: str) -> str:
 def feedback() -> str:
     index = current_app.extensions["index"]
     by_id = {p.id: p for p in index.passages}
-    counts = current_app.extensions["feedback"].counts_by_passage()
+    try:
+        counts = current_app.extensions["feedback"].counts_by_passage()
+        records = feedback_records(by_id)
+    except StoreUnavailable:
+        abort(503, description="Feedback cannot be read right now; please try again in a moment.")
     rows = sorted(
         ({"passage": by_id.get(pid), "id": pid, **c} for pid, c in counts.items()),
         key=lambda r: (-(r["up"] + r["down"]), r["id"]),
     )
-    return render_template("nurse_feedback.html", rows=rows, records=feedback_records(by_id), staff=session["staff"])
+    return render_template("nurse_feedback.html", rows=rows, records=records, staff=session["staff"])
 
 
 def feedback_records(by_id: dict) -> list[dict]:
@@ -218,7 +226,11 @@ def feedback_csv() -> Response:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["date_utc", "rating", "reason", "kind", "shared_question", "passage_ids", "passage_titles"])
-    for r in feedback_records({p.id: p for p in index.passages}):
+    try:
+        records = feedback_records({p.id: p for p in index.passages})
+    except StoreUnavailable:
+        abort(503, description="Feedback cannot be read right now; please try again in a moment.")
+    for r in records:
         writer.writerow(
             [
                 _cell(value)
