@@ -358,7 +358,12 @@ def test_widget_keyboard_clear_and_emergency_bar(servers, new_page, screenshots)
     launcher.focus()
     page.keyboard.press("Enter")
     page.locator("#cqa-panel").wait_for(state="visible")
-    launcher.focus()  # the host side of the open widget
+    launcher.focus()  # the host side of the open widget: Tab goes back into the chat, not out of the page
+    for key in ("Tab", "Shift+Tab"):
+        page.keyboard.press(key)
+        chat.wait_for_function("() => document.activeElement && document.activeElement.id === 'message'")
+        assert host_focus(page) == "cqa-frame"
+        launcher.focus()
     page.keyboard.press("Escape")
     page.locator("#cqa-panel").wait_for(state="hidden")
     assert page.console_errors == []

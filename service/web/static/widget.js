@@ -70,9 +70,13 @@
     if (isOpen()) close(); else open();
   });
 
-  // Escape on the host side of the panel (the chat inside handles its own keys and asks to close).
+  // Escape on the host side of the panel (the chat inside handles its own keys and asks to close). While the
+  // panel is open, Tab from the launcher goes back into the chat, where Tab and Shift+Tab cycle (focus trap).
   document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && isOpen() && (panel.contains(document.activeElement) || document.activeElement === button)) close();
+    if (!isOpen()) return;
+    var here = panel.contains(document.activeElement) || document.activeElement === button;
+    if (ev.key === "Escape" && here) close();
+    if (ev.key === "Tab" && document.activeElement === button) { ev.preventDefault(); send("focus"); }
   });
 
   window.addEventListener("message", function (ev) {
