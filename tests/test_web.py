@@ -462,3 +462,22 @@ def test_nurse_view_degrades_when_the_stores_are_down(staff_app, staff_client, m
     monkeypatch.setattr(staff_app.extensions["feedback"], "counts_by_passage", down)
     assert staff_client.get("/nurse/feedback").status_code == 503
     assert staff_client.get("/nurse/feedback.csv").status_code == 503
+
+
+def test_a_rate_limited_page_says_so_in_plain_words(seed_corpus: Path, tmp_path: Path):
+    class Cfg(TestConfig):
+        CORPUS_DIR = str(seed_corpus)
+        INDEX_PATH = str(tmp_path / "index" / "seeds.npz")
+        RATE_LIMIT_ENABLED = True
+        RATE_LIMIT_CHAT = "2/minute"
+
+    client = create_app(Cfg).test_client()
+    for _ in range(2):
+        assert client.get("/").status_code == 200
+    resp = client.get("/")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 429 and resp.headers["Retry-After"]
+    assert "You&#39;re sending questions quickly; please wait a few seconds" in html and "per 1 minute" not in html
+    for _ in range(3):
+        api = client.post("/api/v1/chat", json={"message": "What is Reblozyl used for?"})
+    assert api.status_code == 429 and api.get_json()["error"] == "too_many_requests"  # the API keeps its JSON

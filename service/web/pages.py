@@ -26,6 +26,7 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 
 from ..store.base import ConversationStore, StoreUnavailable
 from ..store.feedback import REASONS, FeedbackRecord
@@ -35,6 +36,7 @@ from .security import check_csrf, csp_header, embed_origins
 bp = Blueprint("pages", __name__)
 
 MAX_TURNS = 20  # turns shown on the no-JavaScript page; older ones drop off
+RATE_LIMITED = "You're sending questions quickly; please wait a few seconds and try again."  # as in chat.js
 STARTER_QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "starter_questions.yaml"
 
 
@@ -116,6 +118,17 @@ def ask() -> Response | tuple[str, int]:
     # Post/redirect/get: reloading the page does not ask again. The anchor brings the new answer's first line
     # to the top of the view.
     return redirect(url_for("pages.chat_page", _anchor=f"answer-{len(turns[-MAX_TURNS:]) - 1}"), code=303)
+
+
+@bp.errorhandler(429)
+def too_many_requests(exc: HTTPException) -> tuple[str, int, list]:
+    """A rate-limited page (no JavaScript) says so in plain words, with the conversation still shown."""
+    cid = _conversation_id()
+    page = render_template(
+        "chat.html", turns=_turns(cid), question="", error=RATE_LIMITED, conversation_id=cid, **_common()
+    )
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "retry-after"]
+    return page, 429, headers
 
 
 @bp.post("/clear")
