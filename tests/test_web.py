@@ -110,7 +110,8 @@ def test_form_posts_need_the_csrf_token(client):
 
 def test_chat_page_shows_cited_sentences_with_sources(client):
     html = ask(client, "What is Reblozyl used for?").get_data(as_text=True)
-    assert 'href="#src-0-1"' in html and 'id="src-0-1"' in html
+    # without JavaScript the number renders its source open: /?source=0-1#src-0-1
+    assert 'href="/?source=0-1#src-0-1"' in html and 'id="src-0-1"' in html
     assert 'href="https://www.cancer.gov/about-cancer/treatment/drugs/luspatercept-aamt" target="_blank"' in html
     assert "Last reviewed</dt><dd>2025-12-30" in html
     assert 'aria-live="polite"' in html and '<label for="message">' in html.replace(' class="ask-label"', "")
@@ -405,3 +406,78 @@ def test_feedback_api_rejects_unhashable_values_with_422(app, client, body, erro
 def test_search_api_rejects_an_unhashable_audience(client):
     resp = client.post("/api/v1/search", json={"query": "fatigue", "audience": {"all": True}})
     assert resp.status_code == 422 and resp.get_json()["error"] == "invalid_audience"
+
+
+# --- nurse view: the patient's answer, totals, notes, feedback records (issue 14) -------------------
+
+
+def test_nurse_search_shows_the_patient_answer_and_forgets_its_conversation(staff_app, staff_client):
+    sign_in(staff_client)
+    html = staff_client.get("/nurse?q=What+is+Reblozyl+used+for%3F&audience=all").get_data(as_text=True)
+    assert "The answer a patient would get" in html and 'class="source-passage"' in html
+    assert "data-copy hidden" in html and "data-print hidden" in html  # shown by copy.js only
+    # the nurse's one-off question leaves no conversation state behind
+    conversations = staff_app.extensions["conversations"]
+    assert not [k for k in getattr(conversations.inner, "_items", {}) if not k.startswith("page-")]
+
+
+def test_failed_sign_in_keeps_the_username_only(staff_client):
+    resp = sign_in(staff_client, password="wrong")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 401 and 'value="nina"' in html and "wrong" not in html
+
+
+def test_feedback_csv_is_newest_first_and_safe_for_spreadsheets(staff_app, staff_client):
+    cited = staff_client.post("/api/v1/chat", json={"message": "What is Reblozyl used for?"}).get_json()["citations"]
+    ids = [c["passage_id"] for c in cited]
+    store = staff_app.extensions["feedback"]
+    for question in ("=HYPERLINK(1)", "second"):
+        body = {"rating": "down", "reason": "other", "passage_ids": ids, "share_question": True, "question": question}
+        staff_client.post("/api/v1/feedback", json=body)
+    assert [r["question"] for r in store.recent()] == ["second", "=HYPERLINK(1)"]
+    assert staff_client.get("/nurse/feedback.csv").status_code == 302  # staff only
+    sign_in(staff_client)
+    resp = staff_client.get("/nurse/feedback.csv")
+    assert resp.mimetype == "text/csv" and "attachment" in resp.headers["Content-Disposition"]
+    assert resp.headers["Cache-Control"] == "no-store"
+    lines = resp.get_data(as_text=True).splitlines()
+    assert lines[0] == "date_utc,rating,reason,kind,shared_question,passage_ids,passage_titles"
+    assert ",down,Something else,answer,second," in lines[1]
+    assert ",'=HYPERLINK(1)," in lines[2]
+    html = staff_client.get("/nurse/feedback").get_data(as_text=True)
+    assert html.index(">second<") < html.index(">=HYPERLINK(1)<") and "Something else" in html
+
+
+def test_nurse_view_degrades_when_the_stores_are_down(staff_app, staff_client, monkeypatch):
+    from service.store.base import StoreUnavailable
+
+    def down(*args, **kwargs):
+        raise StoreUnavailable("down")
+
+    sign_in(staff_client)
+    monkeypatch.setattr(staff_app.extensions["conversations"].inner, "delete", down)
+    html = staff_client.get("/nurse?q=What+is+Reblozyl+used+for%3F").get_data(as_text=True)
+    assert "The answer a patient would get" in html  # the one-off conversation could not be deleted: no matter
+    monkeypatch.setattr(staff_app.extensions["feedback"], "recent", down)
+    monkeypatch.setattr(staff_app.extensions["feedback"], "counts_by_passage", down)
+    assert staff_client.get("/nurse/feedback").status_code == 503
+    assert staff_client.get("/nurse/feedback.csv").status_code == 503
+
+
+def test_a_rate_limited_page_says_so_in_plain_words(seed_corpus: Path, tmp_path: Path):
+    class Cfg(TestConfig):
+        CORPUS_DIR = str(seed_corpus)
+        INDEX_PATH = str(tmp_path / "index" / "seeds.npz")
+        RATE_LIMIT_ENABLED = True
+        RATE_LIMIT_CHAT = "2/minute"
+
+    client = create_app(Cfg).test_client()
+    for _ in range(2):
+        assert client.get("/").status_code == 200
+    resp = client.get("/")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 429 and resp.headers["Retry-After"]
+    assert "You&#39;re sending questions quickly; please wait a few seconds" in html and "per 1 minute" not in html
+    for _ in range(3):
+        api = client.post("/api/v1/chat", json={"message": "What is Reblozyl used for?"})
+    assert api.status_code == 429 and api.get_json()["error"] == "too_many_requests"  # the API keeps its JSON

@@ -8,8 +8,11 @@ patient material: nothing a page receives chooses the audience.
 
 from __future__ import annotations
 
+import functools
 import uuid
+from pathlib import Path
 
+import yaml
 from flask import (
     Blueprint,
     Flask,
@@ -23,6 +26,7 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 
 from ..store.base import ConversationStore, StoreUnavailable
 from ..store.feedback import REASONS, FeedbackRecord
@@ -32,6 +36,15 @@ from .security import check_csrf, csp_header, embed_origins
 bp = Blueprint("pages", __name__)
 
 MAX_TURNS = 20  # turns shown on the no-JavaScript page; older ones drop off
+RATE_LIMITED = "You're sending questions quickly; please wait a few seconds and try again."  # as in chat.js
+STARTER_QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "starter_questions.yaml"
+
+
+@functools.cache
+def starter_questions() -> tuple[str, ...]:
+    """The questions offered on the empty page (service/data/starter_questions.yaml)."""
+    items = yaml.safe_load(STARTER_QUESTIONS.read_text(encoding="utf-8")) or []
+    return tuple(str(item["question"]) for item in items)
 
 
 def init_pages(app: Flask) -> None:
@@ -74,6 +87,9 @@ def _common() -> dict:
         "crisis": cfg["CRISIS_LINE"],
         "max_chars": cfg["MAX_MESSAGE_CHARS"],
         "reasons": REASONS,
+        "starters": starter_questions(),
+        # Without JavaScript a citation number is a link to /?source=TURN-N#src-TURN-N: that source renders open.
+        "open_source": request.args.get("source", ""),
     }
 
 
@@ -99,8 +115,20 @@ def ask() -> Response | tuple[str, int]:
     turns = _turns(cid)
     turns.append({"question": message, "reply": reply, "feedback": None})
     _save_turns(cid, turns)
-    # Post/redirect/get: reloading the page does not ask again. The anchor brings the new answer into view.
-    return redirect(url_for("pages.chat_page", _anchor=f"turn-{len(turns[-MAX_TURNS:]) - 1}"), code=303)
+    # Post/redirect/get: reloading the page does not ask again. The anchor brings the new answer's first line
+    # to the top of the view.
+    return redirect(url_for("pages.chat_page", _anchor=f"answer-{len(turns[-MAX_TURNS:]) - 1}"), code=303)
+
+
+@bp.errorhandler(429)
+def too_many_requests(exc: HTTPException) -> tuple[str, int, list]:
+    """A rate-limited page (no JavaScript) says so in plain words, with the conversation still shown."""
+    cid = _conversation_id()
+    page = render_template(
+        "chat.html", turns=_turns(cid), question="", error=RATE_LIMITED, conversation_id=cid, **_common()
+    )
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "retry-after"]
+    return page, 429, headers
 
 
 @bp.post("/clear")

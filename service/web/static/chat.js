@@ -12,9 +12,39 @@
   var clearForm = document.getElementById("clear");
   var emergency = root.getAttribute("data-emergency");
   var crisis = root.getAttribute("data-crisis");
-  var conversationId = root.getAttribute("data-conversation-id") || null;
+  var intro = document.getElementById("intro");
+  var progress = document.getElementById("progress");
+  var askButton = document.getElementById("ask-button");
   var turnCount = parseInt(root.getAttribute("data-turns") || "0", 10);
   var busy = false;
+  var progressTimer = null;
+  var RATE_LIMITED = "You're sending questions quickly; please wait a few seconds and try again.";
+  var touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+
+  // The conversation survives a reload of this tab: sessionStorage is per tab and ends with it, so nothing
+  // stays behind on a shared computer (never localStorage). "Clear conversation" removes it.
+  var STORE_KEY = "cqa-chat-" + mode;
+  var MAX_STORED = 30;
+  function loadStored() {
+    try {
+      var data = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
+      if (data && data.v === 1 && Array.isArray(data.turns)) return data;
+    } catch (e) { /* storage off or unreadable: start afresh */ }
+    return { v: 1, conversationId: null, turns: [], next: 0 };
+  }
+  var stored = loadStored();
+  stored.next = stored.next || stored.turns.length;
+  function saveStored() {
+    try {
+      stored.turns = stored.turns.slice(-MAX_STORED);
+      window.sessionStorage.setItem(STORE_KEY, JSON.stringify(stored));
+    } catch (e) { /* full or off: the conversation still works, it just won't survive a reload */ }
+  }
+  function dropStored() {
+    stored = { v: 1, conversationId: null, turns: [], next: 0 };
+    try { window.sessionStorage.removeItem(STORE_KEY); } catch (e) { /* nothing to remove */ }
+  }
+  var conversationId = stored.conversationId || root.getAttribute("data-conversation-id") || null;
   var REASONS = [];
   var reasonTemplate = document.getElementById("reason-template");
   if (reasonTemplate) {
@@ -81,7 +111,7 @@
   }
 
   function renderTurn(i, question, reply) {
-    var article = el("article", { "class": "msg msg--reply reply--" + reply.kind, "aria-labelledby": "reply-label-" + i }, [
+    var article = el("article", { "class": "msg msg--reply reply--" + reply.kind, id: "answer-" + i, "aria-labelledby": "reply-label-" + i }, [
       el("p", { "class": "msg-label", id: "reply-label-" + i, text: "Answer" }),
       callout(reply.kind)
     ]);
@@ -107,7 +137,7 @@
         holder.appendChild(el("span", { "class": "sentence", text: s.text }));
         if (s.citation) {
           holder.appendChild(document.createTextNode(" "));
-          holder.appendChild(el("a", { "class": "cite", href: "#src-" + i + "-" + s.citation,
+          holder.appendChild(el("a", { "class": "cite", href: "?source=" + i + "-" + s.citation + "#src-" + i + "-" + s.citation,
             "aria-label": "Source " + s.citation, text: "[" + s.citation + "]" }));
         }
         if (!s.item) { holder.appendChild(document.createTextNode(" ")); }
@@ -124,6 +154,10 @@
         meta.appendChild(el("dt", { text: "Last reviewed" })); meta.appendChild(el("dd", { text: c.last_reviewed || "not stated" }));
         var details = el("details", { "class": "source", id: "src-" + i + "-" + c.n }, [
           el("summary", { text: "[" + c.n + "] " + c.title }), meta]);
+        if (c.snippet) {
+          details.appendChild(el("p", { "class": "source-passage-label", text: "The passage this answer quotes" }));
+          details.appendChild(el("blockquote", { "class": "source-passage", text: c.snippet }));
+        }
         var url = safeUrl(c.url);
         if (url) {
           details.appendChild(el("a", { "class": "source-link", href: url, target: "_blank", rel: "noopener noreferrer" },
@@ -133,7 +167,23 @@
       });
       article.appendChild(list);
     }
+    // Related reading may come as its own list (optional; unknown fields of the reply are ignored).
+    if (Array.isArray(reply.related) && reply.related.length) {
+      article.appendChild(el("p", { "class": "sources-label", text: "Related reading" }));
+      var related = el("ul", { "class": "related" });
+      reply.related.forEach(function (r) {
+        var href = r && safeUrl(r.url);
+        if (!r || !r.title) return;
+        related.appendChild(el("li", {}, [href
+          ? el("a", { href: href, target: "_blank", rel: "noopener noreferrer" },
+              [String(r.title), el("span", { "class": "visually-hidden", text: " (opens in a new tab)" })])
+          : String(r.title)]));
+      });
+      article.appendChild(related);
+    }
     if (reply.disclaimer) article.appendChild(el("p", { "class": "disclaimer", text: reply.disclaimer }));
+    article.appendChild(el("p", { "class": "tools" }, [
+      el("button", { "class": "secondary copy", type: "button", "data-copy": "", text: "Copy answer" })]));
     if (reply.suggestions && reply.suggestions.length) {
       var group = el("div", { "class": "suggestion-list", role: "group", "aria-labelledby": "sugg-label-" + i });
       reply.suggestions.forEach(function (s) {
@@ -155,58 +205,137 @@
   function showError(text) {
     var old = document.getElementById("error");
     if (old) old.remove();
-    status.after(el("p", { "class": "error", id: "error", role: "alert", text: text }));
+    form.insertBefore(el("p", { "class": "error", id: "error", role: "alert", text: text }), form.querySelector(".ask-row"));
+  }
+
+  // Busy while waiting: the conversation is marked busy, Ask is off, and a progress bar shows after 300 ms.
+  function setBusy(on) {
+    busy = on;
+    log.setAttribute("aria-busy", on ? "true" : "false");
+    askButton.disabled = on;
+    clearTimeout(progressTimer);
+    // The indicator is filled into a live region that is always there, so screen readers hear it too.
+    if (on) {
+      progressTimer = setTimeout(function () {
+        progress.appendChild(el("span", { "class": "progress-bar", "aria-hidden": "true" }));
+        progress.appendChild(el("span", { "class": "progress-text", text: "Looking for an answer…" }));
+      }, 300);
+    } else {
+      progress.textContent = "";
+    }
+  }
+
+  function showIntro(on) { if (intro) intro.hidden = !on; }
+
+  function markFeedbackDone(turn, text) {
+    var f = turn.querySelector("form.feedback");
+    if (f) f.replaceWith(el("p", { "class": "feedback-done", role: "status", text: text }));
+  }
+
+  function addTurn(question, reply, storeIndex) {
+    var turn = renderTurn(turnCount++, question, reply);
+    turn.setAttribute("data-store", String(storeIndex));
+    log.appendChild(turn);
+    return turn;
+  }
+
+  // The new answer's first line goes to the top of the view (the question box is sticky at the bottom).
+  function bringIntoView(turn) {
+    var article = turn.querySelector("article");
+    article.scrollIntoView({ block: "start" });
+  }
+
+  // Plain words for the API's errors (its own messages are written for developers).
+  var PLAIN = {
+    empty_message: "Please type a question first.",
+    message_too_long: "Your question is too long. Please make it shorter.",
+    word_too_long: "Your question has a very long word in it. Please check it and try again.",
+    invalid_message: "Your question has characters that cannot be read. Please type it again."
+  };
+  function errorText(status, body) {
+    if (status === 429) return RATE_LIMITED;
+    if (status >= 500) return "Something went wrong on our side. Please try again in a moment.";
+    return PLAIN[body && body.error] || "Something went wrong. Please try again.";
   }
 
   function ask(question) {
     question = (question || "").trim();
     if (!question || busy) return;
-    busy = true;
     var old = document.getElementById("error");
     if (old) old.remove();
-    setStatus("Looking for an answer…");
+    var focusWasInForm = form.contains(document.activeElement);
+    setStatus("");
+    setBusy(true);
     fetch("/api/v1/chat", {
       method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" },
       body: JSON.stringify(conversationId ? { message: question, conversation_id: conversationId } : { message: question })
     }).then(function (resp) {
-      return resp.json().then(function (body) { return { ok: resp.ok, body: body }; });
+      return resp.json().catch(function () { return {}; }).then(function (body) {
+        return { ok: resp.ok, status: resp.status, body: body };
+      });
     }).then(function (r) {
-      if (!r.ok) { setStatus(""); showError(r.body.message || "Something went wrong. Please try again."); return; }
+      setBusy(false);
+      if (!r.ok) { showError(errorText(r.status, r.body)); return; }
       conversationId = r.body.conversation_id || conversationId;
-      var empty = document.getElementById("empty-note");
-      if (empty) empty.remove();
-      var turn = renderTurn(turnCount++, question, r.body);
-      log.appendChild(turn);
+      showIntro(false);
+      stored.conversationId = conversationId;
+      var key = stored.next++;
+      stored.turns.push({ key: key, question: question, reply: r.body, feedback: null });
+      saveStored();
+      var turn = addTurn(question, r.body, key);
       input.value = "";
-      setStatus("");
-      turn.scrollIntoView({ block: "start" });
-      input.focus();
+      bringIntoView(turn);
+      if (touch) {
+        input.blur(); // the on-screen keyboard would cover the answer
+      } else if (focusWasInForm || document.activeElement === document.body) {
+        input.focus({ preventScroll: true });
+      }
     }).catch(function () {
-      setStatus("");
-      showError("The service could not be reached. Please try again.");
-    }).then(function () { busy = false; });
+      setBusy(false);
+      showError("The service could not be reached. Please check your connection and try again.");
+    });
   }
 
-  document.getElementById("ask-button").disabled = false;
+  // Restore this tab's conversation after a reload (rendered without announcing it again).
+  if (stored.turns.length) {
+    log.removeAttribute("aria-live");
+    stored.turns.forEach(function (t, k) {
+      if (!t || typeof t.question !== "string" || !t.reply || typeof t.reply !== "object") return;
+      if (typeof t.key !== "number") t.key = k;
+      var turn = addTurn(t.question, t.reply, t.key);
+      if (t.feedback) markFeedbackDone(turn, "Thank you for your feedback.");
+    });
+    log.setAttribute("aria-live", "polite");
+    showIntro(false);
+  }
+
+  askButton.disabled = false;
+  document.querySelectorAll("button.starter").forEach(function (b) { b.disabled = false; });
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     ask(input.value);
   });
+
+  // A citation number opens its source in view, with the quoted passage, and moves focus there.
+  function openSource(details) {
+    details.open = true;
+    var summary = details.querySelector("summary");
+    summary.setAttribute("tabindex", "-1");
+    summary.focus({ preventScroll: true });
+    summary.removeAttribute("tabindex");
+    var box = details.getBoundingClientRect();
+    var bottom = window.innerHeight - (form.getBoundingClientRect().height || 0);
+    if (box.top < 0 || box.bottom > bottom) details.scrollIntoView({ block: "start" });
+  }
 
   document.addEventListener("click", function (ev) {
     var target = ev.target.closest ? ev.target.closest("a.cite, button.suggestion") : null;
     if (!target) return;
     ev.preventDefault();
     if (target.matches("button.suggestion")) { ask(target.value); return; }
-    // A citation number opens its source and moves focus there.
-    var details = document.getElementById(target.getAttribute("href").slice(1));
-    if (details) {
-      details.open = true;
-      var summary = details.querySelector("summary");
-      summary.setAttribute("tabindex", "-1");
-      summary.focus();
-      summary.removeAttribute("tabindex");
-    }
+    var href = target.getAttribute("href") || "";
+    var details = document.getElementById(href.slice(href.indexOf("#") + 1));
+    if (details) openSource(details);
   });
 
   document.addEventListener("submit", function (ev) {
@@ -216,16 +345,21 @@
     var rating = ev.submitter && ev.submitter.value;
     if (rating !== "up" && rating !== "down") return;
     var share = f.querySelector("input[name=share]").checked;
-    var question = f.dataset.question || (f.closest(".turn").querySelector(".msg--user .msg-text") || {}).textContent;
+    var turn = f.closest(".turn");
+    var question = f.dataset.question || (turn.querySelector(".msg--user .msg-text") || {}).textContent;
     var body = { rating: rating, reason: f.querySelector("select[name=reason]").value,
       passage_ids: f.getAttribute("data-passages").split(" ").filter(Boolean), kind: f.getAttribute("data-kind") };
     if (share) { body.share_question = true; body.question = question; }
     fetch("/api/v1/feedback", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
       .then(function (resp) {
-        var done = el("p", { "class": "feedback-done", role: "status",
-          text: resp.ok ? "Thank you for your feedback." : "Sorry, your feedback could not be saved." });
-        f.replaceWith(done);
-      });
+        if (resp.ok && turn.hasAttribute("data-store")) {
+          var key = parseInt(turn.getAttribute("data-store"), 10);
+          var t = stored.turns.filter(function (x) { return x.key === key; })[0];
+          if (t) { t.feedback = rating; saveStored(); }
+        }
+        markFeedbackDone(turn, resp.ok ? "Thank you for your feedback."
+          : resp.status === 429 ? RATE_LIMITED : "Sorry, your feedback could not be saved.");
+      }, function () { markFeedbackDone(turn, "Sorry, your feedback could not be saved."); });
   });
 
   function forgetOnServer(id) {
@@ -236,12 +370,15 @@
 
   clearForm.addEventListener("submit", function (ev) {
     forgetOnServer(conversationId);
+    dropStored();
     if (mode === "page") return; // the form post clears the server-side transcript and reloads
     ev.preventDefault();
     log.textContent = "";
     conversationId = null;
     turnCount = 0;
     input.value = "";
+    showIntro(true);
+    root.scrollTop = 0; // the compact chat scrolls inside <main>: back to the intro
     setStatus("Conversation cleared.");
     input.focus();
   });
@@ -257,7 +394,22 @@
       var closeButton = document.getElementById("close");
       closeButton.hidden = false;
       closeButton.addEventListener("click", function () { post("close"); });
-      document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") post("close"); });
+      var focusables = function () {
+        return Array.prototype.filter.call(document.querySelectorAll(
+          "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea, summary"),
+        function (n) { return n.getClientRects().length > 0 && !n.closest("[hidden]"); });
+      };
+      // Escape anywhere in the panel closes it; Tab and Shift+Tab stay inside the open panel.
+      document.addEventListener("keydown", function (ev) {
+        if (ev.key === "Escape") { post("close"); return; }
+        if (ev.key !== "Tab") return;
+        var items = focusables();
+        if (!items.length) return;
+        var first = items[0], last = items[items.length - 1], active = document.activeElement;
+        var outside = items.indexOf(active) === -1;
+        if (ev.shiftKey && (active === first || outside)) { ev.preventDefault(); last.focus(); }
+        else if (!ev.shiftKey && (active === last || outside)) { ev.preventDefault(); first.focus(); }
+      });
       window.addEventListener("message", function (ev) {
         if (ev.source !== window.parent || ev.origin !== parentOrigin) return;
         if (ev.data && ev.data.source === "cqa-host" && ev.data.type === "focus") input.focus();

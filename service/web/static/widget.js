@@ -3,6 +3,8 @@
 // It adds a launcher button that opens the chat (served from HOST/embed) in an iframe. The portal's origin
 // must be listed in the service's EMBED_ORIGINS, or the browser refuses to show the chat (CSP frame-ancestors).
 // Messages are exchanged only with the service's origin, and only with this iframe.
+// The chat is loaded (hidden) at once and the launcher appears only when the chat inside says "ready": on an
+// origin the service refuses, the frame never loads the chat and nothing appears.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -26,6 +28,7 @@
   button.textContent = label;
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", "cqa-panel");
+  button.style.display = "none"; // until the chat says "ready"
 
   var panel = css(document.createElement("div"), {
     position: "fixed", bottom: "4.75rem", width: "min(24rem, calc(100vw - 2rem))", height: "min(36rem, calc(100vh - 6rem))",
@@ -37,16 +40,17 @@
   panel.setAttribute("role", "region");
   panel.setAttribute("aria-label", label);
 
-  var frame = null;
+  var frame = css(document.createElement("iframe"), { width: "100%", height: "100%", border: "0" });
+  frame.title = label;
+  frame.id = "cqa-frame";
+  frame.src = serviceOrigin + "/embed?origin=" + encodeURIComponent(window.location.origin);
+  panel.appendChild(frame);
+  var ready = false;
+
+  function isOpen() { return panel.style.display !== "none"; }
 
   function open() {
-    if (!frame) {
-      frame = css(document.createElement("iframe"), { width: "100%", height: "100%", border: "0" });
-      frame.title = label;
-      frame.id = "cqa-frame";
-      frame.src = serviceOrigin + "/embed?origin=" + encodeURIComponent(window.location.origin);
-      panel.appendChild(frame);
-    }
+    if (!ready) return;
     panel.style.display = "block";
     button.setAttribute("aria-expanded", "true");
     send("focus");
@@ -59,19 +63,32 @@
   }
 
   function send(type) {
-    if (frame && frame.contentWindow) frame.contentWindow.postMessage({ source: "cqa-host", type: type }, serviceOrigin);
+    if (frame.contentWindow) frame.contentWindow.postMessage({ source: "cqa-host", type: type }, serviceOrigin);
   }
 
   button.addEventListener("click", function () {
-    if (panel.style.display === "none") open(); else close();
+    if (isOpen()) close(); else open();
+  });
+
+  // Escape on the host side of the panel (the chat inside handles its own keys and asks to close). While the
+  // panel is open, Tab from the launcher goes back into the chat, where Tab and Shift+Tab cycle (focus trap).
+  document.addEventListener("keydown", function (ev) {
+    if (!isOpen()) return;
+    var here = panel.contains(document.activeElement) || document.activeElement === button;
+    if (ev.key === "Escape" && here) close();
+    if (ev.key === "Tab" && document.activeElement === button) { ev.preventDefault(); send("focus"); }
   });
 
   window.addEventListener("message", function (ev) {
-    if (!frame || ev.origin !== serviceOrigin || ev.source !== frame.contentWindow) return;
+    if (ev.origin !== serviceOrigin || ev.source !== frame.contentWindow) return;
     var data = ev.data || {};
     if (data.source !== "cqa-widget") return;
     if (data.type === "close") close();
-    if (data.type === "ready") send("focus");
+    if (data.type === "ready") {
+      ready = true;
+      button.style.display = "";
+      if (isOpen()) send("focus");
+    }
   });
 
   function mount() {
