@@ -41,12 +41,19 @@ def normalize(text: str) -> str:
 
 # --- normalisation for red flags --------------------------------------------------------------
 APOSTROPHES = re.compile(r"['`´’‘ʼ]")
+POSSESSIVE = re.compile(r"\b(?!(?:he|she|it|that|what|there|who|where|here|let|how)['`´’‘ʼ]s\b)(\w+)['`´’‘ʼ]s\b")
+MILD_AFTER = re.compile(r"^\W*(\w+\W+)?(a bit|a little|slightly|mildly)\b")
+GENERIC_MEDICINE = ["pills?", "tablets?", "capsules?", "meds", "medicines?", "medications?", "drugs"]
 NUMBER = re.compile(
     r"(?<![\w.])(\d{2,3}(?:[.,]\d{1,2})?)(?:\s*(°\s*[cf]?|degrees?(?:\s+(?:c|f|celsius|centigrade|fahrenheit))?"
     r"|deg\b|celsius|centigrade|fahrenheit|c|f)\b)?"
 )
-TEMP_CONTEXT = re.compile(r"\b(temps?|temperatures?|fever\w*|thermometer|read(ing|s)?|spiked?|spiking|pyrexi\w*|febrile)\b")
-THRESHOLD_WORDS = re.compile(r"\b(over|above|under|below|than|exceeds?|reach(es)?|hits?|past|beyond|goes|go|gets|to)\s*$")
+TEMP_CONTEXT = re.compile(
+    r"\b(temps?|temperatures?|fever\w*|thermometer|read(ing|s)?|spiked?|spiking|pyrexi\w*|febrile|running)\b"
+)
+THRESHOLD_WORDS = re.compile(
+    r"\b(over|above|under|below|than|exceeds?|reach(es)?|hits?|past|beyond|goes|go|gets|to)\s*$"
+)
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "few": 3, "couple of": 2, "several": 4, "half an": 0.5}
@@ -63,6 +70,9 @@ NAMED_DURATIONS = [
     (re.compile(r"\bsince (this morning|breakfast|i woke up|i got up)\b"), 360),
     (re.compile(r"\bsince (lunch|lunchtime|midday)\b"), 240),
 ]
+CLOCK = r"(\d{1,2})(?::(\d\d))? ?(am|pm)\b"
+SINCE_CLOCK = re.compile(r"\bsince (?:about |around |roughly )?" + CLOCK)
+NOW_CLOCK = re.compile(r"\b(?:its|it is|now|now its|its now) (?:now )?(?:about |around |nearly |almost )?" + CLOCK)
 SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[?!;\n]+")
 WORD = re.compile(r"\w+")
 SELF_WORDS = {"i", "im", "ive", "id", "ill", "me", "myself"}
@@ -161,6 +171,7 @@ class RedFlagRules:
     resolved: re.Pattern
     general: re.Pattern
     general_message: re.Pattern
+    asked_about: re.Pattern
     anchor: re.Pattern
     mild: re.Pattern
     exertion: re.Pattern
@@ -172,9 +183,12 @@ class RedFlagRules:
         data = yaml.safe_load((path or DATA / "red_flags.yaml").read_text(encoding="utf-8"))
         typos = {APOSTROPHES.sub("", k.lower()): v for k, v in data["typos"].items()}
         drugs = [APOSTROPHES.sub("", d.lower()) for d in data.get("drugs", [])]
+        medicine_names = drugs + [APOSTROPHES.sub("", m.lower()) for m in data.get("medicines", [])]
+        medicine = "(?:" + "|".join(GENERIC_MEDICINE + [re.escape(m) for m in sorted(
+            medicine_names, key=len, reverse=True)]) + ")"
         concepts = []
         for name, spec in data["concepts"].items():
-            variants = [_near(v) for v in spec["variants"]]
+            variants = [_near(v.replace("{medicine}", medicine)) for v in spec["variants"]]
             if name == "on_treatment" and drugs:
                 variants.append("|".join(re.escape(d) for d in drugs))
             pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{v})" for v in variants) + r")(?!\w)")
@@ -202,6 +216,7 @@ class RedFlagRules:
             resolved=re.compile(data["resolved"]),
             general=re.compile(data["general"]),
             general_message=re.compile(data["general_message"]),
+            asked_about=re.compile(data["asked_about"]),
             anchor=re.compile(data["anchor"]),
             mild=re.compile(data["mild"]),
             exertion=re.compile(data["exertion"]),
@@ -214,6 +229,7 @@ class RedFlagRules:
         """Lower case, straight quotes, no apostrophes, typos corrected, temperatures read."""
         text = unicodedata.normalize("NFKC", message[:MAX_CHARS]).lower()
         text = text.replace("“", '"').replace("”", '"')
+        text = POSSESSIVE.sub(r"\1", text)  # "tummy's swollen", "husband's slurring": the noun alone
         text = APOSTROPHES.sub("", text)
         text = re.sub(r"\bcan not\b|\bcannot\b", "cant", text)
         text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
@@ -260,6 +276,11 @@ class RedFlagRules:
             number = float(amount) if amount[0].isdigit() else NUMBER_WORDS.get(amount, 1)
             unit = m.group(2)
             out.append(number * UNIT_MINUTES.get(unit, UNIT_MINUTES.get(unit.rstrip("s") + "s", 1)))
+        since, now = SINCE_CLOCK.search(text), NOW_CLOCK.search(text)
+        if since and now:  # "since about 6am and it's now 9pm"
+            def minutes(m: re.Match) -> int:
+                return (int(m.group(1)) % 12 + (12 if m.group(3) == "pm" else 0)) * 60 + int(m.group(2) or 0)
+            out.append((minutes(now) - minutes(since)) % 1440)
         for pattern, minutes in NAMED_DURATIONS:
             if pattern.search(text):
                 out.append(minutes)
@@ -305,7 +326,8 @@ class RedFlagRules:
         if not sentences:
             return Finding(set(), [], False, False, "")
         neg_text = self.not_negation.sub(lambda m: "_" * len(m.group(0)), text)
-        res_spans = [(m.start(), m.end()) for m in self.resolved.finditer(text)]
+        res_spans = [(m.start(), m.end() + (4 if text[m.end():m.end() + 4] == " now" else 0))
+                     for m in self.resolved.finditer(text)]
         now_text = text
         for s, e in res_spans:
             now_text = now_text[:s] + "_" * (e - s) + now_text[e:]
@@ -364,8 +386,12 @@ class RedFlagRules:
             return True
         if sentence_general[si] and not self.anchor.search(clause_now):
             return False
+        if self.asked_about.search(text[clause[0]:m.start()]):
+            return False  # "is that a seizure?": asked about, not told
         if concept.mild_words:
-            if self.mild.search(" ".join(text[clause[0]:m.start()].split()[-3:])):
+            if self.mild.search(" ".join(text[clause[0]:m.start()].split()[-3:] + [m.group(0)])):
+                return False
+            if MILD_AFTER.search(text[m.end():clause[1]]):
                 return False
             if concept.name == "breathing" and self.exertion.search(text[clause[0]:clause[1]]):
                 return False
