@@ -128,8 +128,15 @@ class Responder:
         if decision.kind == "urgent":
             text = self._say("urgent")
             if decision.also_crisis:
-                text += " " + self._say("crisis")
+                text += " " + self._say("crisis_other" if decision.about_other else "crisis")
             reply = Reply(kind="urgent", text=text)
+            if decision.other_question:
+                # A mixed message: the emergency first, then the library's answer to the other question.
+                other = self._answer(decision.other_question, state, audience, update_state=False)
+                if other.kind == "answer":
+                    reply.text += " " + self._say("urgent_other_question")
+                    reply.sentences, reply.citations = other.sentences, other.citations
+                    return reply
             # Background only when the library clearly covers what was described.
             background = self._answer(decision.question, state, audience, update_state=False, min_coverage=0.99)
             if background.kind == "answer":
@@ -137,7 +144,7 @@ class Responder:
                 reply.citations = [c for c in background.citations if c.n in {s.citation for s in reply.sentences}]
             return reply
         if decision.kind == "crisis":
-            return Reply(kind="crisis", text=self._say("crisis"))
+            return Reply(kind="crisis", text=self._say("crisis_other" if decision.about_other else "crisis"))
         if decision.kind == "smalltalk":
             return Reply(kind="smalltalk", text=self._say(f"smalltalk_{decision.smalltalk}"))
         if decision.kind == "scope":
