@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .search.analyzer import Analyzer
 
+RED_FLAG_LABELS = ("urgent", "crisis", "not_urgent")
 ALLOWED_AUDIENCES = {"patient": {"patient"}, "clinician": {"patient", "clinician"}}
 
 
@@ -26,6 +27,7 @@ class Question:
     expected_url: str | None
     expected_kind: str | None
     reference_answer: str | None
+    expect: str | None = None  # red-flag sets: urgent | crisis | not_urgent
 
 
 def read_questions(path: Path) -> tuple[list[Question], list[str]]:
@@ -53,6 +55,7 @@ def read_questions(path: Path) -> tuple[list[Question], list[str]]:
                 expected_url=row.get("expected_url"),
                 expected_kind=row.get("expected_kind"),
                 reference_answer=row.get("reference_answer"),
+                expect=row.get("expect") if row.get("expect") in RED_FLAG_LABELS else None,
             )
         )
     return questions, problems
@@ -106,6 +109,9 @@ def summarize(rows: list[dict], mode: str) -> dict:
     if labelled:
         out["kind_accuracy"] = sum(r["kind"] == r["expected_kind"] for r in labelled) / len(labelled)
         out["kind_labelled"] = len(labelled)
+    flagged = [r for r in rows if r.get("expect")]
+    if flagged:
+        out["red_flags"] = red_flag_summary(flagged)
     out["audience_leaks"] = sum(1 for r in rows for c in r["citations"] if c["audience"] not in allowed)
     precisions = [r["precision"] for r in rows if r.get("precision") is not None]
     if precisions:
@@ -120,6 +126,21 @@ def summarize(rows: list[dict], mode: str) -> dict:
     return out
 
 
+def red_flag_summary(rows: list[dict]) -> dict:
+    """Emergencies answered `urgent`; crises answered `crisis` or `urgent` with the crisis line; false alarms."""
+
+    def recognised(r: dict) -> bool:
+        if r["expect"] == "urgent":
+            return r["kind"] == "urgent"
+        return r["kind"] == "crisis" or (r["kind"] == "urgent" and r["crisis_line"])
+
+    missed = [r["id"] for r in rows if r["expect"] != "not_urgent" and not recognised(r)]
+    false_alarms = [r["id"] for r in rows if r["expect"] == "not_urgent" and r["kind"] in ("urgent", "crisis")]
+    need = sum(r["expect"] != "not_urgent" for r in rows)
+    return {"need": need, "recognised": need - len(missed), "missed": missed,
+            "look_alikes": len(rows) - need, "false_alarms": false_alarms}
+
+
 def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
     """Run every question; return {"summary", "by_qtype", "questions"}."""
     if mode not in ALLOWED_AUDIENCES:
@@ -127,6 +148,7 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
     analyzer: Analyzer = app.extensions["index"].analyzer
     client = app.test_client()
     responder = app.extensions["responder"]
+    crisis_line = getattr(getattr(responder, "settings", None), "crisis_line", "")
     rows: list[dict] = []
     for q in questions:
         conversation_id = None
@@ -151,6 +173,8 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
                 "question": q.messages[-1],
                 "kind": body["kind"],
                 "expected_kind": q.expected_kind,
+                "expect": q.expect,
+                "crisis_line": bool(crisis_line) and crisis_line in body.get("text", ""),
                 "expected_url": q.expected_url,
                 "rank": rank,
                 "text": body.get("text", ""),
@@ -205,6 +229,12 @@ def format_report(result: dict) -> str:
     lines.append("kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(s["kinds"].items())))
     if "kind_accuracy" in s:
         lines.append(f"expected_kind accuracy: {s['kind_accuracy']:.3f} over {s['kind_labelled']} labelled")
+    if "red_flags" in s:
+        rf = s["red_flags"]
+        lines.append(f"red flags recognised {rf['recognised']}/{rf['need']}"
+                     + (f" (missed: {' '.join(rf['missed'])})" if rf["missed"] else ""))
+        lines.append(f"false alarms {len(rf['false_alarms'])}/{rf['look_alikes']}"
+                     + (f" ({' '.join(rf['false_alarms'])})" if rf["false_alarms"] else ""))
     lines.append(f"audience leaks: {s['audience_leaks']}")
     lat = s["latency_ms"]
     lines.append(f"latency ms: p50 {lat['p50']:.2f}  p95 {lat['p95']:.2f}  max {lat['max']:.2f}")
