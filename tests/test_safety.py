@@ -66,9 +66,18 @@ def test_self_harm_is_crisis(message):
     assert route(message).kind == "crisis"
 
 
-@pytest.mark.parametrize("message", ["What is the suicide risk in cancer patients?"])
-def test_crisis_words_in_a_general_question_still_offer_the_crisis_line(message):
-    assert route(message).kind == "crisis"  # errs on the side of offering help
+@pytest.mark.parametrize("message", ["What is the suicide risk in cancer patients?",
+                                     "what should I do if a friend with cancer talks about wanting to die",
+                                     "im not suicidal or anything, just exhausted and fed up with the side effects"])
+def test_general_questions_and_negations_about_suicide_are_answered_from_the_library(message):
+    # Issue 11: a general question is information, not a crisis (the library covers suicide risk and support).
+    assert route(message).kind not in ("urgent", "crisis")
+
+
+@pytest.mark.parametrize("message", ["I've been having suicidal thoughts, is that common?",
+                                     "is it normal to want to die when you're this ill? I feel like that right now"])
+def test_a_general_looking_question_about_ones_own_thoughts_is_crisis(message):
+    assert route(message).kind == "crisis"
 
 
 @pytest.mark.parametrize("message", [

@@ -42,6 +42,10 @@ def normalize(text: str) -> str:
 # --- normalisation for red flags --------------------------------------------------------------
 APOSTROPHES = re.compile(r"['`´’‘ʼ]")
 POSSESSIVE = re.compile(r"\b(?!(?:he|she|it|that|what|there|who|where|here|let|how)['`´’‘ʼ]s\b)(\w+)['`´’‘ʼ]s\b")
+BACK_REFERENCE = re.compile(
+    r"\s*(and |but |well )?(it|this|that|its|thats|i do|i am|im|i feel|mine|he is|she is|hes|shes|he does|she does)\b"
+)
+IF_TAIL = re.compile(r"\b(if|whether|in case|when)\b.*$")  # "how do I know if he is having a seizure"
 MILD_AFTER = re.compile(r"^\W*(\w+\W+)?(a bit|a little|slightly|mildly)\b")
 GENERIC_MEDICINE = ["pills?", "tablets?", "capsules?", "meds", "medicines?", "medications?", "drugs"]
 NUMBER = re.compile(
@@ -73,7 +77,7 @@ NAMED_DURATIONS = [
 CLOCK = r"(\d{1,2})(?::(\d\d))? ?(am|pm)\b"
 SINCE_CLOCK = re.compile(r"\bsince (?:about |around |roughly )?" + CLOCK)
 NOW_CLOCK = re.compile(r"\b(?:its|it is|now|now its|its now) (?:now )?(?:about |around |nearly |almost )?" + CLOCK)
-SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[?!;\n]+")
+SENTENCE_END = re.compile(r"\.(?!\d)|[?!;\n]+")
 WORD = re.compile(r"\w+")
 SELF_WORDS = {"i", "im", "ive", "id", "ill", "me", "myself"}
 OTHER_WORDS = {"he", "hes", "she", "shes", "they", "theyre", "him", "his", "her", "them", "their", "himself",
@@ -216,7 +220,8 @@ class RedFlagRules:
             resolved=re.compile(data["resolved"]),
             general=re.compile(data["general"]),
             general_message=re.compile(data["general_message"]),
-            asked_about=re.compile(data["asked_about"]),
+            # the concept follows the asking words closely: "is that a seizure?"
+            asked_about=re.compile(data["asked_about"] + r"(\W+(a|an|the|another|more of a))?\W*$"),
             anchor=re.compile(data["anchor"]),
             mild=re.compile(data["mild"]),
             exertion=re.compile(data["exertion"]),
@@ -336,7 +341,11 @@ class RedFlagRules:
         for s, e in sentences:
             sentence = text[s:e].strip(" ,")
             general = general_message or bool(self.general.search(sentence))
-            sentence_general.append(general and not self.anchor.search(now_text[s:e]))
+            sentence_general.append(general and not self.anchor.search(IF_TAIL.sub("", now_text[s:e])))
+        for i in range(len(sentences) - 1):  # "is it normal to cough up blood? it's happening right now"
+            s, e = sentences[i + 1]
+            if sentence_general[i] and BACK_REFERENCE.match(text[s:e]) and self.anchor.search(now_text[s:e]):
+                sentence_general[i] = False
         longest = max(reading.durations, default=0.0)
 
         live: set[str] = set()
@@ -382,9 +391,7 @@ class RedFlagRules:
         for s, e in res_spans:
             if m.end() <= s <= limit and not self.now.search(now_text[e:limit]):
                 return False
-        if concept.crisis:
-            return True
-        if sentence_general[si] and not self.anchor.search(clause_now):
+        if sentence_general[si] and not self.anchor.search(IF_TAIL.sub("", clause_now)):
             return False
         if self.asked_about.search(text[clause[0]:m.start()]):
             return False  # "is that a seizure?": asked about, not told
