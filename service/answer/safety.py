@@ -100,6 +100,7 @@ class Concept:
     mild_words: bool = False
     min_minutes: float = 0.0  # needs a duration at least this long in the message
     cancelled_by_normal_reading: bool = False
+    even_in_questions: bool = False  # not dropped when put as a general question
 
 
 @dataclass
@@ -167,6 +168,7 @@ class RedFlagRules:
     typo_pattern: re.Pattern
     concepts: list[Concept]
     urgent_rules: list[Rule]
+    crisis_rules: list[Rule]
     crisis_with_urgent: set[str]
     negation: re.Pattern
     not_negation: re.Pattern
@@ -200,10 +202,12 @@ class RedFlagRules:
                 name=name, pattern=pattern, context=bool(spec.get("context")), crisis=bool(spec.get("crisis")),
                 mild_words=bool(spec.get("mild_words")), min_minutes=float(spec.get("min_minutes", 0)),
                 cancelled_by_normal_reading=bool(spec.get("cancelled_by_normal_reading")),
+                even_in_questions=bool(spec.get("even_in_questions")),
             ))
         names = {c.name for c in concepts}
         rules = [Rule(r["name"], tuple(r["all"]), tuple(r.get("any", ()))) for r in data["urgent_rules"]]
-        for rule in rules:
+        crisis_rules = [Rule(r["name"], tuple(r["all"]), tuple(r.get("any", ()))) for r in data.get("crisis_rules", [])]
+        for rule in rules + crisis_rules:
             unknown = (set(rule.all) | set(rule.any)) - names
             if unknown:
                 raise ValueError(f"rule {rule.name!r} uses unknown concepts {sorted(unknown)}")
@@ -212,6 +216,7 @@ class RedFlagRules:
             typo_pattern=_words_regex(list(typos)),
             concepts=concepts,
             urgent_rules=rules,
+            crisis_rules=crisis_rules,
             crisis_with_urgent=set(data.get("crisis_with_urgent", [])),
             negation=re.compile(r"\b(" + "|".join(re.escape(n) for n in data["negations"]) + r")\b"),
             not_negation=_words_regex(data["not_negations"]),
@@ -350,6 +355,7 @@ class RedFlagRules:
 
         live: set[str] = set()
         crisis_subjects: list[bool] = []  # True when about someone else
+        first_match: dict[str, re.Match] = {}
         danger_clauses: set[int] = set()
         for concept in self.concepts:
             if concept.min_minutes and longest < concept.min_minutes:
@@ -364,16 +370,23 @@ class RedFlagRules:
                                      sentence_general, res_spans):
                     continue
                 live.add(concept.name)
+                first_match.setdefault(concept.name, m)
                 if concept.crisis:
                     crisis_subjects.append(self._about_other(text, m))
                 if not concept.crisis:
                     break
-        fired = [r.name for r in self.urgent_rules
-                 if all(c in live for c in r.all) and (not r.any or any(c in live for c in r.any))]
+        fired = [r.name for r in self.urgent_rules if self._fires(r, live)]
+        for rule in self.crisis_rules:
+            if self._fires(rule, live):
+                crisis_subjects.append(self._about_other(text, first_match[rule.all[0]]))
         crisis = bool(crisis_subjects) or bool(live & self.crisis_with_urgent)
         about_other = bool(crisis_subjects) and all(crisis_subjects)
         other = self._other_question(text, clauses, danger_clauses) if fired else ""
         return Finding(live, fired, crisis, about_other, other)
+
+    @staticmethod
+    def _fires(rule: Rule, live: set[str]) -> bool:
+        return all(c in live for c in rule.all) and (not rule.any or any(c in live for c in rule.any))
 
     def _is_live(self, concept: Concept, m: re.Match, text: str, neg_text: str, now_text: str,
                  clause: tuple[int, int], sentences: list[tuple[int, int]], sentence_general: list[bool],
@@ -391,6 +404,8 @@ class RedFlagRules:
         for s, e in res_spans:
             if m.end() <= s <= limit and not self.now.search(now_text[e:limit]):
                 return False
+        if concept.even_in_questions:
+            return True
         if sentence_general[si] and not self.anchor.search(IF_TAIL.sub("", clause_now)):
             return False
         if self.asked_about.search(text[clause[0]:m.start()]):
