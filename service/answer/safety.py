@@ -46,7 +46,6 @@ BACK_REFERENCE = re.compile(
     r"\s*(and |but |well )?(it|this|that|its|thats|i do|i am|im|i feel|mine|he is|she is|hes|shes|he does|she does)\b"
 )
 IF_TAIL = re.compile(r"\b(if|whether|in case|when)\b.*$")  # "how do I know if he is having a seizure"
-MILD_AFTER = re.compile(r"^\W*(\w+\W+)?(a bit|a little|slightly|mildly)\b")
 GENERIC_MEDICINE = ["pills?", "tablets?", "capsules?", "meds", "medicines?", "medications?", "drugs"]
 NUMBER = re.compile(
     r"(?<![\w.])(\d{2,3}(?:[.,]\d{1,2})?)(?:\s*(°\s*[cf]?|degrees?(?:\s+(?:c|f|celsius|centigrade|fahrenheit))?"
@@ -58,6 +57,7 @@ TEMP_CONTEXT = re.compile(
 THRESHOLD_WORDS = re.compile(
     r"\b(over|above|under|below|than|exceeds?|reach(es)?|hits?|past|beyond|goes|go|gets|to)\s*$"
 )
+UP_TO = re.compile(r"\b(went|gone|got|come|came|shot|climbed|crept) up to\s*$")  # "went up to 38.4": a reading
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "few": 3, "couple of": 2, "several": 4, "half an": 0.5}
@@ -180,6 +180,7 @@ class RedFlagRules:
     asked_about: re.Pattern
     anchor: re.Pattern
     mild: re.Pattern
+    mild_after: re.Pattern
     exertion: re.Pattern
     clause_break: re.Pattern
     filler: re.Pattern
@@ -229,6 +230,7 @@ class RedFlagRules:
             asked_about=re.compile(data["asked_about"] + r"(\W+(a|an|the|another|more of a))?\W*$"),
             anchor=re.compile(data["anchor"]),
             mild=re.compile(data["mild"]),
+            mild_after=re.compile(data["mild_after"]),
             exertion=re.compile(data["exertion"]),
             clause_break=re.compile(data["clause_break"]),
             filler=re.compile(data["filler"]),
@@ -259,7 +261,7 @@ class RedFlagRules:
             unit = (m.group(2) or "").replace("°", "").replace("degrees", "").replace("degree", "").strip()
             before = text[max(0, m.start() - 80):m.start()]
             context = TEMP_CONTEXT.search(" ".join(before.split()[-8:])) is not None
-            if THRESHOLD_WORDS.search(before):
+            if THRESHOLD_WORDS.search(before) and not UP_TO.search(before):
                 continue  # "call if it goes over 38": a threshold, not a reading
             if unit.startswith("f") or (not unit and 95 <= value <= 110 and context):
                 celsius = (value - 32) * 5 / 9
@@ -413,7 +415,7 @@ class RedFlagRules:
         if concept.mild_words:
             if self.mild.search(" ".join(text[clause[0]:m.start()].split()[-3:] + [m.group(0)])):
                 return False
-            if MILD_AFTER.search(text[m.end():clause[1]]):
+            if self.mild_after.search(text[m.end():clause[1]]):
                 return False
             if concept.name == "breathing" and self.exertion.search(text[clause[0]:clause[1]]):
                 return False
