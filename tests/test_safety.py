@@ -131,15 +131,18 @@ def test_red_flag_wins_over_every_refusal():
 
 
 # --- the concept detector (service/data/red_flags.yaml) ----------------------------------------
-RED_FLAGS = Path(__file__).parent / "data" / "red_flags.jsonl"
+DATA = Path(__file__).parent / "data"
 
 
-def _red_flag_rows() -> list[dict]:
-    return [json.loads(line) for line in RED_FLAGS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _red_flag_rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_every_message_in_the_red_flag_set_is_routed_as_labelled():
-    rows = _red_flag_rows()
+# red_flags.jsonl: the issue's own set (patients' and carers' words); red_flags_extra.jsonl: further situations
+# and wordings written while building the detector (other emergencies, crisis wording, look-alikes).
+@pytest.mark.parametrize("name", ["red_flags.jsonl", "red_flags_extra.jsonl"])
+def test_every_message_in_the_red_flag_sets_is_routed_as_labelled(name):
+    rows = _red_flag_rows(name)
     missed, false_alarms = [], []
     for row in rows:
         r = route(row["question"])
@@ -150,7 +153,8 @@ def test_every_message_in_the_red_flag_set_is_routed_as_labelled():
         elif row["expect"] == "not_urgent" and r.kind in ("urgent", "crisis"):
             false_alarms.append((row["id"], r.reasons))
     calm = sum(row["expect"] == "not_urgent" for row in rows)
-    assert len(rows) >= 300 and calm >= 150
+    if name == "red_flags.jsonl":
+        assert len(rows) >= 300 and calm >= 150
     assert not missed, missed
     assert len(false_alarms) <= 0.05 * calm, false_alarms
 

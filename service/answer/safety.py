@@ -57,6 +57,9 @@ TEMP_CONTEXT = re.compile(
 THRESHOLD_WORDS = re.compile(
     r"\b(over|above|under|below|than|exceeds?|reach(es)?|hits?|past|beyond|goes|go|gets|to)\s*$"
 )
+# A bare decimal between 37.0 and 42.5 is read as a temperature unless a lab value or measure is named before it.
+LAB_CONTEXT = re.compile(r"\b(psa|ca ?125|cea|afp|hb|haemoglobin|hemoglobin|platelets?|potassium|sodium|calcium|"
+                         r"creatinine|egfr|bmi|weight|kg|lbs?|level|count|score|mm|cm|size|ratio|hours?|weeks?)\b")
 UP_TO = re.compile(r"\b(went|gone|got|come|came|shot|climbed|crept) up to\s*$")  # "went up to 38.4": a reading
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
@@ -181,6 +184,7 @@ class RedFlagRules:
     anchor: re.Pattern
     mild: re.Pattern
     mild_after: re.Pattern
+    habitual: re.Pattern
     exertion: re.Pattern
     clause_break: re.Pattern
     filler: re.Pattern
@@ -231,6 +235,7 @@ class RedFlagRules:
             anchor=re.compile(data["anchor"]),
             mild=re.compile(data["mild"]),
             mild_after=re.compile(data["mild_after"]),
+            habitual=re.compile(data["habitual"]),
             exertion=re.compile(data["exertion"]),
             clause_break=re.compile(data["clause_break"]),
             filler=re.compile(data["filler"]),
@@ -265,7 +270,8 @@ class RedFlagRules:
                 continue  # "call if it goes over 38": a threshold, not a reading
             if unit.startswith("f") or (not unit and 95 <= value <= 110 and context):
                 celsius = (value - 32) * 5 / 9
-            elif unit or context or (any_context and "." in m.group(1) and 37.0 <= value <= 42.5):
+            elif unit or context or ("." in m.group(1) and 37.0 <= value <= 42.5
+                                     and (any_context or not LAB_CONTEXT.search(" ".join(before.split()[-4:])))):
                 celsius = value
             else:
                 continue
@@ -417,6 +423,9 @@ class RedFlagRules:
                 return False
             if self.mild_after.search(text[m.end():clause[1]]):
                 return False
+            habit = self.habitual.search(" ".join(text[clause[0]:m.start()].split()[-3:]))
+            if habit and not self.now.search(now_text[sentences[si][0]:sentences[si][1]]):
+                return False  # "he gets short of breath lying flat" (but "and now I get short of breath")
             if concept.name == "breathing" and self.exertion.search(text[clause[0]:clause[1]]):
                 return False
         return True
