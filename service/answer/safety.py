@@ -354,7 +354,7 @@ class RedFlagRules:
         for s, e in sentences:
             sentence = text[s:e].strip(" ,")
             general = general_message or bool(self.general.search(sentence))
-            sentence_general.append(general and not self.anchor.search(IF_TAIL.sub("", now_text[s:e])))
+            sentence_general.append(general)
         for i in range(len(sentences) - 1):  # "is it normal to cough up blood? it's happening right now"
             s, e = sentences[i + 1]
             if sentence_general[i] and BACK_REFERENCE.match(text[s:e]) and self.anchor.search(now_text[s:e]):
@@ -414,7 +414,9 @@ class RedFlagRules:
                 return False
         if concept.even_in_questions:
             return True
-        if sentence_general[si] and not self.anchor.search(IF_TAIL.sub("", clause_now)):
+        # In a general sentence, only a clause that says it is happening now keeps the concept.
+        span_now = now_text[clause[0]:max(clause[1], m.end())]
+        if sentence_general[si] and not self.anchor.search(IF_TAIL.sub("", span_now)):
             return False
         if self.asked_about.search(text[clause[0]:m.start()]):
             return False  # "is that a seizure?": asked about, not told
