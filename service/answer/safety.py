@@ -88,8 +88,11 @@ OTHER_WORDS = {"he", "hes", "she", "shes", "they", "theyre", "him", "his", "her"
                "son", "daughter", "brother", "sister", "friend", "boyfriend", "girlfriend", "grandad",
                "grandpa", "granddad", "grandma", "nan", "nana", "gran", "uncle", "aunt", "auntie", "cousin",
                "neighbour", "neighbor", "colleague", "fiance", "fiancee", "kid", "child", "teenager"}
-QUESTION_CUE = re.compile(r"\?|\b(what|whats|how|why|when|which|who|where|can|could|is|are|does|do|should|would|"
+QUESTION_CUE = re.compile(r"\b(what|whats|how|why|when|which|who|where|can|could|is|are|does|do|should|would|"
                           r"will|tell me|question|wondering|ask|advice|tips|ideas)\b")
+OTHER_PREFIX = re.compile(r"^(quick question( about| on| re)?|another question( about)?|question about|"
+                          r"i (also )?(wanted|want|need|was going) to ask( about)?|(i )?wanted to ask( about)?|"
+                          r"i was (also )?wondering( about)?)\s+")
 CONTENT_WORD = re.compile(r"\b(?!(?:the|a|an|and|or|to|of|in|on|for|is|it|im|i|my|me|what|how|can|do|does|about|"
                           r"with|that|this|be|are|was|also|but|so|any|should|will|would|could)\b)[a-z]{3,}\b")
 
@@ -448,7 +451,7 @@ class RedFlagRules:
         return False
 
     def _other_question(self, text: str, clauses: list[tuple[int, int]], danger: set[int]) -> str:
-        """The clauses of an urgent message that ask something else, without filler."""
+        """The clauses of an urgent message that ask something else: asked as a question, without filler."""
         parts: list[str] = []
         for i, (s, e) in enumerate(clauses):
             if i in danger:
@@ -456,12 +459,14 @@ class RedFlagRules:
             clause = text[s:e].strip(" ,.")
             if not clause or self.filler.match(clause):
                 continue
-            parts.append(clause)
+            end = SENTENCE_END.search(text, e)
+            asked = end is not None and "?" in end.group(0)
+            if asked or QUESTION_CUE.search(clause):
+                parts.append(clause)
         other = " ".join(parts)
-        if not QUESTION_CUE.search(other) or len(CONTENT_WORD.findall(other)) < 2:
+        if len(CONTENT_WORD.findall(other)) < 2:
             return ""
-        other = re.sub(r"^(quick question( about| on| re)?|another question( about)?|question about|"
-                       r"i (also )?(wanted|want|need) to ask( about)?|i was (also )?wondering( about)?)\s+", "", other)
+        other = OTHER_PREFIX.sub("", other)
         return other.strip()
 
 
