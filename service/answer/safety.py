@@ -136,13 +136,16 @@ class Finding:
 
 
 def _top_level_alternatives(variant: str) -> list[str]:
-    parts, depth, start = [], 0, 0
+    """Split a variant at the '|' that are outside parentheses (so '~N' binds within one alternative)."""
+    parts, depth, start, escaped = [], 0, 0, False
     for i, ch in enumerate(variant):
-        if ch == "\\" :
-            continue
-        if ch == "(" and (i == 0 or variant[i - 1] != "\\"):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
             depth += 1
-        elif ch == ")" and (i == 0 or variant[i - 1] != "\\"):
+        elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
             parts.append(variant[start:i])
