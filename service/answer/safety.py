@@ -45,6 +45,7 @@ POSSESSIVE = re.compile(r"\b(?!(?:he|she|it|that|what|there|who|where|here|let|h
 BACK_REFERENCE = re.compile(
     r"\s*(and |but |well )?(it|this|that|its|thats|i do|i am|im|i feel|mine|he is|she is|hes|shes|he does|she does)\b"
 )
+NEVER_BEFORE = re.compile(r"\W*(\w+\W+){0,2}before\b")
 IF_TAIL = re.compile(r"\b(if|whether|in case|when)\b.*$")  # "how do I know if he is having a seizure"
 GENERIC_MEDICINE = ["pills?", "tablets?", "capsules?", "meds", "medicines?", "medications?", "drugs"]
 NUMBER = re.compile(
@@ -405,15 +406,19 @@ class RedFlagRules:
     def _is_live(self, concept: Concept, m: re.Match, text: str, neg_text: str, now_text: str,
                  clause: tuple[int, int], sentences: list[tuple[int, int]], sentence_general: list[bool],
                  res_spans: list[tuple[int, int]]) -> bool:
+        si = self._span_of(sentences, m.start())
         before = neg_text[clause[0]:m.start()].split()[-4:]
         if before and self.negation.search(" ".join(before)):
-            return False
+            # Negated ("no fever"), unless "never had chest pain before, but now I do" says it is new.
+            new_now = NEVER_BEFORE.match(text[m.end():clause[1]]) and self.now.search(
+                now_text[sentences[si][0]:sentences[si][1]])
+            if not new_now:
+                return False
         if concept.context:
             return True
         clause_now = now_text[clause[0]:clause[1]]
         if self.past.search(text[clause[0]:clause[1]]) and not self.now.search(clause_now):
             return False
-        si = self._span_of(sentences, m.start())
         limit = sentences[min(si + 1, len(sentences) - 1)][1]
         for s, e in res_spans:
             if m.end() <= s <= limit and not self.now.search(now_text[e:limit]):
