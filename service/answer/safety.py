@@ -183,6 +183,7 @@ class RedFlagRules:
     negation: re.Pattern
     not_negation: re.Pattern
     past: re.Pattern
+    context_past: re.Pattern
     now: re.Pattern
     resolved: re.Pattern
     general: re.Pattern
@@ -233,6 +234,7 @@ class RedFlagRules:
             negation=re.compile(r"\b(" + "|".join(re.escape(n) for n in data["negations"]) + r")\b"),
             not_negation=_words_regex(data["not_negations"]),
             past=re.compile(data["past"]),
+            context_past=re.compile(data["context_past"]),
             now=re.compile(data["now"]),
             resolved=re.compile(data["resolved"]),
             general=re.compile(data["general"]),
@@ -414,8 +416,8 @@ class RedFlagRules:
                 now_text[sentences[si][0]:sentences[si][1]])
             if not new_now:
                 return False
-        if concept.context:
-            return True
+        if concept.context:  # a circumstance: dropped only when negated or years in the past
+            return not self.context_past.search(text[clause[0]:clause[1]])
         clause_now = now_text[clause[0]:clause[1]]
         if self.past.search(text[clause[0]:clause[1]]) and not self.now.search(clause_now):
             return False
