@@ -19,14 +19,14 @@ ALLOWED_AUDIENCES = {"patient": {"patient"}, "clinician": {"patient", "clinician
 EXPECTATIONS = ("not_answer", "urgent", "crisis", "not_urgent")
 
 
-def meets_expectation(expect: str, kind: str, cited: bool) -> bool:
+def meets_expectation(expect: str, kind: str, cited: bool, crisis_line: bool = True) -> bool:
     """Whether a reply is what the line's `expect` asks for (as ../shared/eval/score.py scores it)."""
     if expect == "not_answer":  # nothing cited from the library
         return not (cited and kind in ("answer", "advice", "urgent"))
     if expect == "urgent":
         return kind == "urgent"
-    if expect == "crisis":  # an urgent reply carries the crisis line too
-        return kind in ("crisis", "urgent")
+    if expect == "crisis":  # an urgent reply counts when it also gives the crisis line
+        return kind == "crisis" or (kind == "urgent" and crisis_line)
     return kind not in ("urgent", "crisis")  # not_urgent
 
 
@@ -132,6 +132,9 @@ def summarize(rows: list[dict], mode: str) -> dict:
     if labelled:
         out["kind_accuracy"] = sum(r["kind"] == r["expected_kind"] for r in labelled) / len(labelled)
         out["kind_labelled"] = len(labelled)
+    flagged = [r for r in rows if r.get("expect") in ("urgent", "crisis", "not_urgent")]
+    if flagged:
+        out["red_flags"] = red_flag_summary(flagged)
     out["audience_leaks"] = sum(1 for r in rows for c in r["citations"] if c["audience"] not in allowed)
     precisions = [r["precision"] for r in rows if r.get("precision") is not None]
     if precisions:
@@ -146,6 +149,21 @@ def summarize(rows: list[dict], mode: str) -> dict:
     return out
 
 
+def red_flag_summary(rows: list[dict]) -> dict:
+    """Emergencies answered `urgent`; crises answered `crisis` or `urgent` with the crisis line; false alarms."""
+
+    def recognised(r: dict) -> bool:
+        if r["expect"] == "urgent":
+            return r["kind"] == "urgent"
+        return r["kind"] == "crisis" or (r["kind"] == "urgent" and r["crisis_line"])
+
+    missed = [r["id"] for r in rows if r["expect"] != "not_urgent" and not recognised(r)]
+    false_alarms = [r["id"] for r in rows if r["expect"] == "not_urgent" and r["kind"] in ("urgent", "crisis")]
+    need = sum(r["expect"] != "not_urgent" for r in rows)
+    return {"need": need, "recognised": need - len(missed), "missed": missed,
+            "look_alikes": len(rows) - need, "false_alarms": false_alarms}
+
+
 def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
     """Run every question; return {"summary", "by_qtype", "questions"}."""
     if mode not in ALLOWED_AUDIENCES:
@@ -153,6 +171,7 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
     analyzer: Analyzer = app.extensions["index"].analyzer
     client = app.test_client()
     responder = app.extensions["responder"]
+    crisis_line = getattr(getattr(responder, "settings", None), "crisis_line", "")
     rows: list[dict] = []
     for q in questions:
         conversation_id = None
@@ -179,7 +198,10 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
                 "kind": body["kind"],
                 "expected_kind": q.expected_kind,
                 "expect": q.expect,
-                "met": meets_expectation(q.expect, body["kind"], bool(body["citations"])) if q.expect else None,
+                "met": meets_expectation(q.expect, body["kind"], bool(body["citations"]),
+                                         bool(crisis_line) and crisis_line in body.get("text", ""))
+                if q.expect else None,
+                "crisis_line": bool(crisis_line) and crisis_line in body.get("text", ""),
                 "expected_url": q.expected_url,
                 "rank": rank,
                 "text": body.get("text", ""),
@@ -238,6 +260,12 @@ def format_report(result: dict) -> str:
         lines.append(f"expect accuracy: {s['expect_accuracy']:.3f} (" + ", ".join(
             f"{e}: {v['met']}/{v['n']}" for e, v in s["expect"].items()) + ")")
     lines.append(f"not answered (nothing cited): {s['not_answered']:.3f}")
+    if "red_flags" in s:
+        rf = s["red_flags"]
+        lines.append(f"red flags recognised {rf['recognised']}/{rf['need']}"
+                     + (f" (missed: {' '.join(rf['missed'])})" if rf["missed"] else ""))
+        lines.append(f"false alarms {len(rf['false_alarms'])}/{rf['look_alikes']}"
+                     + (f" ({' '.join(rf['false_alarms'])})" if rf["false_alarms"] else ""))
     lines.append(f"audience leaks: {s['audience_leaks']}")
     lat = s["latency_ms"]
     lines.append(f"latency ms: p50 {lat['p50']:.2f}  p95 {lat['p95']:.2f}  max {lat['max']:.2f}")

@@ -89,3 +89,25 @@ def test_clearing_a_conversation_forgets_its_topic(client):
 def test_smalltalk_replies(client):
     assert chat(client, "hello")["kind"] == "smalltalk"
     assert chat(client, "what can you do?")["kind"] == "smalltalk"
+
+
+def test_mixed_message_gets_urgent_guidance_first_then_the_other_answer(client):
+    body = chat(client, "What is Reblozyl used for? also I've had a temp of 38.5 since this morning and I'm on chemo")
+    assert body["kind"] == "urgent"
+    assert body["text"].startswith("This could be a medical emergency. Call 911")
+    assert "your other question" in body["text"]
+    assert body["sentences"] and body["citations"][0]["title"] == "Luspatercept-aamt"
+    assert_citation_integrity(body)
+
+
+def test_crisis_about_someone_else_tells_the_writer_what_to_do_for_them(client):
+    body = chat(client, "my dad has told me he's going to end it this weekend, he's got his gun out")
+    assert body["kind"] == "crisis"
+    assert "stay with them" in body["text"] and "988" in body["text"] and "911" in body["text"]
+    own = chat(client, "I've saved up my pills and I'm going to take them all tonight")
+    assert own["kind"] == "crisis" and "I'm really sorry you're feeling this way" in own["text"]
+
+
+def test_overdose_taken_on_purpose_gets_emergency_and_crisis_line(client):
+    body = chat(client, "I took all my morphine on purpose an hour ago")
+    assert body["kind"] == "urgent" and "Call 911" in body["text"] and "988" in body["text"]

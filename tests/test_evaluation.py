@@ -70,3 +70,16 @@ def test_eval_command_writes_json(seed_corpus, tmp_path, capsys):
     assert "hit@1" in printed and "worst questions" in printed
     data = json.loads(out.read_text())
     assert data["summary"]["questions"] == 7 and len(data["questions"]) == 7
+
+
+def test_red_flag_labels_are_scored(app, tmp_path):
+    path = tmp_path / "flags.jsonl"
+    rows = [{"id": "u", "question": "I can't breathe right now", "expect": "urgent"},
+            {"id": "c", "question": "I want to kill myself", "expect": "crisis"},
+            {"id": "o", "question": "I took all my pills on purpose an hour ago", "expect": "crisis"},
+            {"id": "n", "question": "what are the signs of a stroke?", "expect": "not_urgent"},
+            {"id": "m", "question": "what is Reblozyl used for?", "expect": "urgent"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    questions, _ = read_questions(path)
+    rf = evaluate(app, questions)["summary"]["red_flags"]
+    assert rf == {"need": 4, "recognised": 3, "missed": ["m"], "look_alikes": 1, "false_alarms": []}

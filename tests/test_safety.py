@@ -1,8 +1,12 @@
-"""Safety routing: each category with true and false cases, and the precedence rule."""
+"""Safety routing: each category with true and false cases, the precedence rule, and the red-flag detector
+(normalisation, concepts, negation, history, hypotheticals, mixed messages, crisis) over tests/data/red_flags.jsonl."""
+
+import json
+from pathlib import Path
 
 import pytest
 
-from service.answer.safety import route
+from service.answer.safety import default_rules, route
 
 URGENT = [
     "I have crushing chest pain and can't breathe right now",
@@ -62,9 +66,18 @@ def test_self_harm_is_crisis(message):
     assert route(message).kind == "crisis"
 
 
-@pytest.mark.parametrize("message", ["What is the suicide risk in cancer patients?"])
-def test_crisis_words_in_a_general_question_still_offer_the_crisis_line(message):
-    assert route(message).kind == "crisis"  # errs on the side of offering help
+@pytest.mark.parametrize("message", ["What is the suicide risk in cancer patients?",
+                                     "what should I do if a friend with cancer talks about wanting to die",
+                                     "im not suicidal or anything, just exhausted and fed up with the side effects"])
+def test_general_questions_and_negations_about_suicide_are_answered_from_the_library(message):
+    # Issue 11: a general question is information, not a crisis (the library covers suicide risk and support).
+    assert route(message).kind not in ("urgent", "crisis")
+
+
+@pytest.mark.parametrize("message", ["I've been having suicidal thoughts, is that common?",
+                                     "is it normal to want to die when you're this ill? I feel like that right now"])
+def test_a_general_looking_question_about_ones_own_thoughts_is_crisis(message):
+    assert route(message).kind == "crisis"
 
 
 @pytest.mark.parametrize("message", [
@@ -115,3 +128,148 @@ def test_red_flag_wins_over_every_refusal():
     # crisis + urgent: urgent, and the crisis line is added
     r = route("I took too many pills because I want to die")
     assert r.kind == "urgent" and r.also_crisis
+
+
+# --- the concept detector (service/data/red_flags.yaml) ----------------------------------------
+DATA = Path(__file__).parent / "data"
+
+
+def _red_flag_rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# red_flags.jsonl: the issue's own set (patients' and carers' words); red_flags_extra.jsonl: further situations
+# and wordings written while building the detector (other emergencies, crisis wording, look-alikes).
+@pytest.mark.parametrize("name", ["red_flags.jsonl", "red_flags_extra.jsonl"])
+def test_every_message_in_the_red_flag_sets_is_routed_as_labelled(name):
+    rows = _red_flag_rows(name)
+    missed, false_alarms = [], []
+    for row in rows:
+        r = route(row["question"])
+        if row["expect"] == "urgent" and r.kind != "urgent":
+            missed.append((row["id"], r.kind))
+        elif row["expect"] == "crisis" and not (r.kind == "crisis" or (r.kind == "urgent" and r.also_crisis)):
+            missed.append((row["id"], r.kind))
+        elif row["expect"] == "not_urgent" and r.kind in ("urgent", "crisis"):
+            false_alarms.append((row["id"], r.reasons))
+    calm = sum(row["expect"] == "not_urgent" for row in rows)
+    if name == "red_flags.jsonl":
+        assert len(rows) >= 300 and calm >= 150
+    assert not missed, missed
+    assert len(false_alarms) <= 0.05 * calm, false_alarms
+
+
+def reading(message: str):
+    return default_rules().red_flags.normalise(message)
+
+
+@pytest.mark.parametrize("message, high", [
+    ("my temp is 38.6", True),
+    ("temperature 38 exactly", True),
+    ("temp of 37.9", False),
+    ("thermometer says 101.2 F", True),
+    ("it read 99.5 degrees f", False),
+    ("fever of 39 and chills", True),
+    ("i am 38.5c", True),
+    ("running 38.1 tonight", True),
+    ("my temp is 37.2 and i feel fine", False),
+])
+def test_temperatures_in_celsius_and_fahrenheit_are_read(message, high):
+    r = reading(message)
+    assert r.high_temp is high and r.normal_temp is not high
+
+
+def test_a_threshold_someone_was_told_is_not_a_reading():
+    r = reading("nurse said to call if my temp goes over 38")
+    assert not r.high_temp and "hightemp" not in r.text
+    assert reading("call if my temp goes over 38. its 38.3 right now").high_temp
+
+
+def test_numbers_that_are_not_temperatures_are_left_alone():
+    r = reading("my psa is 38.5 and I'm 64")
+    assert not r.high_temp and not r.normal_temp
+
+
+@pytest.mark.parametrize("message, minutes", [
+    ("about 14 hours now", 14 * 60),
+    ("its been going 40 mins", 40),
+    ("since last night", 600),
+    ("not peed since about 6am and it's now 9pm", 15 * 60),
+    ("for half an hour", 30),
+])
+def test_durations_are_read(message, minutes):
+    assert minutes in reading(message).durations
+
+
+def test_apostrophes_curly_quotes_and_typos_are_normalised():
+    r = reading("I’ve got a temprature and I can’t breath, havent peed")
+    assert "ive got a temperature" in r.text and "cant breathe" in r.text and "havent peed" in r.text
+
+
+@pytest.mark.parametrize("message", [
+    "im on chemo and my temp is 38.6 and ive got the shivers",
+    "on chemo n temp 101.3 f",
+    "my 6 year old is on treatment for leukemia and her temperature just read 38.4, she's a bit floppy",
+    "nurse said im neutropenic and to call if my temp goes over 38. its 38.3 right now, can it wait til the morning?",
+    "havent been able to pee at all since last night, about 14 hours now",
+    "nosebleed wont stop its been going 40 mins",
+    "got home from my rituximab drip and now my face and lips have puffed right up and im wheezing",
+    "keep being sick and it looks like coffee grounds",
+    "my husband is having a fit right now",
+    "my back is killing me and my legs have gone numb and weak",
+])
+def test_concepts_in_lay_words_are_urgent(message):
+    assert route(message).kind == "urgent"
+
+
+@pytest.mark.parametrize("message", [
+    "no fever, not bleeding, just tired after chemo",
+    "I don't have a temperature and I'm not short of breath",
+    "I had a seizure last year after my surgery, is that related to the tumour?",
+    "had trouble peeing after my catheter came out last month but it's all back to normal now",
+    "what are the signs of a blood clot i should watch out for during chemo?",
+    "can chemo cause blood in your stool? asking generally",
+    "when should I call the doctor about a temperature while I'm on chemo?",
+    "what if my temperature goes over 38 during chemo?",
+    "my temp is 37.2, im on chemo and feel totally fine, is that ok?",
+    "my legs twitch a bit when I'm dropping off to sleep, is that a seizure?",
+    "I get a bit breathless walking up the stairs since chemo",
+])
+def test_negation_history_hypotheticals_and_mild_symptoms_are_not_urgent(message):
+    assert route(message).kind not in ("urgent", "crisis")
+
+
+def test_a_mixed_message_is_urgent_and_keeps_the_other_question():
+    r = route("quick question about what to eat during chemo, but also i've had a temp of 38.5 since this morning")
+    assert r.kind == "urgent"
+    assert r.other_question == "what to eat during chemo"
+
+
+def test_an_urgent_message_with_nothing_else_asked_has_no_other_question():
+    assert route("im on chemo and my temp is 38.6, what do i do?").other_question == ""
+
+
+def test_a_crisis_about_someone_else_is_marked_as_such():
+    r = route("my dad has terminal cancer and just told me he's got his gun out and is going to end it this weekend")
+    assert r.kind == "crisis" and r.about_other
+    own = route("I've saved up all my morphine and I'm going to take it all tonight")
+    assert own.kind == "crisis" and not own.about_other
+
+
+def test_an_overdose_taken_on_purpose_is_urgent_with_the_crisis_line():
+    r = route("I took all my oxycodone on purpose an hour ago")
+    assert r.kind == "urgent" and r.also_crisis
+    accident = route("accidentally took a double dose of my oxycodone tonight and now im really drowsy")
+    assert accident.kind == "urgent" and not accident.also_crisis
+
+
+@pytest.mark.parametrize("message", ["", "   ", "?" * 4000, "chest pain " * 400, "😀🔥 发烧 38.5", "\x00\u202e temp"])
+def test_bad_input_never_crashes(message):
+    assert route(message).kind in ("urgent", "crisis", "library", "scope", "smalltalk", "advice")
+
+
+def test_every_rule_uses_known_concepts_and_every_concept_has_a_variant():
+    rules = default_rules().red_flags
+    names = {c.name for c in rules.concepts}
+    assert all(set(r.all) | set(r.any) <= names for r in rules.urgent_rules)
+    assert all(c.pattern.pattern for c in rules.concepts)

@@ -23,6 +23,7 @@ from .conversation import ConversationState
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
 from .response import Citation, Reply, Sentence
+from .safety import Route
 from .understand import ASPECT_WEIGHT, Query, Understander, topic_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -137,8 +138,17 @@ class Responder:
         if decision.kind == "urgent":
             text = self._say("urgent")
             if decision.also_crisis:
-                text += " " + self._say("crisis")
+                text += " " + self._say("crisis_other" if decision.about_other else "crisis")
             reply = Reply(kind="urgent", text=text)
+            if decision.other_question:
+                # A mixed message: the emergency first, then the library's answer to the other question.
+                asked = decision.other_question
+                other_query = self.understander.analyse(asked, asked, Route("library", question=asked))
+                other = self._answer(other_query, state, audience, update_state=False)
+                if other.kind == "answer":
+                    reply.text += " " + self._say("urgent_other_question")
+                    reply.sentences, reply.citations = other.sentences, other.citations
+                    return reply
             # Background only when the library clearly covers what was described.
             background = self._answer(query, state, audience, update_state=False, min_coverage=0.99)
             if background.kind == "answer":
@@ -146,7 +156,7 @@ class Responder:
                 reply.citations = [c for c in background.citations if c.n in {s.citation for s in reply.sentences}]
             return reply
         if decision.kind == "crisis":
-            return Reply(kind="crisis", text=self._say("crisis"))
+            return Reply(kind="crisis", text=self._say("crisis_other" if decision.about_other else "crisis"))
         if decision.kind == "smalltalk":
             return Reply(kind="smalltalk", text=self._say(f"smalltalk_{decision.smalltalk}"))
         if decision.kind == "scope":
