@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,7 @@ class Resolved:
     inherited: bool  # the earlier topic was carried over
     narrow: bool = False  # the turn narrowed the earlier topic to a population ("and in children?")
     in_conversation: bool = False  # an earlier turn of this conversation was answered from the library
+    phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # focus term -> its long forms
 
 
 class Responder:
@@ -220,8 +221,12 @@ class Responder:
             own = self.index.analyzer.tokens(" ".join(query.context.population_words))
             for t in own:
                 weights[t] = max(weights.get(t, 0.0), 1.0)
+        phrases = dict(query.phrases)
+        if inherited:
+            for t, forms in earlier.phrases.items():
+                phrases.setdefault(t, forms)
         return Resolved(weights, own, sources, aspect, population, inherited, narrow,
-                        in_conversation=bool(state.topic))
+                        in_conversation=bool(state.topic), phrases=phrases)
 
     def _answer(
         self,
@@ -270,7 +275,8 @@ class Responder:
         for t, alts in alternatives.items():
             # a phrase ("back passage") is weighed by the rarest library term standing for it
             weight = idf(t, audience) if t in vocab else max((idf(a, audience) for a in alts if a in vocab), default=0)
-            concepts.append(Concept(frozenset(alts), weight * min(weights.get(t, 1.0), 1.0)))
+            phrases = tuple(frozenset(p) for p in topic.phrases.get(t, ()))
+            concepts.append(Concept(frozenset(alts), weight * min(weights.get(t, 1.0), 1.0), phrases))
         return [c for c in concepts if c.weight > 0]
 
     def _aspect_title_terms(self, aspect: QuestionType | None) -> set[str]:
@@ -323,7 +329,7 @@ class Responder:
         in the page's title or in one of its short headings ("Polycythemia Vera" inside the page on
         chronic myeloproliferative neoplasms)."""
         names = self.ranker.page_names(doc.doc_path, audience)
-        if any(c.terms & names for c in self._concepts(topic, audience)):
+        if any(c.found_in(names) for c in self._concepts(topic, audience)):
             return True
         return bool(query.context.feelings) and bool(set(query.steer) & names)
 

@@ -37,6 +37,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 ASPECT_WEIGHT = 0.3  # question-type words say what aspect, not which page
 PLAIN_WEIGHT = 0.4  # a focus word the library never uses in a topic name ("shower", "picking")
 STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, never decide
+PEOPLE_WEIGHT = 0.15  # family words lean even less: "my husband has cancer of the gullet" is about the gullet
 # Terms added when feelings are expressed: the library's words for coping with them.
 FEELING_TERMS = ("feel", "emot", "cope", "fear", "anxieti")
 
@@ -109,6 +110,7 @@ class Query:
     context: Context
     unknown: list[str]  # focus words the library never uses and nothing explains
     acronyms: list[str] = field(default_factory=list)  # acronyms recognised ("ALL")
+    phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # "cml" -> its long form's terms
     points_back: bool = False  # "it", "its", "this": an earlier topic is meant
     continues: bool = False  # "and ...", "what about ...": the earlier question goes on
     new_topic: bool = False  # "different question - ...": nothing is carried over
@@ -317,8 +319,9 @@ class Understander:
             words = analyzer.tokens(phrase)
             if len(phrase.split()) < 2 or not words:
                 continue
-            if any(t in own_terms for t in words):
+            if any(t in own_terms or t in aspect_terms for t in words):
                 own_terms = [t for t in own_terms if t not in words]
+                aspect_terms = [t for t in aspect_terms if t not in words]  # "gene changes" is a test, not causes
                 own_terms.append(phrase)
                 for t in words:
                     if focus.get(t, 0.0) >= 1.0 and t not in self.topic_terms:
@@ -328,6 +331,9 @@ class Understander:
         for short in acronyms:  # "ALL" is a stopword as a word: its long form is the topic
             own_terms.extend(t for t, origins in sources.items() if short.lower() in origins and focus.get(t, 0) >= 1.0)
         own_terms = list(dict.fromkeys(own_terms))
+        # an acronym the index knows is found on a page through itself or its whole long form
+        phrases = {a.lower(): [tuple(self.expander.acronyms[a.upper()])] for a in acronyms
+                   if a.lower() in own_terms and a.upper() in self.expander.acronyms}
         explained = {origin for origins in sources.values() for origin in origins}
         unknown = [w for w in focus_words
                    if not self.known(analyzer.term(w)) and analyzer.term(w) not in explained
@@ -335,6 +341,8 @@ class Understander:
         steer: dict[str, float] = {}
         for w in steer_words:
             steer[analyzer.term(w)] = STEER_WEIGHT
+        for w in context.people:  # "my little sister": may lean towards family pages, never decides
+            steer.setdefault(analyzer.term(w), PEOPLE_WEIGHT)
         if context.feelings:
             for t in FEELING_TERMS:
                 steer.setdefault(t, STEER_WEIGHT)
@@ -356,6 +364,7 @@ class Understander:
             context=context,
             unknown=unknown,
             acronyms=acronyms,
+            phrases=phrases,
             points_back=points_back(question),
             continues=continues(question),
             new_topic=changes_topic(question),

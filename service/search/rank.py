@@ -26,6 +26,12 @@ GENERIC_TITLE_WORDS = "cancer pdq patient version nci types type about"
 # Research news ("Advances in ... Research", trial results): right for research questions, a poor first
 # answer to "what is it?" or "how is it treated?".
 NEWS_PAGE = re.compile(r"/research(/|$)|/news-events/")
+# Heading openings that say how a section is written, not what it is about.
+HEADING_PREFIX = re.compile(
+    r"^(questions and answers about|questions about|general information about|what (is|are)|about|"
+    r"treatment (options )?(of|for)|signs and symptoms of|symptoms of|causes of|risk factors for)\s+",
+    re.I,
+)
 CHILD_PAGE = re.compile(r"\b(child|childhood|children|kids|pediatric|paediatric)\b|/child-", re.I)
 
 
@@ -51,6 +57,13 @@ class Concept:
 
     terms: frozenset[str]
     weight: float
+    phrases: tuple[frozenset[str], ...] = ()  # found when all its terms are ("CML": chronic myeloid leukemia)
+
+    def found_in(self, terms: Collection[str]) -> bool:
+        return bool(self.terms & terms) or any(p <= terms for p in self.phrases)
+
+    def all_terms(self) -> frozenset[str]:
+        return self.terms.union(*self.phrases)
 
 
 @dataclass
@@ -146,7 +159,7 @@ class DocumentRanker:
         present: set[str] = set()
         for g in passages[:10]:
             present |= self.passage_terms(g)
-        return sum(c.weight for c in concepts if c.terms & present) / total
+        return sum(c.weight for c in concepts if c.found_in(present)) / total
 
     def partition(self, audience: str) -> _Partition:
         return self._parts["patient" if audience == "patient" else "all"]
@@ -185,11 +198,11 @@ class DocumentRanker:
         if not title or not concepts:
             return 0.0
         total = sum(c.weight for c in concepts)
-        found = sum(c.weight for c in concepts if c.terms & title)
+        found = sum(c.weight for c in concepts if c.found_in(title))
         if found == 0 or total == 0:
             return 0.0
         recall = found / total
-        matched = set().union(*(c.terms for c in concepts)) | set(extra)
+        matched = set().union(*(c.all_terms() for c in concepts)) | set(extra)
         shared_t = sum(self._idf(part, t) for t in title if t in matched)
         precision = shared_t / sum(self._idf(part, t) for t in title)
         return 2 * precision * recall / (precision + recall) if precision else 0.0
@@ -255,6 +268,7 @@ class DocumentRanker:
             terms = set(part.titles[part.doc_ids[doc_path]])
             for g in self.doc_passages(doc_path, audience):
                 for heading in self.index.passages[g].section.split(" > "):
+                    heading = HEADING_PREFIX.sub("", heading)  # "Questions and Answers About St. John's Wort"
                     if len(heading.split()) <= max_heading_words:
                         terms.update(self.index.analyzer.tokens(heading))
             names = self._names_cache[key] = frozenset(terms - part.generic)
