@@ -56,6 +56,11 @@ class QuestionTypes:
                 return qtype
         return None
 
+    def matching(self, text: str) -> list[QuestionType]:
+        """Every question type whose cue the text contains, in the file's order (not "what is")."""
+        terms = self.analyzer.tokens(text)
+        return [q for q in self.types if q.name != "what_is" and any(_contains(terms, c) for c in q.cues)]
+
     def section_matches(self, qtype: QuestionType | None, section: str) -> bool:
         return self.section_score(qtype, section) > 0
 

@@ -27,6 +27,7 @@ from .safety import Route
 from .understand import ASPECT_WEIGHT, Query, Understander, topic_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+GENERIC_ASPECT_TERMS = frozenset({"side", "late", "new", "type", "of"})  # parts of aspect phrases that name nothing
 POINTED_WEIGHT = 0.7  # "can it be used for kidney cancer?": the new words weigh less than "it"
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
@@ -57,6 +58,7 @@ class Resolved:
     narrow: bool = False  # the turn narrowed the earlier topic to a population ("and in children?")
     in_conversation: bool = False  # an earlier turn of this conversation was answered from the library
     phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # focus term -> its long forms
+    previous_title: str = ""  # the page the conversation was last answered from
 
 
 class Responder:
@@ -226,7 +228,7 @@ class Responder:
             for t, forms in earlier.phrases.items():
                 phrases.setdefault(t, forms)
         return Resolved(weights, own, sources, aspect, population, inherited, narrow,
-                        in_conversation=bool(state.topic), phrases=phrases)
+                        in_conversation=bool(state.topic), phrases=phrases, previous_title=state.topic_title)
 
     def _answer(
         self,
@@ -284,7 +286,7 @@ class Responder:
         Not for "what is" and treatment questions: the comprehensive page is the default for those."""
         if aspect is None or aspect.name in ("what_is", "treatment"):
             return set()
-        return {t for phrase in aspect.sections if len(phrase) == 1 for t in phrase}
+        return {t for phrase in aspect.sections for t in phrase} - GENERIC_ASPECT_TERMS
 
     def _population_terms(self, population: str | None) -> set[str]:
         """Title words that fit who the question is about ("Talking to Children about Cancer")."""
@@ -322,14 +324,18 @@ class Responder:
                 return False  # a general health question: "symptoms of the flu", "lower my cholesterol"
         if self.coverage(doc, topic, audience) < threshold:
             return False
-        return self.anchored(query, topic, doc, audience)
+        # a follow-up answered from the page the conversation is already on needs no new anchor
+        if self.anchored(query, topic, doc, audience):
+            return True
+        return topic.in_conversation and doc.title == topic.previous_title
 
     def anchored(self, query: Query, topic: Resolved, doc: DocumentHit, audience: str) -> bool:
         """A focus concept, or the steering words of a message about feelings, names the page: it is
         in the page's title or in one of its short headings ("Polycythemia Vera" inside the page on
         chronic myeloproliferative neoplasms)."""
         names = self.ranker.page_names(doc.doc_path, audience)
-        if any(c.found_in(names) for c in self._concepts(topic, audience)):
+        generic = self.ranker.partition(audience).generic
+        if any(c.found_in(names, generic) for c in self._concepts(topic, audience)):
             return True
         return bool(query.context.feelings) and bool(set(query.steer) & names)
 

@@ -45,6 +45,7 @@ RARE_SHARE = 0.01  # a page-name word in at most 1 % of patient passages names a
 CANCER_PAGE_SHARE = 0.8  # ... when at least 80 % of its passages are on cancer-type or drug pages
 # "-oma" words that are not tumours
 NOT_CANCER_OMA = frozenset({"coma", "glaucoma", "diploma", "stoma", "aroma", "trachoma"})
+GENERIC_NAME_TERMS = frozenset({"cancer", "tumor", "diseas"})  # "cancer treatment" is not a topic name
 ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "zero": "0", "one": "I", "two": "II",
          "three": "III", "four": "IV", "five": "V", "i": "I", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
 STAGE = re.compile(r"\b(stage|grade)\s+(0|[1-5]|zero|one|two|three|four|five|iv|v|i{1,3})([abc])?\b", re.I)
@@ -256,23 +257,26 @@ class Understander:
         if cw.filler_phrases is not None:
             context.filler.extend(m.group(0) for m in cw.filler_phrases.finditer(lowered))
             filler_text = cw.filler_phrases.sub(" ", lowered)
-        stage_numbers = {m.group(2).lower() for m in STAGE.finditer(question)}
+        stage_numbers = {(m.group(2) + (m.group(3) or "")).lower() for m in STAGE.finditer(question)}
+        stage_numbers |= {m.group(2).lower() for m in STAGE.finditer(question)}
 
         focus_words: list[str] = []
         steer_words: list[str] = []
         aspect_terms: list[str] = []
         children = adults = False
-        previous = ""
+        previous, previous_focus = "", False
         # Words inside a lay phrase belong to it ("have kids" is fertility, not a child's question).
         phrase_words = {w for phrase in self.expander.lay_phrases(lowered) if " " in phrase for w in phrase.split()}
         population_words: list[str] = []
         for word in analyzer.words(filler_text):
             term = analyzer.term(word)
-            if (previous, term) in self.title_bigrams and term in self.qtypes.cue_terms:
+            if (previous, term) in self.title_bigrams and term in self.qtypes.cue_terms and previous_focus \
+                    and previous not in GENERIC_NAME_TERMS:
                 focus_words.append(word)  # "targeted therapy": a topic name, not the treatment aspect
                 previous = term
                 continue
             previous = term
+            previous_focus = False
             if word in cw.people:
                 context.people.append(word)
             elif word in cw.feelings:
@@ -293,6 +297,7 @@ class Understander:
                 aspect_terms.append(term)
             else:
                 focus_words.append(word)
+                previous_focus = True
         if children or any(a < 18 for a in context.ages):
             context.population = "child"
         elif adults or any(a >= 18 for a in context.ages):
@@ -350,6 +355,10 @@ class Understander:
             if t in focus:
                 del steer[t]
         aspect = self.qtypes.detect(question)
+        if aspect is not None and aspect.name == "stages" and (context.stage or "early stage" in lowered):
+            # "treatment for stage 3": the stage says which part of the page, the question is the treatment
+            others = [t for t in self.qtypes.matching(question) if t.name != "stages"]
+            aspect = others[0] if others else aspect
         return Query(
             message=message,
             question=question,
@@ -372,6 +381,13 @@ class Understander:
             cancer_context=not self.cancer_terms or bool(
                 self.cancer_terms & (set(analyzer.tokens(lowered)) | set(focus) | set(own_terms))),
         )
+
+
+CANCER_PAGES = ("/types/", "/drugs/", "/treatment/types/")  # cancer types, drugs, kinds of cancer treatment
+
+
+def is_cancer_page(url: str | None) -> bool:
+    return bool(url) and any(part in url for part in CANCER_PAGES)
 
 
 def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5) -> dict:
@@ -398,19 +414,19 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
     for targets in (*expander.acronyms.values(), *expander.lay.values(), *expander.brands.values()):
         terms.update(targets)
     terms.update(expander.brands)
+    terms.update(short.lower() for short in expander.acronyms)
     terms.update(t for key in expander.lay for t in analyzer.tokens(key))
     cancer = {t for line in read_word_list(DATA / "cancer_context.txt") for t in analyzer.tokens(line)}
     # Words that name the library's cancer-type and drug pages ("trophoblastic", "polycythemia"), from
     # their titles and short headings, kept when they are rare and used mostly on those pages: "kidney",
     # "face" or "cholesterol" are used all over the library and are left out.
     part = index.partitions["patient"]
-    on_cancer_pages = np.array([bool(index.passages[g].url) and ("/types/" in index.passages[g].url
-                                or "/drugs/" in index.passages[g].url) for g in part.columns], dtype=bool)
+    on_cancer_pages = np.array([is_cancer_page(index.passages[g].url) for g in part.columns], dtype=bool)
     indptr, indices = part.matrix.indptr, part.matrix.indices
     rare = max(RARE_SHARE * part.n_passages, 3)  # a small library still has names
     candidates: set[str] = set()
     for p in index.passages:
-        if p.audience == "patient" and p.url and ("/types/" in p.url or "/drugs/" in p.url):
+        if p.audience == "patient" and is_cancer_page(p.url):
             for name in (p.title, *(h for h in p.section.split(" > ") if len(h.split()) <= max_heading_words)):
                 candidates.update(analyzer.tokens(name))
     for t in candidates:

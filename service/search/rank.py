@@ -59,8 +59,9 @@ class Concept:
     weight: float
     phrases: tuple[frozenset[str], ...] = ()  # found when all its terms are ("CML": chronic myeloid leukemia)
 
-    def found_in(self, terms: Collection[str]) -> bool:
-        return bool(self.terms & terms) or any(p <= terms for p in self.phrases)
+    def found_in(self, terms: Collection[str], ignore: frozenset[str] = frozenset()) -> bool:
+        """Any single term is in `terms`, or every term of a phrase (words in `ignore` aside)."""
+        return bool(self.terms & terms) or any((p - ignore) and (p - ignore) <= terms for p in self.phrases)
 
     def all_terms(self) -> frozenset[str]:
         return self.terms.union(*self.phrases)
@@ -120,7 +121,7 @@ class _Partition:
         self.length_prior = np.log1p(np.array(lengths, dtype=np.float64)) / 10.0
         generic = set(analyzer.tokens(GENERIC_TITLE_WORDS))
         self.titles = [t - generic for t in titles]
-        self.generic = generic
+        self.generic = frozenset(generic)
         df = np.diff(part.matrix.indptr).astype(np.float64)
         idf = np.zeros_like(df)
         present = df > 0
@@ -198,7 +199,7 @@ class DocumentRanker:
         if not title or not concepts:
             return 0.0
         total = sum(c.weight for c in concepts)
-        found = sum(c.weight for c in concepts if c.found_in(title))
+        found = sum(c.weight for c in concepts if c.found_in(title, part.generic))
         if found == 0 or total == 0:
             return 0.0
         recall = found / total
