@@ -82,6 +82,7 @@ class Responder:
             index.analyzer, self.qtypes, self.expander,
             known=lambda t: (tid := vocab.get(t)) is not None and tid < len(patient_df) and patient_df[tid] > 0,
             **topic_vocabulary(index, self.expander),
+            idf=self.ranker.idf_of,
         )
 
     # --- text helpers -------------------------------------------------------------------

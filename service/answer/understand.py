@@ -72,6 +72,15 @@ SIGN_OFF = re.compile(
     re.I,
 )
 DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
+LONG_MESSAGE = 300  # characters: past this a message is read as a story around its questions
+BACKGROUND_WEIGHT = 0.4
+TOPIC_HEADING_WORDS = 2  # a heading this short is a topic name; longer ones are sentences
+SPECIFIC_IDF = 2.5  # a term rarer than this names a topic ("cancer" and "treatment" are far below)
+SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
+QUESTION_START = re.compile(
+    r"(how|what|why|can|could|is|are|does|do|did|should|will|would|where|when|which|who|please|i would like to know|"
+    r"i'd like to know|i want to know|tell me|i wonder)\b", re.I)
+SUBJECT = re.compile(r"\bsubject\s*:\s*(.{1,120}?)(?=\s*\bmessage\s*:|\n|$)", re.I)
 CAPITAL_WORD = re.compile(r"\b([A-Z][A-Z0-9]{1,7})(?:s|'s)?\b")
 
 
@@ -230,6 +239,7 @@ class Understander:
                  known: Callable[[str], bool], topic_terms: frozenset[str] = frozenset(),
                  title_bigrams: frozenset[tuple[str, str]] = frozenset(),
                  cancer_terms: frozenset[str] = frozenset(),
+                 idf: Callable[[str], float] = lambda term: 10.0,
                  context_words: ContextWords | None = None) -> None:
         self.analyzer = analyzer
         self.qtypes = qtypes
@@ -240,7 +250,27 @@ class Understander:
         self.topic_terms = topic_terms
         self.title_bigrams = title_bigrams  # ("target", "therapi"): a cue word inside a topic name
         self.cancer_terms = cancer_terms  # terms that tie a message to cancer care
+        self.idf = idf  # a term's idf in patient passages: how specific a word is
         self.words = context_words or default_context_words()
+
+    def _background_words(self, message: str, question: str, focus_words: list[str]) -> set[str]:
+        """Focus words of a long message that only its story names, not its questions or subject.
+
+        Empty when the message is short, or when its questions name no library topic themselves
+        ("my mother has CML. Can it be cured?": the story holds the topic).
+        """
+        if len(question) < LONG_MESSAGE:
+            return set()
+        core = [s for s in SENTENCE.split(question) if "?" in s or QUESTION_START.match(s.strip())]
+        subject = SUBJECT.search(message)
+        if subject:
+            core.append(subject.group(1))
+        core_words = {w for s in core for w in self.analyzer.words(s)}
+        # "is this really a cancer?" names no topic of its own: "cancer" is in every page
+        if not any(self.analyzer.term(w) in self.topic_terms and self.idf(self.analyzer.term(w)) >= SPECIFIC_IDF
+                   for w in core_words & set(focus_words)):
+            return set()
+        return {w for w in focus_words if w not in core_words}
 
     def understand(self, message: str, safety: Route | None = None) -> Query:
         decision = safety or route(message)
@@ -318,6 +348,16 @@ class Understander:
                 if t not in self.topic_terms and focus.get(t) == 1.0 and t not in sources:
                     focus[t] = PLAIN_WEIGHT
         own_terms = analyzer.tokens(focus_text)
+        background = self._background_words(message, question, focus_words)
+        if background:
+            # A long message: the focus is what the question sentences (and the subject line) name;
+            # the story around them helps ranking a little but is not what must be covered.
+            for w in background:
+                t = analyzer.term(w)
+                if t in own_terms:
+                    own_terms.remove(t)
+                if focus.get(t, 0.0) > BACKGROUND_WEIGHT:
+                    focus[t] = BACKGROUND_WEIGHT
         # A lay phrase of several words is one topic ("back passage" is the rectum, not the back): its
         # words weigh little and the phrase itself is the focus term, found through its targets.
         for phrase in self.expander.lay_phrases(lowered):
@@ -340,8 +380,8 @@ class Understander:
         phrases = {a.lower(): [tuple(self.expander.acronyms[a.upper()])] for a in acronyms
                    if a.lower() in own_terms and a.upper() in self.expander.acronyms}
         explained = {origin for origins in sources.values() for origin in origins}
-        unknown = [w for w in focus_words
-                   if not self.known(analyzer.term(w)) and analyzer.term(w) not in explained
+        unknown = [w for w in focus_words if w not in background
+                   and not self.known(analyzer.term(w)) and analyzer.term(w) not in explained
                    and w not in explained]
         steer: dict[str, float] = {}
         for w in steer_words:
@@ -409,7 +449,7 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
         if p.section not in seen_sections:
             seen_sections.add(p.section)
             for heading in p.section.split(" > "):
-                if len(heading.split()) <= max_heading_words:
+                if len(heading.split()) <= TOPIC_HEADING_WORDS:  # "Lymphedema", "Hair loss": names
                     terms.update(analyzer.tokens(heading))
     for targets in (*expander.acronyms.values(), *expander.lay.values(), *expander.brands.values()):
         terms.update(targets)
