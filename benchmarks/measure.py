@@ -105,22 +105,30 @@ def phase_serve(args: argparse.Namespace) -> dict:
     for q in questions[:20]:  # warm-up: first-request set-up, caches
         client.post("/api/v1/chat", json={"message": q})
     gc.collect()
-    per_round = []
-    for _ in range(args.rounds):
-        row = []
-        for q in questions:
-            ms, resp = timed_ms(lambda q=q: client.post("/api/v1/chat", json={"message": q}))
-            if resp.status_code != 200:
-                raise SystemExit(f"POST /api/v1/chat answered {resp.status_code} for {q!r}")
-            kinds[resp.get_json().get("kind", "?")] += 1
-            row.append(ms)
-        per_round.append(row)
-    # Per question, the median over rounds damps other processes' load; then percentiles over questions.
-    per_question = np.median(np.array(per_round), axis=0)
+    lay: list[str] = json.loads(Path(args.lay_questions).read_text()) if args.lay_questions else []
+
+    def timed_set(items: list[str]) -> np.ndarray:
+        per_round = []
+        for _ in range(args.rounds):
+            row = []
+            for q in items:
+                ms, resp = timed_ms(lambda q=q: client.post("/api/v1/chat", json={"message": q}))
+                if resp.status_code != 200:
+                    raise SystemExit(f"POST /api/v1/chat answered {resp.status_code} for {q!r}")
+                kinds[resp.get_json().get("kind", "?")] += 1
+                row.append(ms)
+            per_round.append(row)
+        # Per question, the median over rounds damps other processes' load; then percentiles over questions.
+        return np.median(np.array(per_round), axis=0)
+
+    per_question = timed_set(questions)
+    # Patients' own words (longer, with context words and letters) in the same run, side by side.
+    lay_result = {"answer_path_lay": percentiles(timed_set(lay)), "lay_questions": len(lay)} if lay else {}
     end = rss_mb()
     return {
         "app_startup_s": startup_s,
         "answer_path": percentiles(per_question),
+        **lay_result,
         "reply_kinds": dict(kinds),
         "rounds": args.rounds,
         "rss_after_startup_mb": after_start["rss_mb"],
@@ -307,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--index", required=True)
     parser.add_argument("--questions")
+    parser.add_argument("--lay-questions", help="JSON list of questions in patients' words (serve phase)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--rank-rounds", type=int, default=1, help="at least 1: parity is checked in the first")
     parser.add_argument("--out", required=True)

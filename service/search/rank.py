@@ -47,6 +47,7 @@ class RankWeights:
     adult_penalty: float = 0.5  # an adult's question avoids them
     unsaid_penalty: float = 0.2  # most questions are about adults; children's pages must earn their place
     news_penalty: float = 0.3  # research news, unless research is asked about
+    title_beta: float = 1.0  # F-beta of title match: below 1 weighs precision (the whole title named) higher
     aspect_title: float = 0.3  # the page's title names the aspect asked ("Lung Cancer Screening" for screening)
     coverage: float = 1.0  # share of the question's concepts (idf-weighted) found in the page's best passages
 
@@ -188,7 +189,7 @@ class DocumentRanker:
         return 2 * precision * recall / (precision + recall)
 
     def concept_f1(self, part: _Partition, doc: int, concepts: Sequence[Concept], extra: Collection[str]) -> float:
-        """idf-weighted F1 between the question's concepts and the page's title terms.
+        """idf-weighted F-beta between the question's concepts and the page's title terms.
 
         A concept is one focus word with its alternatives ("radiotherapy" or "radiation therapy"):
         it is found in a title when any alternative is. Title terms that match `extra` (the aspect
@@ -206,7 +207,10 @@ class DocumentRanker:
         matched = set().union(*(c.all_terms() for c in concepts)) | set(extra)
         shared_t = sum(self._idf(part, t) for t in title if t in matched)
         precision = shared_t / sum(self._idf(part, t) for t in title)
-        return 2 * precision * recall / (precision + recall) if precision else 0.0
+        if not precision:
+            return 0.0
+        beta2 = self.weights.title_beta ** 2  # below 1: a title the question names whole counts for more
+        return (1 + beta2) * precision * recall / (beta2 * precision + recall)
 
     def rank(
         self,
