@@ -26,6 +26,8 @@ GENERIC_TITLE_WORDS = "cancer pdq patient version nci types type about"
 # Research news ("Advances in ... Research", trial results): right for research questions, a poor first
 # answer to "what is it?" or "how is it treated?".
 NEWS_PAGE = re.compile(r"/research(/|$)|/news-events/")
+# Questions that small topic pages answer as well as comprehensive ones: the length prior weighs less for them.
+SMALL_PAGE_ASPECTS = (None, "what_is", "side_effects")
 # Heading openings that say how a section is written, not what it is about.
 HEADING_PREFIX = re.compile(
     r"^(questions and answers about|questions about|general information about|what (is|are)|about|"
@@ -40,6 +42,7 @@ class RankWeights:
     passage: float = 1.0
     title: float = 1.0
     length: float = 1.0
+    length_without_aspect: float = 0.7  # times `length` when no aspect, "what is" or side effects are asked
     candidates: int = 30
     # Population steering: who the question is about ("my son, 7"; "I'm 45"; not said).
     child_bonus: float = 0.1  # a child's question prefers children's pages
@@ -244,6 +247,7 @@ class DocumentRanker:
         child = w.narrow_bonus if narrow else w.child_bonus
         steer = {"child": child, "adult": -w.adult_penalty}.get(population or "", -w.unsaid_penalty)
         news = 0.0 if aspect == "research" else -w.news_penalty
+        length_weight = w.length * (w.length_without_aspect if aspect in SMALL_PAGE_ASPECTS else 1.0)
         aspect_title = set(aspect_title_terms)
         ranked: list[DocumentHit] = []
         for d in candidates:
@@ -252,7 +256,7 @@ class DocumentRanker:
                 w.passage * float(scores[cols[0]]) / top
                 + w.title * (self.concept_f1(part, d, concepts, aspect_terms) if concepts
                              else self.title_f1(part, d, query))
-                + w.length * float(part.length_prior[d])
+                + length_weight * float(part.length_prior[d])
                 + (steer if part.child_page[d] else 0.0)
                 + (news if part.news_page[d] else 0.0)
                 + (w.aspect_title if aspect_title_terms and part.titles[d] & aspect_title else 0.0)
