@@ -250,7 +250,8 @@ class Responder:
                                 aspect_terms=self._aspect_terms(topic.aspect)
                                 | self._population_terms(topic.population),
                                 aspect=topic.aspect.name if topic.aspect else None,
-                                aspect_title_terms=self._aspect_title_terms(topic.aspect))
+                                aspect_title_terms=self._aspect_title_terms(topic.aspect)
+                                | ({"stage"} if query.context.stage else set()))  # "Treatment by Stage" pages
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience)
