@@ -217,3 +217,30 @@ def test_mined_vocabulary_is_in_the_index_report(capsys, tmp_path):
     assert main(["index", "--corpus", str(library), "--index-path", str(tmp_path / "i.npz")]) == 0
     out = capsys.readouterr().out
     assert "mined vocabulary:" in out and "ALL = acute lymphoblastic leukemia" in out
+
+
+@pytest.mark.kb
+def test_general_health_questions_need_cancer_context(kb):
+    # the library has a page on flu-like symptoms of cancer treatment: it does not answer a question about flu
+    assert not kb.respond("what are the symptoms of the flu").citations
+    # a side effect of cancer treatment asked without naming cancer is still answered
+    assert kb.respond("How can I cope with nausea?").kind == "answer"
+    # and within a conversation about cancer, a follow-up needs no cancer word of its own
+    first = kb.respond("chemo is making me feel sick")
+    follow = kb.respond("and what about the diarrhea, what should i eat for that", first.conversation_id)
+    assert follow.kind == "answer" and "diarrhea" in follow.citations[0].url
+
+
+@pytest.mark.kb
+def test_a_letter_is_answered_from_what_its_question_names(kb):
+    letter = ("Hi, SUBJECT: prognosis MESSAGE: Dear sir/madam, my father-in-law (77) has been told he has stomach "
+              "cancer and that it has spread to nearby lymph nodes. The family had a meeting with the consultant but "
+              "he was very vague when we asked how long, and my husband does not want to ask again. I understand "
+              "every person is different. Could you tell me what the survival rates are for stomach cancer and what "
+              "things affect the outlook? We are trying to plan as a family, including whether his brother should "
+              "fly over from Australia now or later. Thank you for your kindness, Anne")
+    query = kb.understand(letter)
+    assert "australia" not in query.own_terms and "stomach" in query.own_terms
+    assert query.context.ages == [77]
+    reply = kb.respond(letter)
+    assert reply.kind == "answer" and "/types/stomach" in reply.citations[0].url
