@@ -157,7 +157,7 @@ def install(app: Flask) -> None:
                 "kind": kind,
             }
             if current_app.config["LOG_MESSAGES"]:  # opt-in only: message text is personal health data
-                body = request.get_json(silent=True) if request.is_json else None
+                body = g.get("json_body")
                 if isinstance(body, dict):
                     fields["message"] = body.get("message")
             access_log.info("request", extra={"fields": fields})
