@@ -34,6 +34,7 @@ class Config:
     # Bearer tokens for POST /api/v1/search: SHA-256 hex digests of the tokens, space- or comma-separated.
     STAFF_TOKEN_HASHES = ""
     SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = False  # browsers send the cookie over HTTPS only; gunicorn.conf.py turns it on
     SESSION_COOKIE_SAMESITE = "Lax"
 
     # --- production serving (issue #6); see README "Configuration" ---
@@ -46,6 +47,9 @@ class Config:
     RATE_LIMIT_CHAT = "30/minute;5/second"  # per client address (flask-limiter syntax)
     RATE_LIMIT_SEARCH = "120/minute;10/second"
     TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto headers are trusted
+    # ... and only when the connection comes from one of these addresses (comma-separated); ./run prod sets
+    # TRUSTED_PROXIES=1 for its nginx on 127.0.0.1.
+    TRUSTED_PROXY_ADDRESSES = "127.0.0.1,::1"
     MAX_WORD_CHARS = 80  # a longer "word" is not a question (pasted data, attacks)
     CORS_ORIGINS = ""  # comma-separated origins allowed to call the API from a browser; empty: CORS closed
     LOG_MESSAGES = False  # log patient message text (debugging only; off by default)
@@ -69,7 +73,14 @@ INT_KEYS = {
 }
 NON_NEGATIVE_INT_KEYS = {"TRUSTED_PROXIES"}
 FLOAT_KEYS = {"INDEX_RELOAD_SECONDS", "STORE_TIMEOUT_SECONDS", "STORE_RETRY_SECONDS"}
-BOOL_KEYS = {"REBUILD_INDEX", "INDEX_BUILD_ON_START", "RATE_LIMIT_ENABLED", "LOG_MESSAGES", "ACCESS_LOG"}
+BOOL_KEYS = {
+    "REBUILD_INDEX",
+    "INDEX_BUILD_ON_START",
+    "RATE_LIMIT_ENABLED",
+    "LOG_MESSAGES",
+    "ACCESS_LOG",
+    "SESSION_COOKIE_SECURE",
+}
 # Secrets are read from the environment only, never from a config file that may end up in a repository.
 SECRET_KEYS = {"SECRET_KEY", "REDIS_URL"}
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
