@@ -46,6 +46,8 @@ class Config:
     RATE_LIMIT_ENABLED = True
     RATE_LIMIT_CHAT = "30/minute;5/second"  # per client address (flask-limiter syntax)
     RATE_LIMIT_SEARCH = "120/minute;10/second"
+    RATE_LIMIT_WRITE = "30/minute;5/second"  # feedback, clearing, deleting a conversation (API and form)
+    RATE_LIMIT_LOGIN = "10/minute;1/second"  # staff sign-in attempts per client (see also STAFF_LOGIN_*)
     TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto headers are trusted
     # ... and only when the connection comes from one of these addresses (comma-separated); ./run prod sets
     # TRUSTED_PROXIES=1 for its nginx on 127.0.0.1.
@@ -187,7 +189,7 @@ def validate(config: dict) -> None:
     corpus = Path(config["CORPUS_DIR"])
     if not corpus.is_dir():
         raise ConfigError(f"CORPUS_DIR: library folder not found: {corpus}")
-    for key in ("RATE_LIMIT_CHAT", "RATE_LIMIT_SEARCH"):
+    for key in ("RATE_LIMIT_CHAT", "RATE_LIMIT_SEARCH", "RATE_LIMIT_WRITE", "RATE_LIMIT_LOGIN"):
         try:
             parse_many(config[key])
         except ValueError:

@@ -6,6 +6,8 @@ The slow-client test (nginx in front of gunicorn) is in tests/test_proxy.py.
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import pytest
 
@@ -59,3 +61,263 @@ def test_conversation_ids_with_newlines_are_refused(client, cid):
     resp = client.post("/api/v1/chat", json={"message": "What is Reblozyl?", "conversation_id": cid})
     assert resp.status_code == 422 and resp.get_json()["error"] == "invalid_conversation_id"
     assert client.delete("/api/v1/conversations/abcdefgh%0A").status_code in (404, 422)
+
+
+# --- 3: conversation ownership, separate key spaces, stored state validated on read ------------------------------
+
+
+def chat(client, message, **extra):
+    return client.post("/api/v1/chat", json={"message": message, **extra})
+
+
+def test_api_conversation_ids_carry_proof_of_ownership(client, app):
+    first = chat(client, "What is Reblozyl?").get_json()
+    cid = first["conversation_id"]
+    assert re.fullmatch(r"[0-9a-f]{32}-[0-9a-f]{24}", cid)
+    follow = chat(client, "what are its side effects?", conversation_id=cid).get_json()
+    assert follow["conversation_id"] == cid and follow["kind"] == "answer"
+    # A made-up id, or a real id with a changed digest, is not that conversation: a new one starts.
+    forged = cid[:-1] + ("0" if cid[-1] != "0" else "1")
+    for other in (forged, "abcdefgh", "0" * 32 + "-" + "0" * 24):
+        reply = chat(client, "what are its side effects?", conversation_id=other).get_json()
+        assert reply["conversation_id"] not in (other, cid)
+        assert client.delete(f"/api/v1/conversations/{other}").status_code == 404
+    assert app.extensions["conversations"].get(cid)["topic"] == "reblozyl"  # untouched by the forgeries
+
+
+def test_page_conversation_is_not_reachable_through_the_api(client, app):
+    ask_form(client, "What is Reblozyl?")
+    session = read_session(client)
+    assert "cid" in session
+    page_key = f"page.{session['cid']}"
+    assert app.extensions["conversations"].get(page_key)["topic"] == "reblozyl"
+    for attempt in (session["cid"], f"page-{session['cid']}", page_key):
+        resp = chat(client, "what are its side effects?", conversation_id=attempt)
+        assert resp.status_code in (200, 422)
+        if resp.status_code == 200:
+            assert resp.get_json()["conversation_id"] != attempt
+        assert client.delete(f"/api/v1/conversations/{attempt}").status_code in (404, 422)
+    assert app.extensions["conversations"].get(page_key)["topic"] == "reblozyl"
+
+
+def test_conversation_ids_never_appear_in_html(client, app):
+    ask_form(client, "What is Reblozyl?")
+    cid = read_session(client)["cid"]
+    html = client.get("/").get_data(as_text=True)
+    assert cid not in html and "data-conversation-id" not in html
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"turns": "lots"},
+        {"turns": []},
+        {"history": 5},
+        {"history": [1, 2]},
+        {"topic": ["x"]},
+        {"topic": None},
+        {"turns": [{"question": "q", "reply": {}}]},
+        {"unknown": 1},
+    ],
+)
+def test_bad_stored_state_is_reset_never_a_500(client, app, bad):
+    cid = chat(client, "What is Reblozyl?").get_json()["conversation_id"]
+    app.extensions["conversations"].inner.put(cid, bad, 60)
+    resp = chat(client, "what are its side effects?", conversation_id=cid)
+    assert resp.status_code == 200
+    assert app.extensions["conversations"].get(cid)["turns"] == 1  # started afresh, then saved in good shape
+    # The page path too: bad state under the page's key.
+    ask_form(client, "What is Reblozyl?")
+    app.extensions["conversations"].inner.put(f"page.{read_session(client)['cid']}", bad, 60)
+    assert ask_form(client, "what are its side effects?").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_a_transcript_cookie_of_the_wrong_shape_is_forgotten(client):
+    ask_form(client, "What is Reblozyl?")
+    with client.session_transaction() as sess:
+        sess["turns"] = [{"q": "x"}, "nonsense"]
+    assert client.get("/").status_code == 200
+    assert ask_form(client, "What is Reblozyl?").status_code == 200
+
+
+# helpers for the no-JavaScript page
+
+
+def ask_form(client, message):
+    return client.post("/", data={"message": message, "csrf_token": csrf(client)}, follow_redirects=True)
+
+
+def csrf(client, path="/"):
+    page = client.get(path)
+    return re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+
+
+def read_session(client) -> dict:
+    with client.session_transaction() as sess:
+        return dict(sess)
+
+
+# --- 4: what is stored about patients: the keys and values written to Redis, one conversation per mode -----------
+
+
+def redis_dump(url: str) -> dict[str, object]:
+    """Every key and value in Redis, except flask-limiter's counters, which are checked here: a number per
+    client address and window (LIMITS:LIMITER/cqa/<address>/<scope>/<limit>), expiring with the window."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    out: dict[str, object] = {}
+    for key in client.keys("*"):
+        if key.startswith(b"LIMITS:LIMITER/"):
+            assert re.fullmatch(rb"LIMITS:LIMITER/cqa/127\.0\.0\.1/\w+/\d+/\d+/\w+", key), key
+            assert client.get(key).isdigit() and 0 < client.ttl(key) <= 60
+            continue
+        kind = client.type(key).decode()
+        if kind == "string":
+            out[key.decode()] = client.get(key).decode()
+        elif kind == "list":
+            out[key.decode()] = [v.decode() for v in client.lrange(key, 0, -1)]
+        else:
+            out[key.decode()] = kind
+        assert client.ttl(key) > 0, key  # everything expires
+    return out
+
+
+QUESTION = "What is Reblozyl used for? My mother was given it for anemia."
+FOLLOW_UP = "what are its side effects?"
+
+
+def test_redis_holds_only_topic_state_for_an_api_conversation(seed_corpus, tmp_path, redis_server):
+    app = build(seed_corpus, tmp_path, REDIS_URL=redis_server.url)
+    client = app.test_client()
+    cid = chat(client, QUESTION).get_json()["conversation_id"]
+    reply = chat(client, FOLLOW_UP, conversation_id=cid).get_json()
+    stored = redis_dump(redis_server.url)
+    assert list(stored) == [f"cqa:conv:{cid}"]
+    state = json.loads(stored[f"cqa:conv:{cid}"])
+    assert set(state) == {"topic", "topic_title", "intent", "turns", "history"}
+    assert state["turns"] == 2 and state["history"][-1] == reply["kind"]
+    # The topic is the content words of the question that named it (README "Privacy": what state holds);
+    # never the message itself, the follow-up or the reply.
+    assert set(state["topic"].split()) <= set(re.findall(r"\w+", QUESTION.lower()))
+    text = json.dumps(stored)
+    assert QUESTION not in text and FOLLOW_UP not in text and "side effects?" not in text
+    assert all(s["text"] not in text for s in reply["sentences"])
+
+
+def test_redis_holds_no_transcript_for_a_no_javascript_conversation(seed_corpus, tmp_path, redis_server):
+    app = build(seed_corpus, tmp_path, REDIS_URL=redis_server.url)
+    client = app.test_client()
+    ask_form(client, QUESTION)
+    page = ask_form(client, FOLLOW_UP).get_data(as_text=True)
+    assert "Reblozyl used for?" in page  # the transcript is shown, from the patient's own cookie
+    cid = read_session(client)["cid"]
+    stored = redis_dump(redis_server.url)
+    assert list(stored) == [f"cqa:conv:page.{cid}"]
+    state = json.loads(stored[f"cqa:conv:page.{cid}"])
+    assert set(state) == {"topic", "topic_title", "intent", "turns", "history"} and state["turns"] == 2
+    assert set(state["topic"].split()) <= set(re.findall(r"\w+", QUESTION.lower()))
+    text = json.dumps(stored)
+    assert QUESTION not in text and "side effects?" not in text and "My mother" not in text
+    # Feedback adds the record (no question unless shared) and a keyed digest marking "this client rated it".
+    client.post("/feedback", data={"turn": "0", "rating": "down", "csrf_token": csrf(client)})
+    stored = redis_dump(redis_server.url)
+    assert sorted(k.split(":")[1] for k in stored) == ["conv", "fb-seen", "feedback"]
+    (record,) = [json.loads(v) for v in stored["cqa:feedback"]]
+    assert record["question"] is None and QUESTION not in json.dumps(stored)
+    assert re.fullmatch(r"cqa:fb-seen:[0-9a-f]{32}", next(k for k in stored if "fb-seen" in k))
+
+
+def test_shipped_redis_config_caps_memory_with_eviction(tmp_path):
+    import shutil
+    import subprocess
+
+    import redis
+
+    from .ops_fixtures import REPO, free_port, wait_until
+
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.skip("redis-server is not installed (./run test installs it with apt-get)")
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, str(REPO / "deploy" / "redis.conf"), "--port", str(port), "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port, socket_timeout=1)
+
+        def up() -> bool:
+            try:
+                return bool(client.ping())
+            except redis.exceptions.ConnectionError:
+                return False
+
+        assert wait_until(up)
+        assert client.config_get("maxmemory")["maxmemory"] == str(256 * 1024 * 1024)
+        assert client.config_get("maxmemory-policy")["maxmemory-policy"] == "volatile-ttl"
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+# --- 5: rate limits on every patient write; feedback counted once per answer and client -----------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/clear", "/feedback"])
+def test_form_writes_are_rate_limited(seed_corpus, tmp_path, path):
+    app = build(seed_corpus, tmp_path, RATE_LIMIT_ENABLED=True, RATE_LIMIT_CHAT="3/minute", RATE_LIMIT_WRITE="3/minute")
+    client = app.test_client()
+    token = csrf(client)
+    statuses = [
+        client.post(path, data={"message": "What is Reblozyl?", "turn": "0", "csrf_token": token}).status_code
+        for _ in range(5)
+    ]
+    assert statuses[:3] != [429] * 3 and statuses[3:] == [429, 429]
+    assert client.get("/").status_code == 200  # reading the page is not a write
+
+
+def test_form_and_api_questions_share_one_limit(seed_corpus, tmp_path):
+    app = build(seed_corpus, tmp_path, RATE_LIMIT_ENABLED=True, RATE_LIMIT_CHAT="3/minute")
+    client = app.test_client()
+    token = csrf(client)
+    assert client.post("/", data={"message": "What is Reblozyl?", "csrf_token": token}).status_code == 303
+    assert [chat(client, "What is Reblozyl?").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_api_feedback_is_rate_limited_and_counted_once_per_answer_and_client(seed_corpus, tmp_path):
+    app = build(seed_corpus, tmp_path, RATE_LIMIT_ENABLED=True, RATE_LIMIT_WRITE="5/minute")
+    client = app.test_client()
+    ids = [c["passage_id"] for c in chat(client, "What is Reblozyl used for?").get_json()["citations"]]
+    body = {"rating": "down", "passage_ids": ids}
+    statuses = [client.post("/api/v1/feedback", json=body).status_code for _ in range(7)]
+    assert statuses == [201, 200, 200, 200, 200, 429, 429]
+    assert len(app.extensions["feedback"].recent()) == 1
+    other = client.post(
+        "/api/v1/feedback", json={"rating": "down", "passage_ids": ids}, environ_base={"REMOTE_ADDR": "10.9.9.9"}
+    )
+    assert other.status_code == 201 and len(app.extensions["feedback"].recent()) == 2
+
+
+def test_replayed_cookie_votes_once(client, app):
+    ask_form(client, "What is Reblozyl used for?")
+    token = csrf(client)
+    with client.session_transaction() as sess:
+        saved = dict(sess)
+    for _ in range(5):  # each time the same cookie, in which the turn shows no rating yet
+        with client.session_transaction() as sess:
+            sess.clear()
+            sess.update(saved)
+        client.post("/feedback", data={"turn": "0", "rating": "down", "csrf_token": token})
+    assert len(app.extensions["feedback"].recent()) == 1
+
+
+# --- 8: form answers in metrics with their real kind ---------------------------------------------------------------
+
+
+def test_form_answers_are_counted_with_their_kind(client):
+    ask_form(client, "What is Reblozyl used for?")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'cqa_requests_total{kind="answer",method="POST",route="/",status="303"}' in text

@@ -240,8 +240,13 @@ def test_form_feedback_is_stored_without_the_question_unless_shared(staff_app, s
     staff_client.post("/feedback", data={"turn": "0", "rating": "up", "csrf_token": token})
     assert len(store.recent()) == 1
     ask(staff_client, "What is Reblozyl used for?")
-    staff_client.post("/feedback", data={"turn": "1", "rating": "up", "share": "1", "csrf_token": csrf(staff_client)})
+    # the same answer again: counted once per answer and client (issue 13), so here from another address
+    data = {"turn": "1", "rating": "up", "share": "1", "csrf_token": csrf(staff_client)}
+    staff_client.post("/feedback", data=data, environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert store.recent()[0]["question"] == "What is Reblozyl used for?"  # newest first
+    ask(staff_client, "What is Reblozyl used for?")
+    staff_client.post("/feedback", data={"turn": "2", "rating": "up", "csrf_token": csrf(staff_client)})
+    assert len(store.recent()) == 2  # the first client's second rating of the same answer is not counted
     first = record["passage_ids"][0]
     assert store.counts_by_passage()[first] == {"up": 1, "down": 1}
     sign_in(staff_client)
@@ -255,9 +260,9 @@ def test_feedback_api(staff_app, staff_client):
     resp = staff_client.post("/api/v1/feedback", json={"rating": "up", "passage_ids": ids, "question": "secret"})
     assert resp.status_code == 201
     assert staff_app.extensions["feedback"].recent()[0]["question"] is None
-    staff_client.post(
-        "/api/v1/feedback", json={"rating": "up", "passage_ids": ids[:1], "share_question": True, "question": "mine"}
-    )
+    body = {"rating": "up", "passage_ids": ids[:1], "share_question": True, "question": "mine"}
+    # another client (one rating per answer and client, issue 13)
+    staff_client.post("/api/v1/feedback", json=body, environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert staff_app.extensions["feedback"].recent()[0]["question"] == "mine"
     assert staff_app.extensions["feedback"].counts_by_passage()[ids[0]] == {"up": 2, "down": 0}
     clinician_id = next(p.id for p in staff_app.extensions["index"].passages if p.audience == "clinician")
@@ -326,6 +331,14 @@ def test_unsafe_citation_urls_are_not_linked(client, app):
         return reply
 
     responder.respond = fake
+    # The no-JavaScript transcript keeps passage ids; citation details come from the index when shown.
+    from types import SimpleNamespace
+
+    passage = SimpleNamespace(
+        id="p", title="<b>T</b>", url="javascript:alert(1)", section="S", source="NCI", last_reviewed=None,
+        audience="patient", text="<i>s</i>",
+    )
+    app.extensions["passages_by_id"] = (app.extensions["index"], {"p": passage})
     html = ask(client, "anything").get_data(as_text=True)
     assert "javascript:" not in html and "<b>T</b>" not in html and "&lt;b&gt;T&lt;/b&gt;" in html
 

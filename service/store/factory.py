@@ -40,9 +40,15 @@ class GuardedConversationStore:
     delete() still raises, because a patient asking to forget a conversation must be told if it failed.
     """
 
-    def __init__(self, inner: ConversationStore, on_error: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        inner: ConversationStore,
+        on_error: Callable[[str], None] | None = None,
+        valid: Callable[[object], bool] | None = None,
+    ) -> None:
         self.inner = inner
         self._on_error = on_error or (lambda op: None)
+        self._valid = valid or (lambda state: True)
         self.degraded = False
 
     def _failed(self, op: str, exc: StoreUnavailable) -> None:
@@ -58,6 +64,9 @@ class GuardedConversationStore:
             self._failed("get", exc)
             return None
         self.degraded = False
+        if state is not None and not self._valid(state):
+            log.warning("conversation state of the wrong shape was reset")
+            return None  # the conversation starts afresh; the next put overwrites the bad state
         return state
 
     def put(self, conversation_id: str, state: dict, ttl_seconds: int) -> None:

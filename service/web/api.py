@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
+import secrets
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -92,13 +95,38 @@ def validate_conversation_id(value: object) -> str | None:
     return value
 
 
+def _ownership_tag(random_part: str) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(key, b"api-conversation:" + random_part.encode("ascii"), hashlib.sha256).hexdigest()[:24]
+
+
+def issue_conversation_id() -> str:
+    """A new API conversation id: 128 random bits and a keyed digest of them (the proof of ownership).
+    Whoever was given the id may continue or delete the conversation; nobody can make up a valid one."""
+    random_part = secrets.token_hex(16)
+    return f"{random_part}-{_ownership_tag(random_part)}"
+
+
+def owned_conversation_id(value: str | None) -> str | None:
+    """value when it is an id this service issued to an API client (digest checked), else None.
+    The no-JavaScript page keeps its conversations under other keys ("page." + a session id), which never
+    pass this check, so the two key spaces cannot reach each other."""
+    if not value:
+        return None
+    random_part, _, tag = value.partition("-")
+    if not re.fullmatch(r"[0-9a-f]{32}", random_part) or not re.fullmatch(r"[0-9a-f]{24}", tag):
+        return None
+    return value if hmac.compare_digest(tag, _ownership_tag(random_part)) else None
+
+
 @bp.post("/chat")
 def chat():
     body = _json_body()
     cfg = current_app.config
     message = validate_message(body.get("message"), cfg["MAX_MESSAGE_CHARS"], cfg["MAX_WORD_CHARS"])
-    conversation_id = validate_conversation_id(body.get("conversation_id"))
-    reply = current_app.extensions["responder"].respond(message, conversation_id)
+    # An id without a valid digest (made up, guessed, or another key space's) starts a new conversation.
+    conversation_id = owned_conversation_id(validate_conversation_id(body.get("conversation_id")))
+    reply = current_app.extensions["responder"].respond(message, conversation_id or issue_conversation_id())
     g.answer_kind = reply.kind  # for metrics and the access log
     return jsonify(reply.to_dict())
 

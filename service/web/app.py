@@ -14,7 +14,9 @@ from ..config import REPO_ROOT, Config, ConfigError, load_settings, parse_list, 
 from ..search.analyzer import Analyzer
 from ..search.index import IndexSettings, SearchIndex
 from ..search.store import IndexFileError, default_index_path, ensure_index, library_fingerprint, load_index
+from ..store.counters import make_counters
 from ..store.factory import GuardedConversationStore, make_conversation_store, make_feedback_store
+from ..store.validate import valid_conversation_state
 from . import metrics, middleware
 from .reload import IndexReloader, file_stamp
 
@@ -54,8 +56,10 @@ def create_app(config: object | dict | None = None) -> Flask:
     app.extensions["conversations"] = GuardedConversationStore(
         make_conversation_store(app.config),
         on_error=lambda op: metrics.STORE_ERRORS.labels("conversations", op).inc(),
+        valid=valid_conversation_state,
     )
     app.extensions["feedback"] = make_feedback_store(app.config)
+    app.extensions["counters"] = make_counters(app.config)  # sign-in throttling, feedback de-duplication
 
     corpus = Path(app.config["CORPUS_DIR"])
     index_path = Path(app.config["INDEX_PATH"]) if app.config.get("INDEX_PATH") else default_index_path(corpus)

@@ -97,7 +97,7 @@ def openapi_document(app: Flask) -> dict:
                     ],
                     "responses": {
                         "204": {"description": "Deleted (or already gone)"},
-                        "404": _error("No such route"),
+                        "404": _error("Not an id this service issued (no valid ownership digest)"),
                         "422": _error("Not a valid conversation id"),
                         "503": _error("The state store is unreachable; nothing was deleted"),
                     },
@@ -128,6 +128,10 @@ def openapi_document(app: Flask) -> dict:
                     },
                     "responses": {
                         "201": _json("Stored", {"type": "object", "required": ["ok"]}),
+                        "200": _json(
+                            "Already counted: one rating per answer and client; nothing stored",
+                            {"type": "object", "required": ["ok", "counted"]},
+                        ),
                         "503": _error("The feedback store is unreachable; nothing was stored"),
                         **common_errors,
                     },

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from ..store.base import StoreUnavailable
 from . import metrics
-from .api import ApiError, validate_conversation_id
+from .api import ApiError, owned_conversation_id, validate_conversation_id
 from .openapi import openapi_document
 
 bp = Blueprint("ops", __name__)
@@ -67,6 +67,8 @@ def openapi():
 def delete_conversation(conversation_id: str):
     """Forget a conversation now (it would otherwise expire after CONVERSATION_TTL_SECONDS idle)."""
     validate_conversation_id(conversation_id)
+    if owned_conversation_id(conversation_id) is None:
+        raise ApiError(404, "unknown_conversation", "No conversation with this id was issued by this service.")
     try:
         current_app.extensions["conversations"].delete(conversation_id)
     except StoreUnavailable:
