@@ -34,6 +34,12 @@ class Config:
     # Bearer tokens for POST /api/v1/search: SHA-256 hex digests of the tokens, space- or comma-separated.
     STAFF_TOKEN_HASHES = ""
     SESSION_COOKIE_HTTPONLY = True
+    STAFF_IDLE_SECONDS = 30 * 60  # a staff session ends after this long without a request
+    STAFF_SESSION_MAX_SECONDS = 10 * 3600  # ... and this long after sign-in, whatever happens
+    STAFF_LOGIN_MAX_FAILURES = 5  # failed sign-ins per account within the window before a lockout
+    STAFF_LOGIN_MAX_CLIENT_FAILURES = 20  # failed sign-ins per client address within the window
+    STAFF_LOGIN_WINDOW_SECONDS = 15 * 60
+    STAFF_LOGIN_LOCKOUT_SECONDS = 60  # the first lockout; doubles with each further failure, at most 1 hour
     SESSION_COOKIE_SECURE = False  # browsers send the cookie over HTTPS only; gunicorn.conf.py turns it on
     SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -72,6 +78,12 @@ INT_KEYS = {
     "TOP_K",
     "MAX_WORD_CHARS",
     "FEEDBACK_RETENTION_DAYS",
+    "STAFF_IDLE_SECONDS",
+    "STAFF_SESSION_MAX_SECONDS",
+    "STAFF_LOGIN_MAX_FAILURES",
+    "STAFF_LOGIN_MAX_CLIENT_FAILURES",
+    "STAFF_LOGIN_WINDOW_SECONDS",
+    "STAFF_LOGIN_LOCKOUT_SECONDS",
 }
 NON_NEGATIVE_INT_KEYS = {"TRUSTED_PROXIES"}
 FLOAT_KEYS = {"INDEX_RELOAD_SECONDS", "STORE_TIMEOUT_SECONDS", "STORE_RETRY_SECONDS"}

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from service import create_app
+from service.config import REPO_ROOT
 
 
 def build(seed_corpus, tmp_path, **settings):
@@ -321,3 +322,177 @@ def test_form_answers_are_counted_with_their_kind(client):
     ask_form(client, "What is Reblozyl used for?")
     text = client.get("/metrics").get_data(as_text=True)
     assert 'cqa_requests_total{kind="answer",method="POST",route="/",status="303"}' in text
+
+
+# --- 2: staff sign-in throttling; hashing is not a lever against patient traffic ---------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def staff_app(seed_corpus, tmp_path):
+    from werkzeug.security import generate_password_hash
+
+    return build(
+        seed_corpus,
+        tmp_path,
+        RATE_LIMIT_ENABLED=False,
+        STAFF_ACCOUNTS={"nina": generate_password_hash(PASSWORD), "omar": generate_password_hash(PASSWORD)},
+    )
+
+
+def sign_in(client, username="nina", password=PASSWORD, addr="127.0.0.1"):
+    token = csrf(client, "/nurse/login")
+    return client.post(
+        "/nurse/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": addr},
+    )
+
+
+@pytest.fixture
+def hash_calls(monkeypatch):
+    """Counts password hashes, and the most that ran at the same time."""
+    import threading
+    import time as _time
+
+    from service.web import security
+
+    real = security.check_password_hash
+    stats = {"calls": 0, "running": 0, "most": 0}
+    lock = threading.Lock()
+
+    def counted(stored, password):
+        with lock:
+            stats["calls"] += 1
+            stats["running"] += 1
+            stats["most"] = max(stats["most"], stats["running"])
+        try:
+            _time.sleep(0.02)
+            return real(stored, password)
+        finally:
+            with lock:
+                stats["running"] -= 1
+
+    monkeypatch.setattr(security, "check_password_hash", counted)
+    return stats
+
+
+def test_account_is_locked_after_repeated_failures_and_locked_attempts_are_not_hashed(staff_app, hash_calls):
+    client = staff_app.test_client()
+    # Failures from different addresses: the account limit (5) applies whoever is guessing.
+    statuses = [sign_in(client, password=f"wrong {i}", addr=f"10.0.0.{i}").status_code for i in range(5)]
+    assert statuses == [401] * 5 and hash_calls["calls"] == 5
+    locked = sign_in(client, addr="10.0.1.1")  # even the right password, while locked
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert b"Too many attempts" in locked.data
+    for i in range(20):
+        assert sign_in(client, password=f"again {i}", addr="10.0.2.2").status_code == 429
+    assert hash_calls["calls"] == 5  # refused before hashing
+    assert client.get("/nurse").status_code == 302  # not signed in
+    # Other accounts are not affected.
+    assert sign_in(client, username="omar", addr="10.0.3.3").status_code == 303
+
+
+def test_lockout_expires_and_backs_off(staff_app, monkeypatch):
+    from service.store import counters as counters_module
+
+    now = [1000.0]
+    staff_app.extensions["counters"] = counters_module.MemoryCounters(clock=lambda: now[0])
+    client = staff_app.test_client()
+    for i in range(5):
+        sign_in(client, password="wrong", addr=f"10.0.0.{i}")
+    assert sign_in(client).status_code == 429
+    now[0] += 61  # the first lockout is 60 s
+    assert sign_in(client, password="wrong").status_code == 401  # the 6th failure: locked for 120 s
+    now[0] += 61
+    assert sign_in(client).status_code == 429
+    now[0] += 60
+    assert sign_in(client).status_code == 303
+
+
+def test_client_is_locked_after_guessing_many_accounts(staff_app, hash_calls):
+    client = staff_app.test_client()
+    for i in range(20):
+        assert sign_in(client, username=f"user{i}", password="x", addr="10.5.5.5").status_code == 401
+    assert sign_in(client, username="omar", addr="10.5.5.5").status_code == 429
+    assert hash_calls["calls"] == 20
+    assert sign_in(client, username="omar", addr="10.6.6.6").status_code == 303  # another client may
+
+
+def test_sign_in_flood_hashes_one_at_a_time_and_patients_still_get_answers(staff_app, hash_calls):
+    """8 clients flood the sign-in form at once while a patient asks questions."""
+    import threading
+    import time as _time
+
+    errors: list[str] = []
+
+    def flood(n: int) -> None:
+        client = staff_app.test_client()
+        for i in range(12):
+            status = sign_in(client, username=f"guess{n}-{i}", password="x", addr=f"10.7.{n}.1").status_code
+            if status not in (401, 429, 503):
+                errors.append(str(status))
+
+    threads = [threading.Thread(target=flood, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    patient = staff_app.test_client()
+    worst = 0.0
+    while any(t.is_alive() for t in threads):
+        started = _time.perf_counter()
+        assert chat(patient, "What is Reblozyl used for?").status_code == 200
+        worst = max(worst, _time.perf_counter() - started)
+    for t in threads:
+        t.join()
+    assert not errors
+    assert hash_calls["most"] == 1  # never two password hashes at once
+    assert worst < 2.0
+
+
+def test_failed_sign_ins_are_in_metrics(staff_app):
+    client = staff_app.test_client()
+    sign_in(client, password="wrong")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'cqa_staff_signins_total{result="failed"}' in text
+
+
+# --- 6: staff sessions: Secure cookie, server-side sign-out, idle timeout and absolute lifetime ------------------
+
+
+def test_session_cookie_secure_is_configurable(seed_corpus, tmp_path):
+    app = build(seed_corpus, tmp_path, SESSION_COOKIE_SECURE=True)
+    assert "Secure" in app.test_client().get("/").headers["Set-Cookie"]
+    from service.config import from_environment
+
+    assert from_environment({"CQA_SESSION_COOKIE_SECURE": "true"})["SESSION_COOKIE_SECURE"] is True
+    assert "CQA_SESSION_COOKIE_SECURE" in (REPO_ROOT / "gunicorn.conf.py").read_text()
+
+
+def test_sign_out_ends_the_session_on_the_server(staff_app):
+    client = staff_app.test_client()
+    assert sign_in(client).status_code == 303
+    assert client.get("/nurse").status_code == 200
+    copied = read_session(client)  # an attacker's copy of the cookie
+    client.post("/nurse/logout", data={"csrf_token": csrf(client, "/nurse")})
+    thief = staff_app.test_client()
+    with thief.session_transaction() as sess:
+        sess.update(copied)
+    assert thief.get("/nurse?q=liver").status_code == 302
+
+
+def test_staff_session_idle_timeout_and_absolute_lifetime(staff_app, monkeypatch):
+    from service.web import nurse
+
+    now = [10_000.0]
+    monkeypatch.setattr(nurse.time, "time", lambda: now[0])
+    staff_app.config.update(STAFF_IDLE_SECONDS=600, STAFF_SESSION_MAX_SECONDS=3600)
+    client = staff_app.test_client()
+    sign_in(client)
+    now[0] += 601
+    assert client.get("/nurse").status_code == 302  # idle too long
+    sign_in(client)
+    for _ in range(7):  # busy, never idle, but past the absolute lifetime at the end
+        now[0] += 500
+        expected = 200 if now[0] - 10_601 <= 3600 else 302
+        assert client.get("/nurse").status_code == expected

@@ -22,6 +22,17 @@ def make_conversation_store(config: Mapping) -> ConversationStore:
     return RedisConversationStore.from_url(url, config["STORE_TIMEOUT_SECONDS"], config["STORE_RETRY_SECONDS"])
 
 
+def make_staff_session_store(config: Mapping) -> ConversationStore:
+    """Server-side staff sessions (issue 13): one record per sign-in, idle expiry as key expiry."""
+    url = config.get("REDIS_URL")
+    if not url:
+        return MemoryConversationStore(max_conversations=1000)
+    from .redis_store import RedisConversationStore, redis_client
+
+    client = redis_client(url, config["STORE_TIMEOUT_SECONDS"])
+    return RedisConversationStore(client, prefix="cqa:staff:", retry_seconds=config["STORE_RETRY_SECONDS"])
+
+
 def make_feedback_store(config: Mapping) -> FeedbackStore:
     retention = int(config["FEEDBACK_RETENTION_DAYS"]) * 86400
     url = config.get("REDIS_URL")

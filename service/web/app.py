@@ -15,7 +15,12 @@ from ..search.analyzer import Analyzer
 from ..search.index import IndexSettings, SearchIndex
 from ..search.store import IndexFileError, default_index_path, ensure_index, library_fingerprint, load_index
 from ..store.counters import make_counters
-from ..store.factory import GuardedConversationStore, make_conversation_store, make_feedback_store
+from ..store.factory import (
+    GuardedConversationStore,
+    make_conversation_store,
+    make_feedback_store,
+    make_staff_session_store,
+)
 from ..store.validate import valid_conversation_state
 from . import metrics, middleware
 from .reload import IndexReloader, file_stamp
@@ -59,6 +64,7 @@ def create_app(config: object | dict | None = None) -> Flask:
         valid=valid_conversation_state,
     )
     app.extensions["feedback"] = make_feedback_store(app.config)
+    app.extensions["staff_sessions"] = make_staff_session_store(app.config)
     app.extensions["counters"] = make_counters(app.config)  # sign-in throttling, feedback de-duplication
 
     corpus = Path(app.config["CORPUS_DIR"])
