@@ -33,6 +33,10 @@ class Config:
     STAFF_ACCOUNTS = "{}"
     # Bearer tokens for POST /api/v1/search: SHA-256 hex digests of the tokens, space- or comma-separated.
     STAFF_TOKEN_HASHES = ""
+    # /metrics and the detail of /readyz: loopback clients (OPS_ALLOW_LOOPBACK) and bearer tokens whose
+    # SHA-256 hex digests are listed here. /healthz and the bare /readyz status stay open.
+    OPS_TOKEN_HASHES = ""
+    OPS_ALLOW_LOOPBACK = True
     SESSION_COOKIE_HTTPONLY = True
     STAFF_IDLE_SECONDS = 30 * 60  # a staff session ends after this long without a request
     STAFF_SESSION_MAX_SECONDS = 10 * 3600  # ... and this long after sign-in, whatever happens
@@ -94,6 +98,7 @@ BOOL_KEYS = {
     "LOG_MESSAGES",
     "ACCESS_LOG",
     "SESSION_COOKIE_SECURE",
+    "OPS_ALLOW_LOOPBACK",
 }
 # Secrets are read from the environment only, never from a config file that may end up in a repository.
 SECRET_KEYS = {"SECRET_KEY", "REDIS_URL"}
@@ -212,9 +217,10 @@ def validate(config: dict) -> None:
     for origin in parse_list(config["CORS_ORIGINS"]):
         if not ORIGIN.match(origin):
             raise ConfigError(f"CORS_ORIGINS: {origin!r} is not an origin such as https://portal.example.org")
-    for digest in parse_list(str(config.get("STAFF_TOKEN_HASHES") or "").replace(" ", ",")):
-        if not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
-            raise ConfigError("STAFF_TOKEN_HASHES: each entry must be the SHA-256 hex digest of a token")
+    for key in ("STAFF_TOKEN_HASHES", "OPS_TOKEN_HASHES"):
+        for digest in parse_list(str(config.get(key) or "").replace(" ", ",")):
+            if not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+                raise ConfigError(f"{key}: each entry must be the SHA-256 hex digest of a token")
 
 
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")

@@ -496,3 +496,46 @@ def test_staff_session_idle_timeout_and_absolute_lifetime(staff_app, monkeypatch
         now[0] += 500
         expected = 200 if now[0] - 10_601 <= 3600 else 302
         assert client.get("/nurse").status_code == expected
+
+
+# --- 8: operations endpoints restricted; forwarded headers only from configured proxies -------------------------
+
+OPS_TOKEN = "ops-token-" + "y" * 24
+REMOTE = {"REMOTE_ADDR": "203.0.113.5"}
+
+
+@pytest.fixture
+def ops_app(seed_corpus, tmp_path):
+    import hashlib
+
+    return build(seed_corpus, tmp_path, OPS_TOKEN_HASHES=hashlib.sha256(OPS_TOKEN.encode()).hexdigest())
+
+
+def test_metrics_and_readiness_detail_need_loopback_or_an_ops_token(ops_app):
+    client = ops_app.test_client()
+    assert client.get("/healthz", environ_base=REMOTE).status_code == 200
+    assert client.get("/metrics", environ_base=REMOTE).status_code == 403
+    ready = client.get("/readyz", environ_base=REMOTE)
+    assert ready.status_code == 200 and ready.get_json() == {"status": "ready"}  # no fingerprint, no counts
+    wrong = {"Authorization": "Bearer nope"}
+    assert client.get("/metrics", environ_base=REMOTE, headers=wrong).status_code == 403
+    auth = {"Authorization": f"Bearer {OPS_TOKEN}"}
+    assert client.get("/metrics", environ_base=REMOTE, headers=auth).status_code == 200
+    assert "fingerprint" in client.get("/readyz", environ_base=REMOTE, headers=auth).get_json()["index"]
+    assert client.get("/metrics").status_code == 200  # the machine itself (loopback)
+
+
+def test_forwarded_headers_are_trusted_only_from_configured_proxies(seed_corpus, tmp_path):
+    app = build(seed_corpus, tmp_path, TRUSTED_PROXIES=1)
+    client = app.test_client()
+    spoof = {"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Proto": "https"}
+    # A client that is not the proxy cannot claim to be local, or to have come over TLS.
+    resp = client.get("/metrics", environ_base=REMOTE, headers=spoof)
+    assert resp.status_code == 403 and "Strict-Transport-Security" not in resp.headers
+    # Through the proxy (127.0.0.1), its headers are believed: the real client is remote.
+    via_proxy = {"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https"}
+    resp = client.get("/metrics", headers=via_proxy)
+    assert resp.status_code == 403 and "Strict-Transport-Security" in resp.headers
+    # Without TRUSTED_PROXIES nobody's forwarded headers count, not even from 127.0.0.1.
+    plain = build(seed_corpus, tmp_path, TRUSTED_PROXIES=0).test_client()
+    assert "Strict-Transport-Security" not in plain.get("/healthz", headers=via_proxy).headers

@@ -147,7 +147,8 @@ def openapi_document(app: Flask) -> dict:
             "/readyz": {
                 "get": {
                     "operationId": "readyz",
-                    "summary": "Readiness: index loaded, store reachable, library fingerprint and age",
+                    "summary": "Readiness: the status for anyone; index and store detail for loopback clients "
+                    "or an ops bearer token (OPS_TOKEN_HASHES)",
                     "responses": {
                         "200": _json(
                             "Ready (status 'degraded' when the store is down)", {"$ref": "#/components/schemas/Ready"}
@@ -159,8 +160,11 @@ def openapi_document(app: Flask) -> dict:
             "/metrics": {
                 "get": {
                     "operationId": "metrics",
-                    "summary": "Prometheus metrics",
-                    "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {}}}},
+                    "summary": "Prometheus metrics (loopback clients or an ops bearer token only)",
+                    "responses": {
+                        "200": {"description": "Prometheus text format", "content": {"text/plain": {}}},
+                        "403": {"description": "Not a loopback client and no valid ops token"},
+                    },
                 }
             },
             "/api/openapi.json": {
@@ -234,11 +238,10 @@ def openapi_document(app: Flask) -> dict:
                 "Error": {
                     "type": "object",
                     "required": ["error", "message"],
-                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
                 },
                 "Ready": {
                     "type": "object",
-                    "required": ["status", "index", "store"],
+                    "required": ["status"],  # index and store: only with ops access (loopback or token)
                     "properties": {
                         "status": {"type": "string", "enum": ["ready", "degraded", "not_ready"]},
                         "index": {"type": "object", "required": ["loaded"]},
