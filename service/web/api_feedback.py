@@ -29,7 +29,7 @@ def rating_key(passage_ids: Iterable[str]) -> str:
     return "fb-seen:" + hmac.new(key, what, hashlib.sha256).hexdigest()[:32]
 
 
-def first_rating(kind: str, passage_ids: Iterable[str]) -> bool:
+def first_rating(passage_ids: Iterable[str]) -> bool:
     """True the first time this client rates this answer (its cited passages) within DEDUPE_SECONDS."""
     return current_app.extensions["counters"].add_once(rating_key(passage_ids), DEDUPE_SECONDS)
 
@@ -37,7 +37,7 @@ def first_rating(kind: str, passage_ids: Iterable[str]) -> bool:
 def store_once(record: FeedbackRecord) -> bool:
     """Keep the record unless this client already rated this answer. Raises StoreUnavailable (and forgets
     the marker, so that a retry counts) when the feedback store is down."""
-    if not first_rating(record.kind, record.passage_ids):
+    if not first_rating(record.passage_ids):
         return False
     try:
         current_app.extensions["feedback"].add(record.to_dict())
