@@ -18,6 +18,12 @@ timeout = int(os.environ.get("CQA_WORKER_TIMEOUT", "30"))  # a request stuck thi
 graceful_timeout = 30  # on HUP/TERM, running requests get this long to finish
 keepalive = 5
 backlog = 256
+# X-Forwarded-* are the app's business (ProxyFix, only with CQA_TRUSTED_PROXIES and from
+# CQA_TRUSTED_PROXY_ADDRESSES): gunicorn itself would believe X-Forwarded-Proto from 127.0.0.1 by default.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+# Production: the staff session cookie only over HTTPS unless configured otherwise (README "Staff sessions").
+os.environ.setdefault("CQA_SESSION_COOKIE_SECURE", "true")
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190

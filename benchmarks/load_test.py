@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/load_test.py                 # 16 connections for 60 s (the README figures)
     .venv/bin/python benchmarks/load_test.py --duration 10   # a shorter run
+    .venv/bin/python benchmarks/load_test.py --proxy         # through ./run prod's set-up: nginx in front
+    .venv/bin/python benchmarks/load_test.py --redis --compare  # direct gunicorn, then through nginx, one command
 
 Starts its own gunicorn (./run prod's gunicorn.conf.py) on a free loopback port, warms it up, runs wrk
 (Debian package; installed with apt-get when missing and running as root) with benchmarks/chat_load.lua, which
@@ -68,6 +70,26 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def gunicorn_master(pid: int, proxy: bool) -> int:
+    """The gunicorn master: the server process itself, or (with --proxy) service.prod's gunicorn child."""
+    if not proxy:
+        return pid
+    for child in children(pid):
+        if b"gunicorn" in Path(f"/proc/{child}/cmdline").read_bytes():
+            return child
+    sys.exit("service.prod has no gunicorn child")
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Direct gunicorn, then the same through nginx: one command, both results printed and written."""
+    argv = [a for a in sys.argv[1:] if a not in ("--compare", "--proxy")]
+    status = 0
+    for extra in ([], ["--proxy"]):
+        print(f"=== {'through nginx (--proxy)' if extra else 'gunicorn directly'} ===", flush=True)
+        status |= subprocess.run([sys.executable, __file__, *argv, *extra]).returncode
+    return status
+
+
 def post(base: str, message: str) -> dict:
     req = urllib.request.Request(
         base + "/api/v1/chat", json.dumps({"message": message}).encode(), {"Content-Type": "application/json"}
@@ -98,8 +120,26 @@ def main() -> int:
         help="start a private redis-server on loopback and serve with CQA_REDIS_URL, rate limits on (with a "
         "limit too high to reach) so that every request also counts in Redis",
     )
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "chat_load.json")
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="serve with ./run prod's set-up (python -m service.prod): nginx on the public port, gunicorn behind "
+        "it on a private loopback port, TRUSTED_PROXIES=1; without it, wrk talks to gunicorn directly",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="run twice, one after the other: gunicorn directly, then through nginx (--proxy); both results written",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="default: benchmarks/results/chat_load[_redis][_proxy].json"
+    )
     args = parser.parse_args()
+    if args.compare:
+        return compare(args)
+    if args.out is None:
+        name = "chat_load" + ("_redis" if args.redis else "") + ("_proxy" if args.proxy else "") + ".json"
+        args.out = REPO / "benchmarks" / "results" / name
     if not args.corpus.is_dir():
         print(f"SKIPPED: the library is not at {args.corpus}; the load test needs ../shared/kb beside the repository")
         return 0
@@ -137,6 +177,7 @@ def main() -> int:
         redis_proc = subprocess.Popen(
             [
                 redis_bin,
+                str(REPO / "deploy" / "redis.conf"),  # the shipped configuration: memory cap and eviction
                 "--port",
                 str(redis_port),
                 "--bind",
@@ -160,14 +201,13 @@ def main() -> int:
             }
         )
     log_path = work / "gunicorn.log"
+    if args.proxy:
+        env["CQA_RUN_DIR"] = str(work / "run")
+        command = [str(python), "-m", "service.prod"]
+    else:
+        command = [str(python.with_name("gunicorn")), "-c", "gunicorn.conf.py", "service.wsgi:app"]
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [str(python.with_name("gunicorn")), "-c", "gunicorn.conf.py", "service.wsgi:app"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
+        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
     try:
         for _ in range(600):  # up to 60 s to load the index
             try:
@@ -180,7 +220,8 @@ def main() -> int:
             sys.exit("gunicorn did not become ready; log: " + str(log_path))
         for _ in range(50):  # warm-up: every worker has answered before measuring
             post(base, "What is Reblozyl used for?")
-        mem_before = {pid: memory_kib(pid) for pid in [server.pid, *children(server.pid)]}
+        master = gunicorn_master(server.pid, args.proxy)
+        mem_before = {pid: memory_kib(pid) for pid in [master, *children(master)]}
         load_before = os.getloadavg()  # the machine may be shared: other work running skews the figures
 
         cmd = [
@@ -206,8 +247,8 @@ def main() -> int:
             sys.exit("wrk printed no RESULT line")
         result = json.loads(line[len("RESULT ") :])
         load_after = os.getloadavg()
-        workers = children(server.pid)
-        memory = {"master": memory_kib(server.pid), "workers": [memory_kib(pid) for pid in workers]}
+        workers = children(master)
+        memory = {"master": memory_kib(master), "workers": [memory_kib(pid) for pid in workers]}
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -250,6 +291,7 @@ def main() -> int:
         "memory_kib_before_load": mem_before,
         "access_log": args.access_log,
         "redis": args.redis,
+        "proxy": "nginx (deploy/nginx.conf, python -m service.prod)" if args.proxy else None,
         "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
         "loadavg_1_5_15_after": [round(x, 2) for x in load_after],
     }

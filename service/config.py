@@ -33,7 +33,18 @@ class Config:
     STAFF_ACCOUNTS = "{}"
     # Bearer tokens for POST /api/v1/search: SHA-256 hex digests of the tokens, space- or comma-separated.
     STAFF_TOKEN_HASHES = ""
+    # /metrics and the detail of /readyz: loopback clients (OPS_ALLOW_LOOPBACK) and bearer tokens whose
+    # SHA-256 hex digests are listed here. /healthz and the bare /readyz status stay open.
+    OPS_TOKEN_HASHES = ""
+    OPS_ALLOW_LOOPBACK = True
     SESSION_COOKIE_HTTPONLY = True
+    STAFF_IDLE_SECONDS = 30 * 60  # a staff session ends after this long without a request
+    STAFF_SESSION_MAX_SECONDS = 10 * 3600  # ... and this long after sign-in, whatever happens
+    STAFF_LOGIN_MAX_FAILURES = 5  # failed sign-ins per account within the window before a lockout
+    STAFF_LOGIN_MAX_CLIENT_FAILURES = 20  # failed sign-ins per client address within the window
+    STAFF_LOGIN_WINDOW_SECONDS = 15 * 60
+    STAFF_LOGIN_LOCKOUT_SECONDS = 60  # the first lockout; doubles with each further failure, at most 1 hour
+    SESSION_COOKIE_SECURE = False  # browsers send the cookie over HTTPS only; gunicorn.conf.py turns it on
     SESSION_COOKIE_SAMESITE = "Lax"
 
     # --- production serving (issue #6); see README "Configuration" ---
@@ -45,7 +56,12 @@ class Config:
     RATE_LIMIT_ENABLED = True
     RATE_LIMIT_CHAT = "30/minute;5/second"  # per client address (flask-limiter syntax)
     RATE_LIMIT_SEARCH = "120/minute;10/second"
+    RATE_LIMIT_WRITE = "30/minute;5/second"  # feedback, clearing, deleting a conversation (API and form)
+    RATE_LIMIT_LOGIN = "10/minute;1/second"  # staff sign-in attempts per client (see also STAFF_LOGIN_*)
     TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto headers are trusted
+    # ... and only when the connection comes from one of these addresses (comma-separated); ./run prod sets
+    # TRUSTED_PROXIES=1 for its nginx on 127.0.0.1.
+    TRUSTED_PROXY_ADDRESSES = "127.0.0.1,::1"
     MAX_WORD_CHARS = 80  # a longer "word" is not a question (pasted data, attacks)
     CORS_ORIGINS = ""  # comma-separated origins allowed to call the API from a browser; empty: CORS closed
     LOG_MESSAGES = False  # log patient message text (debugging only; off by default)
@@ -66,10 +82,24 @@ INT_KEYS = {
     "TOP_K",
     "MAX_WORD_CHARS",
     "FEEDBACK_RETENTION_DAYS",
+    "STAFF_IDLE_SECONDS",
+    "STAFF_SESSION_MAX_SECONDS",
+    "STAFF_LOGIN_MAX_FAILURES",
+    "STAFF_LOGIN_MAX_CLIENT_FAILURES",
+    "STAFF_LOGIN_WINDOW_SECONDS",
+    "STAFF_LOGIN_LOCKOUT_SECONDS",
 }
 NON_NEGATIVE_INT_KEYS = {"TRUSTED_PROXIES"}
 FLOAT_KEYS = {"INDEX_RELOAD_SECONDS", "STORE_TIMEOUT_SECONDS", "STORE_RETRY_SECONDS"}
-BOOL_KEYS = {"REBUILD_INDEX", "INDEX_BUILD_ON_START", "RATE_LIMIT_ENABLED", "LOG_MESSAGES", "ACCESS_LOG"}
+BOOL_KEYS = {
+    "REBUILD_INDEX",
+    "INDEX_BUILD_ON_START",
+    "RATE_LIMIT_ENABLED",
+    "LOG_MESSAGES",
+    "ACCESS_LOG",
+    "SESSION_COOKIE_SECURE",
+    "OPS_ALLOW_LOOPBACK",
+}
 # Secrets are read from the environment only, never from a config file that may end up in a repository.
 SECRET_KEYS = {"SECRET_KEY", "REDIS_URL"}
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
@@ -176,7 +206,7 @@ def validate(config: dict) -> None:
     corpus = Path(config["CORPUS_DIR"])
     if not corpus.is_dir():
         raise ConfigError(f"CORPUS_DIR: library folder not found: {corpus}")
-    for key in ("RATE_LIMIT_CHAT", "RATE_LIMIT_SEARCH"):
+    for key in ("RATE_LIMIT_CHAT", "RATE_LIMIT_SEARCH", "RATE_LIMIT_WRITE", "RATE_LIMIT_LOGIN"):
         try:
             parse_many(config[key])
         except ValueError:
@@ -187,9 +217,10 @@ def validate(config: dict) -> None:
     for origin in parse_list(config["CORS_ORIGINS"]):
         if not ORIGIN.match(origin):
             raise ConfigError(f"CORS_ORIGINS: {origin!r} is not an origin such as https://portal.example.org")
-    for digest in parse_list(str(config.get("STAFF_TOKEN_HASHES") or "").replace(" ", ",")):
-        if not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
-            raise ConfigError("STAFF_TOKEN_HASHES: each entry must be the SHA-256 hex digest of a token")
+    for key in ("STAFF_TOKEN_HASHES", "OPS_TOKEN_HASHES"):
+        for digest in parse_list(str(config.get(key) or "").replace(" ", ",")):
+            if not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+                raise ConfigError(f"{key}: each entry must be the SHA-256 hex digest of a token")
 
 
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")

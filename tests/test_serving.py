@@ -176,9 +176,13 @@ def test_metrics_count_requests_by_route_and_kind(client):
 
 def test_delete_conversation(client, app):
     store = app.extensions["conversations"]
-    store.put("conv-delete-me", {"n": 1}, 60)
-    assert client.delete("/api/v1/conversations/conv-delete-me").status_code == 204
-    assert store.get("conv-delete-me") is None
+    cid = chat(client, "What is Reblozyl?").get_json()["conversation_id"]  # issued with its ownership digest
+    assert store.get(cid)["topic"] == "reblozyl"
+    assert client.delete(f"/api/v1/conversations/{cid}").status_code == 204
+    assert store.get(cid) is None
+    store.put("conv-delete-me", {"turns": 1}, 60)
+    assert client.delete("/api/v1/conversations/conv-delete-me").status_code == 404  # not an issued id
+    assert store.get("conv-delete-me") is not None
     assert client.delete("/api/v1/conversations/bad id").status_code == 422
 
 

@@ -241,8 +241,13 @@ def test_form_feedback_is_stored_without_the_question_unless_shared(staff_app, s
     staff_client.post("/feedback", data={"turn": "0", "rating": "up", "csrf_token": token})
     assert len(store.recent()) == 1
     ask(staff_client, "What is Reblozyl used for?")
-    staff_client.post("/feedback", data={"turn": "1", "rating": "up", "share": "1", "csrf_token": csrf(staff_client)})
+    # the same answer again: counted once per answer and client (issue 13), so here from another address
+    data = {"turn": "1", "rating": "up", "share": "1", "csrf_token": csrf(staff_client)}
+    staff_client.post("/feedback", data=data, environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert store.recent()[0]["question"] == "What is Reblozyl used for?"  # newest first
+    ask(staff_client, "What is Reblozyl used for?")
+    staff_client.post("/feedback", data={"turn": "2", "rating": "up", "csrf_token": csrf(staff_client)})
+    assert len(store.recent()) == 2  # the first client's second rating of the same answer is not counted
     first = record["passage_ids"][0]
     assert store.counts_by_passage()[first] == {"up": 1, "down": 1}
     sign_in(staff_client)
@@ -256,9 +261,9 @@ def test_feedback_api(staff_app, staff_client):
     resp = staff_client.post("/api/v1/feedback", json={"rating": "up", "passage_ids": ids, "question": "secret"})
     assert resp.status_code == 201
     assert staff_app.extensions["feedback"].recent()[0]["question"] is None
-    staff_client.post(
-        "/api/v1/feedback", json={"rating": "up", "passage_ids": ids[:1], "share_question": True, "question": "mine"}
-    )
+    body = {"rating": "up", "passage_ids": ids[:1], "share_question": True, "question": "mine"}
+    # another client (one rating per answer and client, issue 13)
+    staff_client.post("/api/v1/feedback", json=body, environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert staff_app.extensions["feedback"].recent()[0]["question"] == "mine"
     assert staff_app.extensions["feedback"].counts_by_passage()[ids[0]] == {"up": 2, "down": 0}
     clinician_id = next(p.id for p in staff_app.extensions["index"].passages if p.audience == "clinician")
@@ -327,6 +332,14 @@ def test_unsafe_citation_urls_are_not_linked(client, app):
         return reply
 
     responder.respond = fake
+    # The no-JavaScript transcript keeps passage ids; citation details come from the index when shown.
+    from types import SimpleNamespace
+
+    passage = SimpleNamespace(
+        id="p", title="<b>T</b>", url="javascript:alert(1)", section="S", source="NCI", last_reviewed=None,
+        audience="patient", text="<i>s</i>",
+    )
+    app.extensions["passages_by_id"] = (app.extensions["index"], {"p": passage})
     html = ask(client, "anything").get_data(as_text=True)
     assert "javascript:" not in html and "<b>T</b>" not in html and "&lt;b&gt;T&lt;/b&gt;" in html
 
@@ -431,9 +444,11 @@ def test_feedback_csv_is_newest_first_and_safe_for_spreadsheets(staff_app, staff
     cited = staff_client.post("/api/v1/chat", json={"message": "What is Reblozyl used for?"}).get_json()["citations"]
     ids = [c["passage_id"] for c in cited]
     store = staff_app.extensions["feedback"]
-    for question in ("=HYPERLINK(1)", "second"):
+    # Two patients (two client addresses: one rating per answer and client is counted) rate the same answer.
+    for question, address in (("=HYPERLINK(1)", "127.0.0.2"), ("second", "127.0.0.3")):
         body = {"rating": "down", "reason": "other", "passage_ids": ids, "share_question": True, "question": question}
-        staff_client.post("/api/v1/feedback", json=body)
+        resp = staff_client.post("/api/v1/feedback", json=body, environ_base={"REMOTE_ADDR": address})
+        assert resp.status_code == 201
     assert [r["question"] for r in store.recent()] == ["second", "=HYPERLINK(1)"]
     assert staff_client.get("/nurse/feedback.csv").status_code == 302  # staff only
     sign_in(staff_client)
@@ -472,12 +487,16 @@ def test_a_rate_limited_page_says_so_in_plain_words(seed_corpus: Path, tmp_path:
         RATE_LIMIT_CHAT = "2/minute"
 
     client = create_app(Cfg).test_client()
+    # The limit counts questions (the form's POST / and the API share it); reading the page is not limited.
+    token = csrf(client)
     for _ in range(2):
-        assert client.get("/").status_code == 200
-    resp = client.get("/")
+        assert client.post("/", data={"message": "What is Reblozyl used for?", "csrf_token": token}).status_code == 303
+    assert client.get("/").status_code == 200
+    resp = client.post("/", data={"message": "What are its side effects?", "csrf_token": token})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 429 and resp.headers["Retry-After"]
     assert "You&#39;re sending questions quickly; please wait a few seconds" in html and "per 1 minute" not in html
+    assert "What is Reblozyl used for?" in html  # the conversation is still shown (from the patient's cookie)
     for _ in range(3):
         api = client.post("/api/v1/chat", json={"message": "What is Reblozyl used for?"})
     assert api.status_code == 429 and api.get_json()["error"] == "too_many_requests"  # the API keeps its JSON

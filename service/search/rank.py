@@ -51,8 +51,7 @@ class RankWeights:
     unsaid_penalty: float = 0.2  # most questions are about adults; children's pages must earn their place
     news_penalty: float = 0.3  # research news, unless research is asked about
     title_beta: float = 1.0  # F-beta of title match: below 1 weighs precision (the whole title named) higher
-    aspect_title: float = 0.3
-    exact_title: float = 0.0  # the page's whole title is one thing the question names ("Letrozole" for Femara)  # the page's title names the aspect asked ("Lung Cancer Screening" for screening)
+    aspect_title: float = 0.3  # the page's title names the aspect asked ("Lung Cancer Screening" for screening)
     coverage: float = 1.0  # share of the question's concepts (idf-weighted) found in the page's best passages
 
 

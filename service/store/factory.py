@@ -22,6 +22,17 @@ def make_conversation_store(config: Mapping) -> ConversationStore:
     return RedisConversationStore.from_url(url, config["STORE_TIMEOUT_SECONDS"], config["STORE_RETRY_SECONDS"])
 
 
+def make_staff_session_store(config: Mapping) -> ConversationStore:
+    """Server-side staff sessions (issue 13): one record per sign-in, idle expiry as key expiry."""
+    url = config.get("REDIS_URL")
+    if not url:
+        return MemoryConversationStore(max_conversations=1000)
+    from .redis_store import RedisConversationStore, redis_client
+
+    client = redis_client(url, config["STORE_TIMEOUT_SECONDS"])
+    return RedisConversationStore(client, prefix="cqa:staff:", retry_seconds=config["STORE_RETRY_SECONDS"])
+
+
 def make_feedback_store(config: Mapping) -> FeedbackStore:
     retention = int(config["FEEDBACK_RETENTION_DAYS"]) * 86400
     url = config.get("REDIS_URL")
@@ -40,9 +51,15 @@ class GuardedConversationStore:
     delete() still raises, because a patient asking to forget a conversation must be told if it failed.
     """
 
-    def __init__(self, inner: ConversationStore, on_error: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        inner: ConversationStore,
+        on_error: Callable[[str], None] | None = None,
+        valid: Callable[[object], bool] | None = None,
+    ) -> None:
         self.inner = inner
         self._on_error = on_error or (lambda op: None)
+        self._valid = valid or (lambda state: True)
         self.degraded = False
 
     def _failed(self, op: str, exc: StoreUnavailable) -> None:
@@ -58,6 +75,9 @@ class GuardedConversationStore:
             self._failed("get", exc)
             return None
         self.degraded = False
+        if state is not None and not self._valid(state):
+            log.warning("conversation state of the wrong shape was reset")
+            return None  # the conversation starts afresh; the next put overwrites the bad state
         return state
 
     def put(self, conversation_id: str, state: dict, ttl_seconds: int) -> None:

@@ -7,13 +7,44 @@ service never grants, so no CSRF token is needed here.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+import hashlib
+import hmac
+from collections.abc import Iterable
+
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..store.base import StoreUnavailable
 from ..store.feedback import KINDS_OK, REASONS, FeedbackRecord
 from .api import ApiError, _json_body, validate_message
 
 bp = Blueprint("api_feedback", __name__, url_prefix="/api/v1")
+
+DEDUPE_SECONDS = 24 * 3600  # a client's second rating of the same answer within a day is not counted
+
+
+def rating_key(passage_ids: Iterable[str]) -> str:
+    """A keyed digest of (client address, the answer's cited passages): no address is stored in clear."""
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    what = "|".join([request.remote_addr or "", *sorted(set(passage_ids))]).encode("utf-8")
+    return "fb-seen:" + hmac.new(key, what, hashlib.sha256).hexdigest()[:32]
+
+
+def first_rating(passage_ids: Iterable[str]) -> bool:
+    """True the first time this client rates this answer (its cited passages) within DEDUPE_SECONDS."""
+    return current_app.extensions["counters"].add_once(rating_key(passage_ids), DEDUPE_SECONDS)
+
+
+def store_once(record: FeedbackRecord) -> bool:
+    """Keep the record unless this client already rated this answer. Raises StoreUnavailable (and forgets
+    the marker, so that a retry counts) when the feedback store is down."""
+    if not first_rating(record.passage_ids):
+        return False
+    try:
+        current_app.extensions["feedback"].add(record.to_dict())
+    except StoreUnavailable:
+        current_app.extensions["counters"].delete(rating_key(record.passage_ids))
+        raise
+    return True
 
 
 def patient_passage_ids() -> frozenset[str]:
@@ -50,7 +81,9 @@ def feedback() -> tuple[Response, int]:
         rating=rating, reason=reason, kind=kind, passage_ids=tuple(dict.fromkeys(ids)), question=question
     )
     try:
-        current_app.extensions["feedback"].add(record.to_dict())
+        counted = store_once(record)
     except StoreUnavailable:
         raise ApiError(503, "store_unavailable", "Feedback could not be saved now; please try again later.") from None
+    if not counted:
+        return jsonify({"ok": True, "counted": False}), 200
     return jsonify({"ok": True}), 201

@@ -10,11 +10,18 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..answer.respond import Responder, ResponderSettings
-from ..config import REPO_ROOT, Config, ConfigError, load_settings, validate
+from ..config import REPO_ROOT, Config, ConfigError, load_settings, parse_list, validate
 from ..search.analyzer import Analyzer
 from ..search.index import IndexSettings, SearchIndex
 from ..search.store import IndexFileError, default_index_path, ensure_index, library_fingerprint, load_index
-from ..store.factory import GuardedConversationStore, make_conversation_store, make_feedback_store
+from ..store.counters import make_counters
+from ..store.factory import (
+    GuardedConversationStore,
+    make_conversation_store,
+    make_feedback_store,
+    make_staff_session_store,
+)
+from ..store.validate import valid_conversation_state
 from . import metrics, middleware
 from .reload import IndexReloader, file_stamp
 
@@ -43,7 +50,10 @@ def create_app(config: object | dict | None = None) -> Flask:
         middleware.configure_logging()
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+        proxies = frozenset(parse_list(app.config["TRUSTED_PROXY_ADDRESSES"]))
+        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, proxies, x_for=n, x_proto=n, x_host=n
+        )
 
     # Stores first: the responder made in install_index may hold the conversation store.
     backend = "redis" if app.config.get("REDIS_URL") else "memory"
@@ -51,8 +61,11 @@ def create_app(config: object | dict | None = None) -> Flask:
     app.extensions["conversations"] = GuardedConversationStore(
         make_conversation_store(app.config),
         on_error=lambda op: metrics.STORE_ERRORS.labels("conversations", op).inc(),
+        valid=valid_conversation_state,
     )
     app.extensions["feedback"] = make_feedback_store(app.config)
+    app.extensions["staff_sessions"] = make_staff_session_store(app.config)
+    app.extensions["counters"] = make_counters(app.config)  # sign-in throttling, feedback de-duplication
 
     corpus = Path(app.config["CORPUS_DIR"])
     index_path = Path(app.config["INDEX_PATH"]) if app.config.get("INDEX_PATH") else default_index_path(corpus)
@@ -81,6 +94,20 @@ def create_app(config: object | dict | None = None) -> Flask:
     middleware.install(app)
     app.extensions["rate_limiter"] = middleware.install_limiter(app)
     return app
+
+
+class TrustedProxyFix(ProxyFix):
+    """ProxyFix applied only to connections from a configured proxy address; from anyone else the
+    X-Forwarded-* headers are ignored (the client could have written them)."""
+
+    def __init__(self, app, proxies: frozenset[str], **counts: int) -> None:
+        super().__init__(app, **counts)
+        self.inner_app, self.proxies = app, proxies
+
+    def __call__(self, environ, start_response):
+        if environ.get("REMOTE_ADDR") in self.proxies:
+            return super().__call__(environ, start_response)
+        return self.inner_app(environ, start_response)
 
 
 def open_index(app: Flask, corpus: Path, index_path: Path) -> tuple[SearchIndex, bool]:

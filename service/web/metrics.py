@@ -31,6 +31,11 @@ INDEX_PASSAGES = Gauge(
     "cqa_index_passages", "Passages in the loaded index", ["audience"], multiprocess_mode="livemostrecent"
 )
 INDEX_BYTES = Gauge("cqa_index_file_bytes", "Size of the loaded index file", multiprocess_mode="livemostrecent")
+SIGNINS = Counter(
+    "cqa_staff_signins_total",
+    "Staff sign-in attempts by result: ok, failed, throttled (refused unhashed), busy",
+    ["result"],
+)
 INDEX_RELOADS = Counter("cqa_index_reloads_total", "Index files swapped in while serving", ["result"])
 
 

@@ -19,12 +19,17 @@ from . import metrics
 
 access_log = logging.getLogger("service.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-# Which view functions get which rate limit setting; endpoints added later (api.search) are picked up by name.
+# Which view functions get which rate limit setting (per client address). Endpoints of one scope share one
+# counter: a question costs the same whether asked through the API or the no-JavaScript form.
 RATE_LIMITED_ENDPOINTS = {
-    "api.chat": "RATE_LIMIT_CHAT",
-    "api_search.search": "RATE_LIMIT_SEARCH",
-    "api_feedback.feedback": "RATE_LIMIT_CHAT",
-    "pages.chat_page": "RATE_LIMIT_CHAT",
+    "api.chat": ("RATE_LIMIT_CHAT", "chat"),
+    "pages.ask": ("RATE_LIMIT_CHAT", "chat"),
+    "api_search.search": ("RATE_LIMIT_SEARCH", "search"),
+    "api_feedback.feedback": ("RATE_LIMIT_WRITE", "write"),
+    "pages.feedback": ("RATE_LIMIT_WRITE", "write"),
+    "pages.clear": ("RATE_LIMIT_WRITE", "write"),
+    "conversations.delete_conversation": ("RATE_LIMIT_WRITE", "write"),
+    "nurse.login": ("RATE_LIMIT_LOGIN", "login"),
 }
 
 
@@ -88,10 +93,13 @@ def install_limiter(app: Flask) -> Limiter:
         in_memory_fallback_enabled=True,
         enabled=app.config["RATE_LIMIT_ENABLED"],
     )
-    for endpoint, key in RATE_LIMITED_ENDPOINTS.items():
+    shared = {
+        scope: limiter.shared_limit(app.config[key], scope=scope) for key, scope in RATE_LIMITED_ENDPOINTS.values()
+    }
+    for endpoint, (_, scope) in RATE_LIMITED_ENDPOINTS.items():
         view = app.view_functions.get(endpoint)
         if view is not None:
-            app.view_functions[endpoint] = limiter.limit(app.config[key])(view)
+            app.view_functions[endpoint] = shared[scope](view)
     return limiter
 
 
@@ -157,7 +165,7 @@ def install(app: Flask) -> None:
                 "kind": kind,
             }
             if current_app.config["LOG_MESSAGES"]:  # opt-in only: message text is personal health data
-                body = request.get_json(silent=True) if request.is_json else None
+                body = g.get("json_body")
                 if isinstance(body, dict):
                     fields["message"] = body.get("message")
             access_log.info("request", extra={"fields": fields})

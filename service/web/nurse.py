@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,6 +20,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from ..search.index import SearchIndex
 from ..store.base import StoreUnavailable
 from ..store.feedback import REASONS
+from . import metrics, throttle
 from .highlight import WORD, highlight, query_terms
 from .security import check_csrf, check_staff_password, safe_url
 
@@ -28,10 +31,66 @@ SHOWN = 20  # passages listed per search
 FEEDBACK_ROWS = 500  # feedback records listed (and exported) at most
 
 
+def _staff_sessions():
+    return current_app.extensions["staff_sessions"]
+
+
+def start_staff_session(username: str) -> None:
+    """A server-side session record (idle expiry in the store) and its random id in the signed cookie."""
+    session.clear()  # a fresh session on sign-in (and a fresh CSRF token)
+    sid = secrets.token_urlsafe(32)
+    now = time.time()
+    record = {"user": username, "created": now, "seen": now}
+    _staff_sessions().put(sid, record, current_app.config["STAFF_IDLE_SECONDS"])
+    session["staff"] = username
+    session["staff_sid"] = sid
+
+
+def current_staff() -> str | None:
+    """The signed-in user, or None: the cookie's session id must name a live server-side record of the same
+    user, within the idle timeout and the absolute lifetime. Each use restarts the idle timeout."""
+    sid, user = session.get("staff_sid"), session.get("staff")
+    if not isinstance(sid, str) or not isinstance(user, str):
+        return None
+    cfg = current_app.config
+    try:
+        record = _staff_sessions().get(sid)
+    except StoreUnavailable:
+        return None  # fail closed: sign in again once the store is back
+    now = time.time()
+    if (
+        not isinstance(record, dict)
+        or record.get("user") != user
+        or not isinstance(record.get("created"), (int, float))
+        or not isinstance(record.get("seen"), (int, float))
+        or now - record["created"] > cfg["STAFF_SESSION_MAX_SECONDS"]
+        or now - record["seen"] > cfg["STAFF_IDLE_SECONDS"]
+    ):
+        end_staff_session()
+        return None
+    if now - record["seen"] > 10:  # restart the idle timeout, without a write on every request
+        record["seen"] = now
+        try:
+            _staff_sessions().put(sid, record, cfg["STAFF_IDLE_SECONDS"])
+        except StoreUnavailable:
+            pass
+    return user
+
+
+def end_staff_session() -> None:
+    sid = session.get("staff_sid")
+    if isinstance(sid, str):
+        try:
+            _staff_sessions().delete(sid)
+        except StoreUnavailable:
+            current_app.logger.warning("staff session record could not be deleted; it expires when idle")
+    session.clear()
+
+
 def staff_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if not session.get("staff"):
+        if current_staff() is None:
             return redirect(url_for("nurse.login", next=request.full_path if request.query_string else request.path))
         return view(*args, **kwargs)
 
@@ -46,29 +105,46 @@ def _local_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | tuple[str, int]:
-    error = None
+def login() -> Response | tuple[str, int, dict]:
+    error, status, headers = None, 200, {}
     username = ""
     if request.method == "POST":
         check_csrf()
-        username = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        if username and check_staff_password(username, password):
-            session.clear()  # a fresh session on sign-in (and a fresh CSRF token)
-            session["staff"] = username
-            current_app.logger.info("staff sign-in")
-            return redirect(_local_next(request.form.get("next")), code=303)
-        error = "The username or password is not right."
-    # After a failed sign-in the username stays filled in (never the password).
-    return render_template("nurse_login.html", error=error, next=request.values.get("next", ""), username=username), (
-        401 if error else 200
-    )
+        username = request.form.get("username", "").strip()[:200]
+        password = request.form.get("password", "")[:1024]
+        client = request.remote_addr or ""
+        wait = throttle.retry_after(username, client)
+        if wait:
+            # Refused before hashing: a flood of guesses costs no scrypt time.
+            metrics.SIGNINS.labels("throttled").inc()
+            minutes = max(1, (wait + 59) // 60)
+            error = f"Too many attempts. Please try again in {minutes} minute{'s' if minutes > 1 else ''}."
+            status, headers = 429, {"Retry-After": str(wait)}
+        else:
+            with throttle.hash_slot() as held:
+                ok = held and bool(username) and check_staff_password(username, password)
+            if not held:
+                metrics.SIGNINS.labels("busy").inc()
+                error, status, headers = "Sign-in is busy. Please try again in a moment.", 503, {"Retry-After": "1"}
+            elif ok:
+                throttle.record_success(username, client)
+                start_staff_session(username)
+                metrics.SIGNINS.labels("ok").inc()
+                current_app.logger.info("staff sign-in")
+                return redirect(_local_next(request.form.get("next")), code=303)
+            else:
+                throttle.record_failure(username, client)
+                metrics.SIGNINS.labels("failed").inc()
+                error, status = "The username or password is not right.", 401
+    # After a failed (or refused) sign-in the username stays filled in (never the password).
+    page = render_template("nurse_login.html", error=error, next=request.values.get("next", ""), username=username)
+    return page, status, headers
 
 
 @bp.post("/logout")
 def logout() -> Response:
     check_csrf()
-    session.clear()
+    end_staff_session()  # the server-side record goes: a copied cookie stops working too
     return redirect(url_for("nurse.login"), code=303)
 
 

@@ -97,7 +97,7 @@ def openapi_document(app: Flask) -> dict:
                     ],
                     "responses": {
                         "204": {"description": "Deleted (or already gone)"},
-                        "404": _error("No such route"),
+                        "404": _error("Not an id this service issued (no valid ownership digest)"),
                         "422": _error("Not a valid conversation id"),
                         "503": _error("The state store is unreachable; nothing was deleted"),
                     },
@@ -128,6 +128,10 @@ def openapi_document(app: Flask) -> dict:
                     },
                     "responses": {
                         "201": _json("Stored", {"type": "object", "required": ["ok"]}),
+                        "200": _json(
+                            "Already counted: one rating per answer and client; nothing stored",
+                            {"type": "object", "required": ["ok", "counted"]},
+                        ),
                         "503": _error("The feedback store is unreachable; nothing was stored"),
                         **common_errors,
                     },
@@ -143,7 +147,8 @@ def openapi_document(app: Flask) -> dict:
             "/readyz": {
                 "get": {
                     "operationId": "readyz",
-                    "summary": "Readiness: index loaded, store reachable, library fingerprint and age",
+                    "summary": "Readiness: the status for anyone; index and store detail for loopback clients "
+                    "or an ops bearer token (OPS_TOKEN_HASHES)",
                     "responses": {
                         "200": _json(
                             "Ready (status 'degraded' when the store is down)", {"$ref": "#/components/schemas/Ready"}
@@ -155,8 +160,11 @@ def openapi_document(app: Flask) -> dict:
             "/metrics": {
                 "get": {
                     "operationId": "metrics",
-                    "summary": "Prometheus metrics",
-                    "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {}}}},
+                    "summary": "Prometheus metrics (loopback clients or an ops bearer token only)",
+                    "responses": {
+                        "200": {"description": "Prometheus text format", "content": {"text/plain": {}}},
+                        "403": {"description": "Not a loopback client and no valid ops token"},
+                    },
                 }
             },
             "/api/openapi.json": {
@@ -230,11 +238,10 @@ def openapi_document(app: Flask) -> dict:
                 "Error": {
                     "type": "object",
                     "required": ["error", "message"],
-                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
                 },
                 "Ready": {
                     "type": "object",
-                    "required": ["status", "index", "store"],
+                    "required": ["status"],  # index and store: only with ops access (loopback or token)
                     "properties": {
                         "status": {"type": "string", "enum": ["ready", "degraded", "not_ready"]},
                         "index": {"type": "object", "required": ["loaded"]},

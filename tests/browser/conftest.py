@@ -75,6 +75,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         EMBED_ORIGINS = portal_origin
         STAFF_ACCOUNTS = {NURSE_USER: generate_password_hash(NURSE_PASSWORD)}
         STAFF_TOKEN_HASHES = hashlib.sha256(API_TOKEN.encode()).hexdigest()
+        # As behind ./run prod's nginx: a test may stand for several patients by sending X-Forwarded-For
+        # (feedback is counted once per answer and client address). Without the header the client is 127.0.0.1.
+        TRUSTED_PROXIES = 1
 
     app = create_app(Cfg)
     service = make_server("127.0.0.1", 0, app, threaded=True)

@@ -455,18 +455,24 @@ def test_nurse_sees_total_matches_audience_mix_and_terms_without_a_match(servers
 
 
 def test_nurse_feedback_page_lists_reasons_dates_and_shared_questions(servers, new_page, screenshots, tmp_path):
-    patient = new_page()
+    # Two patients (two client addresses, as nginx forwards them): a rating is counted once per answer and
+    # client, and the other browser tests have already rated these answers from 127.0.0.1.
+    patient = new_page(extra_http_headers={"X-Forwarded-For": "203.0.113.1"})
     patient.goto(servers.service + "/")
     unique = "What is Reblozyl used for, feedback test?"
     ask(patient, unique)
     turn = patient.locator("#log > li.turn").first
     turn.locator("select[name=reason]").select_option("hard_to_understand")
     turn.locator("input[name=share]").check()
-    with patient.expect_response(lambda r: r.url.endswith("/api/v1/feedback")):
+    with patient.expect_response(lambda r: r.url.endswith("/api/v1/feedback")) as rated:
         turn.get_by_role("button", name="Not helpful").click()
-    ask(patient, QUESTION)
-    with patient.expect_response(lambda r: r.url.endswith("/api/v1/feedback")):
-        patient.locator("#log > li.turn").nth(1).get_by_role("button", name="Helpful", exact=True).click()
+    assert rated.value.status == 201  # counted
+    other = new_page(extra_http_headers={"X-Forwarded-For": "203.0.113.2"})
+    other.goto(servers.service + "/")
+    ask(other, QUESTION)
+    with other.expect_response(lambda r: r.url.endswith("/api/v1/feedback")) as rated:
+        other.locator("#log > li.turn").first.get_by_role("button", name="Helpful", exact=True).click()
+    assert rated.value.status == 201
 
     nurse = new_page()
     sign_in(nurse, servers)

@@ -44,7 +44,7 @@
     stored = { v: 1, conversationId: null, turns: [], next: 0 };
     try { window.sessionStorage.removeItem(STORE_KEY); } catch (e) { /* nothing to remove */ }
   }
-  var conversationId = stored.conversationId || root.getAttribute("data-conversation-id") || null;
+  var conversationId = stored.conversationId || null;  // never in the HTML (README "Security")
   var REASONS = [];
   var reasonTemplate = document.getElementById("reason-template");
   if (reasonTemplate) {
