@@ -15,19 +15,33 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..search.index import SearchIndex
+from ..search.index import Hit, SearchIndex
 from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
-from .compose import flatten, is_boilerplate, select_units
+from . import suggest
+from .compose import conflicts, flatten, is_boilerplate, population_of, select_units, stages_named
 from .conversation import ConversationState
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
-from .response import Citation, Reply, Sentence
+from .response import Citation, Related, Reply, Sentence
 from .safety import Route
 from .understand import ASPECT_WEIGHT, Query, Understander, topic_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 POINTED_WEIGHT = 0.7  # "can it be used for kidney cancer?": the new words weigh less than "it"
+# A page of coping and support material (for a message that expresses fear, sadness or overwhelm).
+COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distress|adjust(ing|ment)?|stress)\b",
+                          re.I)
+# Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
+SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
+# Feeling words by family, each with its own acknowledgement in service/data/replies.yaml (feelings_<family>).
+FEELING_FAMILIES = {
+    "fear": {"scared", "frightened", "terrified", "afraid", "fear", "fears", "worried", "worry", "worrying",
+             "anxious", "panicking", "panic", "panicked", "nervous", "freaking", "shocked"},
+    "sad": {"sad", "devastated", "heartbroken", "lonely", "gutted", "hopeless", "cry", "crying", "tears",
+            "guilty", "upset"},
+    "overwhelm": {"overwhelmed", "stressed", "desperate", "helpless", "angry", "cross"},
+}
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -74,6 +88,8 @@ class Responder:
         self.qtypes = QuestionTypes(index.analyzer)
         self.expander = QueryExpander(index)
         self.ranker = DocumentRanker(index, self.settings.rank)
+        self._title_paths: dict[str, dict[str, str]] = {}
+        self._checking_suggestion = False
         vocab, patient_df = index.vocab, np.diff(index.partitions["patient"].matrix.indptr)
         self.understander = Understander(
             index.analyzer, self.qtypes, self.expander,
@@ -247,7 +263,9 @@ class Responder:
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience)
 
-        reply = self._compose(docs, topic.weights, topic.aspect, audience)
+        reply = self._compose(docs, topic.weights, topic.aspect, audience, query=query,
+                              population=topic.population,
+                              topic_title=state.topic_title if self._follows_up(query, topic, state) else None)
         if update_state and reply.kind == "answer":
             if not topic.inherited:
                 state.topic = " ".join(query.focus_words + [a for a in query.acronyms])
@@ -256,6 +274,15 @@ class Responder:
             if query.aspect is not None:
                 state.intent = query.aspect.name
         return reply
+
+    def _follows_up(self, query: Query, topic: Resolved, state: ConversationState) -> bool:
+        """The turn asks another aspect of the conversation's topic: it names no new topic, only an
+        aspect ("what are the side effects?", "how long does it last?", "is it curable?")."""
+        if not state.topic_title or query.new_topic:
+            return False
+        if topic.inherited:
+            return True
+        return not (set(query.focus) - self.qtypes.cue_terms)
 
     def _concepts(self, topic: Resolved, audience: str) -> list[Concept]:
         """Each focus term with the terms it was expanded to, weighted by its idf."""
@@ -360,35 +387,159 @@ class Responder:
         )
 
     # --- composing ------------------------------------------------------------------------
-    def _compose(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
-                 audience: str) -> Reply:
+    def _page_hit(self, doc_path: str, audience: str) -> DocumentHit | None:
+        """A page as a DocumentHit with all its passages (reading order, score 0)."""
+        try:
+            indices = self.ranker.doc_passages(doc_path, audience)
+        except KeyError:
+            return None
+        if not indices:
+            return None
+        return DocumentHit(doc_path, 0.0, [Hit(self.index.passages[g], 0.0, g) for g in indices])
+
+    def _page_by_title(self, title: str, audience: str) -> DocumentHit | None:
+        if not title:
+            return None
+        paths = self._title_paths.get(audience)
+        if paths is None:
+            paths = {}
+            for p in self.index.passages:
+                if audience != "patient" or p.audience == "patient":
+                    paths.setdefault(p.title, p.doc_path)
+            self._title_paths[audience] = paths
+        path = paths.get(title)
+        return self._page_hit(path, audience) if path else None
+
+    def _has_section(self, doc: DocumentHit, qtype: QuestionType, audience: str) -> bool:
+        return any(self.qtypes.section_score(qtype, self.index.passages[g].section) == 2
+                   and not is_boilerplate(self.index.passages[g].section)
+                   for g in self.ranker.doc_passages(doc.doc_path, audience))
+
+    def _main_page(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
+                   audience: str, topic_title: str | None) -> DocumentHit:
+        """The page the answer is quoted from: normally the best page; a follow-up's aspect comes from the
+        conversation's page when that page has a section for it ("what are the side effects?" after colon
+        cancer); a rare word of the question that only another top page has as a heading ("grapefruit")
+        moves the answer to that page."""
         main = docs[0]
+        if topic_title and qtype is not None and qtype.name != "what_is" and main.title != topic_title:
+            earlier = next((d for d in docs if d.title == topic_title), None) or self._page_by_title(
+                topic_title, audience)
+            if earlier is not None and self._has_section(earlier, qtype, audience):
+                return earlier
+        idf = self._patient_idf(t for t, w in weights.items() if w >= 0.9)
+        if not idf:
+            return main
+        rarest = max(idf, key=lambda t: idf[t])
         analyzer = self.index.analyzer
-        # Pages are chosen by topic; inside the page, the section that fits the question type
-        # answers it ("stages" from the Stages section), best-matching passages first.
+
+        def in_headings(doc: DocumentHit) -> bool:
+            for g in self.ranker.doc_passages(doc.doc_path, audience):
+                p = self.index.passages[g]
+                if rarest in analyzer.tokens(p.title + " " + p.section.replace(" > ", " ")):
+                    return True
+            return False
+
+        if rarest in self.ranker.page_names(main.doc_path, audience) or in_headings(main):
+            return main
+        for doc in docs[1:3]:
+            if in_headings(doc):
+                return doc
+        return main
+
+    def _candidates(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
+                    population: str | None, stage: str | None, feelings: bool) -> list[tuple]:
+        """Passages of the page to choose units from: the aspect's section first; never another population
+        or stage than the one asked; for a message about feelings, never a disorder's symptoms list."""
         hit_scores = {h.index: h.score for h in main.passages}
+
+        def allowed(g: int) -> bool:
+            p = self.index.passages[g]
+            if is_boilerplate(p.section) or conflicts(p, population, stage):
+                return False
+            if feelings and (qtype is None or qtype.name != "symptoms") and SYMPTOM_SECTION.search(p.section):
+                return False
+            return True
+
+        page = [g for g in self.ranker.doc_passages(main.doc_path, audience) if allowed(g)]
+        if stage is not None:
+            staged = [g for g in page if stage in stages_named(self.index.passages[g].section)]
+            if staged:
+                # "stage 3 ..., what happens now?": the treatment of that stage, unless another aspect was asked
+                # ("what are the stages" is not asked when the stage is named)
+                aspect = qtype if qtype is not None and qtype.name not in ("what_is", "stages") \
+                    else self.qtypes.by_name.get("treatment")
+                fits = {g: self.qtypes.section_score(aspect, self.index.passages[g].section) for g in staged}
+                if any(fits.values()):
+                    staged = [g for g in staged if fits[g]]  # only the aspect's section of that stage
+                staged.sort(key=lambda g: (-fits[g], self.index.passages[g].order))
+                return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in staged[:4]]
         fit: dict[int, int] = {}
         if qtype is not None:
-            for g in self.ranker.doc_passages(main.doc_path, audience):
-                section = self.index.passages[g].section
-                score = self.qtypes.section_score(qtype, section)
-                if score and not is_boilerplate(section):
+            for g in page:
+                score = self.qtypes.section_score(qtype, self.index.passages[g].section)
+                if score:
                     fit[g] = score
         matched = sorted(fit, key=lambda g: (-fit[g], -hit_scores.get(g, 0.0), self.index.passages[g].order))
         if matched:
-            candidates = [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
-        else:
-            candidates = [(h.passage, h.index, h.score) for h in main.passages[:6]]
+            return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
+        ok = set(page)
+        hits = [(h.passage, h.index, h.score) for h in main.passages if h.index in ok][:6]
+        if not hits:  # a page opened by title (no scores): its first passages
+            hits = [(self.index.passages[g], g, 0.0) for g in page[:6]]
+        return hits
+
+    def _coping_page(self, query: Query, audience: str, population: str | None) -> DocumentHit | None:
+        """The library's coping and support material that fits the feeling expressed."""
+        words = " ".join(["coping feelings emotions support", *query.context.feelings, *query.focus_words])
+        weights = {t: 1.0 for t in self.index.analyzer.tokens(words)}
+        for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
+            if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
+                                                                None):
+                return doc
+        return None
+
+    def _acknowledgement(self, feelings: list[str]) -> str:
+        lowered = {f.lower() for f in feelings}
+        for key, words in FEELING_FAMILIES.items():
+            if lowered & words:
+                return self._say(f"feelings_{key}")
+        return self._say("feelings_other")
+
+    def _compose(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
+                 audience: str, query: Query | None = None, population: str | None = None,
+                 topic_title: str | None = None) -> Reply:
+        analyzer = self.index.analyzer
+        stage = query.context.stage if query is not None else None
+        feelings = bool(query is not None and query.context.feelings) and (
+            qtype is None or qtype.name not in ("symptoms", "diagnosis"))
+        main = self._main_page(docs, weights, qtype, audience, topic_title)
         scoring = dict(weights)
         if qtype is not None:
             for cue in qtype.sections:
                 for term in cue:
                     scoring[term] = max(scoring.get(term, 0.0), 0.5)
-        units = flatten(select_units(candidates, scoring, self._patient_idf(scoring), analyzer))
+        idf = self._patient_idf(scoring)
+        coping = self._coping_page(query, audience, population) if feelings and query is not None else None
+        practical = qtype is not None and qtype.name != "what_is"
+        units = []
+        if coping is None or practical or COPING_TITLE.search(main.title):
+            candidates = self._candidates(main, qtype, audience, population, stage, feelings)
+            units = flatten(select_units(candidates, scoring, idf, analyzer))
+        if coping is not None and coping.doc_path != main.doc_path:
+            feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *query.context.feelings]))}
+            feel.update({t: 0.5 for t in weights})
+            more = flatten(select_units(self._candidates(coping, None, audience, population, None, True), feel,
+                                        self._patient_idf(feel), analyzer))
+            units = units[:6] + more[:2] if units else more  # the practical answer, then a little support
+            if not practical:
+                main = coping
         if not units:
             return Reply(kind="no_answer", text=self._say("no_answer"))
 
         reply = Reply(kind="answer", text="")
+        if feelings:
+            reply.intro = self._acknowledgement(query.context.feelings)
         numbers: dict[int, int] = {}
         for unit in units:
             if unit.passage_index not in numbers:
@@ -396,41 +547,69 @@ class Responder:
                 reply.citations.append(Citation.from_passage(numbers[unit.passage_index],
                                                              self.index.passages[unit.passage_index]))
             reply.sentences.append(Sentence(unit.text, numbers[unit.passage_index], unit.is_item))
-        # Related reading: the best passage of the next pages, so the patient can compare sources.
-        cited_pages = {c.url or c.title for c in reply.citations}
-        for doc in docs[1:]:
-            if len(cited_pages) >= self.settings.top_k:
+        reply.related = self._related(docs, reply, population, weights, query)
+        reply.text = " ".join(([reply.intro] if reply.intro else []) + [s.text for s in reply.sentences])
+        if not self._checking_suggestion:
+            reply.suggestions = self._suggestions(main, qtype, audience, query,
+                                                  cited=[self.index.passages[u.passage_index] for u in units])
+        return reply
+
+    def _related(self, docs: list[DocumentHit], reply: Reply, population: str | None, weights: dict[str, float],
+                 query: Query | None) -> list[Related]:
+        """Other pages for further reading (never quoted, so never citations), each with why it is listed.
+        Pages about another population than the one asked (children's pages for an adult) are left out."""
+        shown = {c.url or c.title for c in reply.citations}
+        words = list(query.focus_words) if query is not None else []
+        out: list[Related] = []
+        for doc in docs:
+            if len(shown) >= self.settings.top_k:
                 break
             key = doc.url or doc.title
-            if key in cited_pages:
+            if key in shown:
                 continue
             useful = [h for h in doc.passages if not is_boilerplate(h.passage.section)]
             if not useful:
                 continue
-            cited_pages.add(key)
-            reply.citations.append(Citation.from_passage(len(reply.citations) + 1, useful[0].passage))
-        reply.text = " ".join(s.text for s in reply.sentences)
-        reply.suggestions = self._suggestions(main, qtype, audience, related=docs[1:])
-        return reply
+            other = population_of(doc.title)
+            if other is not None and other != (population or "adult"):
+                continue  # a children's page is listed only when children were asked about
+            terms = self.ranker.page_names(doc.doc_path) | self._passage_terms(useful[0].index)
+            generic = self.ranker.partition("patient").generic
+            about = [w for w in words
+                     if (set(self.index.analyzer.tokens(w)) - generic - self.qtypes.cue_terms) & terms]
+            reason = ("Also about " + ", ".join(dict.fromkeys(about))) if about else "Related to your question"
+            shown.add(key)
+            out.append(Related.from_passage(useful[0].passage, reason))
+        return out
 
-    def _suggestions(
-        self, doc: DocumentHit, qtype: QuestionType | None, audience: str, related: list[DocumentHit] = ()
-    ) -> list[str]:
-        """2 or 3 follow-ups: aspects the cited page has sections for, then the related pages' topics."""
-        sections = {self.index.passages[i].section for i in self.ranker.doc_passages(doc.doc_path, audience)}
-        topic = self.topic_name(doc.title)
-        out: list[str] = []
-        for candidate in self.qtypes.types:
-            if candidate is qtype or candidate.name == "what_is":
-                continue
-            if any(self.qtypes.section_matches(candidate, s) for s in sections):
-                out.append(candidate.suggestion.format(topic=topic))
-            if len(out) == 3:
-                break
-        for other in related:
-            if len(out) >= 2:
-                break
-            name = self.topic_name(other.title)
-            if name.lower() != topic.lower():
-                out.append(f"Tell me about {name}")
-        return list(dict.fromkeys(out))[:3]
+    def _suggestions(self, doc: DocumentHit, qtype: QuestionType | None, audience: str,
+                     query: Query | None = None, cited: list | None = None) -> list[str]:
+        """2 or 3 follow-ups that are real questions about the cited page, each checked: asked on its own,
+        it is answered from that same page (service/answer/suggest.py)."""
+        passages = [self.index.passages[i] for i in self.ranker.doc_passages(doc.doc_path, audience)]
+        passages = [p for p in passages if not is_boilerplate(p.section)]
+        sections = list(dict.fromkeys(p.section for p in passages))
+        # the questions of the section just answered first, then the rest of the page
+        # (a question whose answer was just quoted is not suggested again)
+        shown = {p.id for p in cited or ()}
+        sections_shown = {p.section for p in cited or ()}
+        passages = [p for p in passages if p.id not in shown]
+        passages.sort(key=lambda p: (p.section not in sections_shown, p.order))
+        cands = suggest.candidates(doc.title, self.topic_name(doc.title), sections, self.qtypes, qtype,
+                                   query.message if query is not None else "",
+                                   text_questions=suggest.question_lines(p.text for p in passages))
+        # A suggestion is asked in the same conversation (the button sends it there): checked the same way.
+        words = [*query.focus_words, *query.acronyms] if query is not None else []
+        after = ConversationState(topic=" ".join(words) or self.topic_name(doc.title), topic_title=doc.title,
+                                  intent=qtype.name if qtype is not None else "", turns=1)
+        return suggest.choose(cands, lambda q: self._answered_from(q, doc, audience, after))
+
+    def _answered_from(self, question: str, doc: DocumentHit, audience: str, state: ConversationState) -> bool:
+        """Asked in the conversation `state`, is the question answered from `doc`?"""
+        self._checking_suggestion = True
+        try:
+            reply = self._answer(self.understand(question), ConversationState(**state.to_dict()), audience,
+                                 update_state=False)
+        finally:
+            self._checking_suggestion = False
+        return reply.kind == "answer" and bool(reply.citations) and reply.citations[0].title == doc.title
