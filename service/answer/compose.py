@@ -121,12 +121,26 @@ def is_heading_like(unit: Unit, section: str) -> bool:
     return set(re.findall(r"[a-z0-9]+", unit.text.lower())) <= heading
 
 
+def is_sentence_start(text: str) -> bool:
+    return text[:1].isupper() or text[:1].isdigit()
+
+
+def shown_as_item(unit: Unit) -> bool:
+    """Only an item shown under its lead-in is a bullet; a lone whole-sentence item reads as a sentence."""
+    return unit.is_item and unit.lead_in is not None
+
+
 def shows_whole_thought(unit: Unit, section: str) -> bool:
     """May this unit be shown on its own? Not a question, heading, furniture, fragment or orphan list item."""
     text = unit.text
+    if unit.is_item and unit.lead_in is not None:
+        return shows_whole_thought(unit.lead_in, section)
     if unit.is_item:
-        return unit.lead_in is not None and shows_whole_thought(unit.lead_in, section)
-    if text.endswith("?") or not text[:1].isupper() and not text[:1].isdigit():
+        # A list item without its lead-in ("Key Points" lists of whole sentences) may stand alone only
+        # when it is a whole sentence; it is then shown as a sentence, not as a bullet.
+        return len(text.split()) >= 4 and text.endswith((".", ".)")) and is_sentence_start(text) and \
+            not FURNITURE.search(text)
+    if text.endswith("?") or not is_sentence_start(text):
         return False  # "What is grapefruit?" is a heading of the page; "to the muscle layer..." a fragment
     if text.endswith(":") and not unit.items:
         return False  # a lead-in whose list is in another passage

@@ -19,7 +19,15 @@ from ..search.index import Hit, SearchIndex
 from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
 from . import suggest
-from .compose import conflicts, flatten, is_boilerplate, population_of, select_units, stages_named
+from .compose import (
+    conflicts,
+    flatten,
+    is_boilerplate,
+    population_of,
+    select_units,
+    shown_as_item,
+    stages_named,
+)
 from .conversation import ConversationState
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
@@ -546,7 +554,7 @@ class Responder:
                 numbers[unit.passage_index] = len(numbers) + 1
                 reply.citations.append(Citation.from_passage(numbers[unit.passage_index],
                                                              self.index.passages[unit.passage_index]))
-            reply.sentences.append(Sentence(unit.text, numbers[unit.passage_index], unit.is_item))
+            reply.sentences.append(Sentence(unit.text, numbers[unit.passage_index], shown_as_item(unit)))
         reply.related = self._related(docs, reply, population, weights, query)
         reply.text = " ".join(([reply.intro] if reply.intro else []) + [s.text for s in reply.sentences])
         if not self._checking_suggestion:
