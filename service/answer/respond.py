@@ -50,6 +50,16 @@ FEELING_FAMILIES = {
             "guilty", "upset"},
     "overwhelm": {"overwhelmed", "stressed", "desperate", "helpless", "angry", "cross"},
 }
+
+
+def feelings_of(query: Query | None) -> list[str]:
+    """The feelings a message expresses ("nervous" in "central nervous system" is not one)."""
+    if query is None:
+        return []
+    lowered = query.message.lower()
+    return [f for f in query.context.feelings if not (f.lower() == "nervous" and "nervous system" in lowered)]
+
+
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -273,7 +283,8 @@ class Responder:
 
         reply = self._compose(docs, topic.weights, topic.aspect, audience, query=query,
                               population=topic.population,
-                              topic_title=state.topic_title if self._follows_up(query, topic, state) else None)
+                              topic_title=state.topic_title if self._follows_up(query, topic, state) else None,
+                              topic_words=state.topic)
         if update_state and reply.kind == "answer":
             if not topic.inherited:
                 state.topic = " ".join(query.focus_words + [a for a in query.acronyms])
@@ -288,9 +299,7 @@ class Responder:
         aspect ("what are the side effects?", "how long does it last?", "is it curable?")."""
         if not state.topic_title or query.new_topic:
             return False
-        if topic.inherited:
-            return True
-        return not (set(query.focus) - self.qtypes.cue_terms)
+        return not (set(query.own_terms) - self.qtypes.cue_terms)
 
     def _concepts(self, topic: Resolved, audience: str) -> list[Concept]:
         """Each focus term with the terms it was expanded to, weighted by its idf."""
@@ -423,32 +432,45 @@ class Responder:
                    and not is_boilerplate(self.index.passages[g].section)
                    for g in self.ranker.doc_passages(doc.doc_path, audience))
 
+    def _about_topic(self, doc: DocumentHit, words: str) -> bool:
+        """The page's title names the conversation's topic ("Side Effects of Immunotherapy" for immunotherapy)."""
+        generic = self.ranker.partition("patient").generic
+        terms = set(self.index.analyzer.tokens(words)) - generic - self.qtypes.cue_terms
+        return bool(terms) and terms <= set(self.index.analyzer.tokens(doc.title))
+
     def _main_page(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
-                   audience: str, topic_title: str | None) -> DocumentHit:
+                   audience: str, topic_title: str | None, topic_words: str = "") -> DocumentHit:
         """The page the answer is quoted from: normally the best page; a follow-up's aspect comes from the
         conversation's page when that page has a section for it ("what are the side effects?" after colon
         cancer); a rare word of the question that only another top page has as a heading ("grapefruit")
         moves the answer to that page."""
         main = docs[0]
-        if topic_title and qtype is not None and qtype.name != "what_is" and main.title != topic_title:
+        if topic_title and qtype is not None and qtype.name != "what_is" and main.title != topic_title \
+                and not self._about_topic(main, topic_words):
             earlier = next((d for d in docs if d.title == topic_title), None) or self._page_by_title(
                 topic_title, audience)
             if earlier is not None and self._has_section(earlier, qtype, audience):
                 return earlier
-        idf = self._patient_idf(t for t, w in weights.items() if w >= 0.9)
+        # A page chosen without any of the question's words in its title ("Nutrition During Cancer" for
+        # "can I eat grapefruit on chemo") gives way to a top page with a section named by the question's
+        # rarest word ("Questions and Answers About Grapefruit").
+        analyzer = self.index.analyzer
+        own = {t for t, w in weights.items() if w >= 0.9}
+        if not own or own & set(analyzer.tokens(main.title)):
+            return main
+        idf = self._patient_idf(own)
         if not idf:
             return main
         rarest = max(idf, key=lambda t: idf[t])
-        analyzer = self.index.analyzer
 
         def in_headings(doc: DocumentHit) -> bool:
             for g in self.ranker.doc_passages(doc.doc_path, audience):
-                p = self.index.passages[g]
-                if rarest in analyzer.tokens(p.title + " " + p.section.replace(" > ", " ")):
+                headings = self.index.passages[g].section.split(" > ")
+                if any(len(h.split()) <= 6 and rarest in analyzer.tokens(h) for h in headings):
                     return True
             return False
 
-        if rarest in self.ranker.page_names(main.doc_path, audience) or in_headings(main):
+        if in_headings(main):
             return main
         for doc in docs[1:3]:
             if in_headings(doc):
@@ -499,7 +521,7 @@ class Responder:
 
     def _coping_page(self, query: Query, audience: str, population: str | None) -> DocumentHit | None:
         """The library's coping and support material that fits the feeling expressed."""
-        words = " ".join(["coping feelings emotions support", *query.context.feelings, *query.focus_words])
+        words = " ".join(["coping feelings emotions support", *feelings_of(query), *query.focus_words])
         weights = {t: 1.0 for t in self.index.analyzer.tokens(words)}
         for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
             if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
@@ -516,12 +538,12 @@ class Responder:
 
     def _compose(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
                  audience: str, query: Query | None = None, population: str | None = None,
-                 topic_title: str | None = None) -> Reply:
+                 topic_title: str | None = None, topic_words: str = "") -> Reply:
         analyzer = self.index.analyzer
         stage = query.context.stage if query is not None else None
-        feelings = bool(query is not None and query.context.feelings) and (
-            qtype is None or qtype.name not in ("symptoms", "diagnosis"))
-        main = self._main_page(docs, weights, qtype, audience, topic_title)
+        felt = feelings_of(query)
+        feelings = bool(felt) and (qtype is None or qtype.name not in ("symptoms", "diagnosis"))
+        main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
         scoring = dict(weights)
         if qtype is not None:
             for cue in qtype.sections:
@@ -529,13 +551,15 @@ class Responder:
                     scoring[term] = max(scoring.get(term, 0.0), 0.5)
         idf = self._patient_idf(scoring)
         coping = self._coping_page(query, audience, population) if feelings and query is not None else None
-        practical = qtype is not None and qtype.name != "what_is"
+        # a practical question was asked too: an aspect, or a page named by the question's own words
+        practical = (qtype is not None and qtype.name != "what_is") or bool(
+            {t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title)))
         units = []
         if coping is None or practical or COPING_TITLE.search(main.title):
             candidates = self._candidates(main, qtype, audience, population, stage, feelings)
             units = flatten(select_units(candidates, scoring, idf, analyzer))
         if coping is not None and coping.doc_path != main.doc_path:
-            feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *query.context.feelings]))}
+            feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
             feel.update({t: 0.5 for t in weights})
             more = flatten(select_units(self._candidates(coping, None, audience, population, None, True), feel,
                                         self._patient_idf(feel), analyzer))
@@ -547,7 +571,7 @@ class Responder:
 
         reply = Reply(kind="answer", text="")
         if feelings:
-            reply.intro = self._acknowledgement(query.context.feelings)
+            reply.intro = self._acknowledgement(felt)
         numbers: dict[int, int] = {}
         for unit in units:
             if unit.passage_index not in numbers:
