@@ -477,8 +477,18 @@ class Responder:
                 return doc
         return main
 
+    def _heading_overlap(self, section: str, focus: dict[str, float]) -> float:
+        """Share (idf-weighted) of the focus terms named by a passage's headings."""
+        if not focus:
+            return 0.0
+        idf = self._patient_idf(focus)
+        heading = set(self.index.analyzer.tokens(section.replace(" > ", " ")))
+        total = sum(idf.values()) or 1.0
+        return round(sum(v for t, v in idf.items() if t in heading) / total, 1)
+
     def _candidates(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
-                    population: str | None, stage: str | None, feelings: bool) -> list[tuple]:
+                    population: str | None, stage: str | None, feelings: bool,
+                    focus: dict[str, float] | None = None) -> list[tuple]:
         """Passages of the page to choose units from: the aspect's section first; never another population
         or stage than the one asked; for a message about feelings, never a disorder's symptoms list."""
         hit_scores = {h.index: h.score for h in main.passages}
@@ -510,7 +520,13 @@ class Responder:
                 score = self.qtypes.section_score(qtype, self.index.passages[g].section)
                 if score:
                     fit[g] = score
-        matched = sorted(fit, key=lambda g: (-fit[g], -hit_scores.get(g, 0.0), self.index.passages[g].order))
+        # Among sections that fit the aspect, those whose headings name the question's topic first
+        # ("Treatment of Chronic Eosinophilic Leukemia", not "Essential Thrombocythemia > ... treatment options").
+        generic = self.ranker.partition("patient").generic
+        topic = {t: w for t, w in (focus or {}).items() if w >= 0.9 and t not in generic}
+        named = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in fit}
+        matched = sorted(fit, key=lambda g: (-fit[g], -named[g], -hit_scores.get(g, 0.0),
+                                             self.index.passages[g].order))
         if matched:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
         ok = set(page)
@@ -556,7 +572,7 @@ class Responder:
             {t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title)))
         units = []
         if coping is None or practical or COPING_TITLE.search(main.title):
-            candidates = self._candidates(main, qtype, audience, population, stage, feelings)
+            candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights)
             units = flatten(select_units(candidates, scoring, idf, analyzer))
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
