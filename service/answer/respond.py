@@ -42,6 +42,8 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
                           re.I)
 # Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
+# A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
+PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # Feeling words by family, each with its own acknowledgement in service/data/replies.yaml (feelings_<family>).
 FEELING_FAMILIES = {
     "fear": {"scared", "frightened", "terrified", "afraid", "fear", "fears", "worried", "worry", "worrying",
@@ -517,7 +519,10 @@ class Responder:
         fit: dict[int, int] = {}
         if qtype is not None:
             for g in page:
-                score = self.qtypes.section_score(qtype, self.index.passages[g].section)
+                section = self.index.passages[g].section
+                score = self.qtypes.section_score(qtype, section)
+                if score and qtype.name != "outlook" and PROGNOSIS.search(section.rsplit(" > ", 1)[-1]):
+                    score = 1  # "factors affect prognosis and treatment options" is about the outlook
                 if score:
                     fit[g] = score
         # Among sections that fit the aspect, those whose headings name the question's topic first
