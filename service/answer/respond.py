@@ -659,10 +659,12 @@ class Responder:
 
     def _answered_from(self, question: str, doc: DocumentHit, audience: str, state: ConversationState) -> bool:
         """Asked in the conversation `state`, is the question answered from `doc`?"""
+        query = self.understand(question)
+        if query.route.kind != "library":
+            return False  # routed elsewhere (advice, urgent...): not answered from the page
         self._checking_suggestion = True
         try:
-            reply = self._answer(self.understand(question), ConversationState(**state.to_dict()), audience,
-                                 update_state=False)
+            reply = self._answer(query, ConversationState(**state.to_dict()), audience, update_state=False)
         finally:
             self._checking_suggestion = False
         return reply.kind == "answer" and bool(reply.citations) and reply.citations[0].title == doc.title
