@@ -189,7 +189,7 @@ def _idf_weighted_overlap(terms: frozenset[str], query: Mapping[str, float], idf
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
         return False
-    return len(a & b) / len(a | b) > 0.6
+    return len(a & b) / len(a | b) > 0.6 or a <= b or b <= a  # one repeats the other
 
 
 def select_units(

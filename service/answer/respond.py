@@ -458,7 +458,8 @@ class Responder:
         # rarest word ("Questions and Answers About Grapefruit").
         analyzer = self.index.analyzer
         own = {t for t, w in weights.items() if w >= 0.9}
-        if not own or own & set(analyzer.tokens(main.title)):
+        named = {t for t, w in weights.items() if w >= 0.5}  # with expansions: "cml" names "chronic myeloid ..."
+        if not own or named & set(analyzer.tokens(main.title)):
             return main
         idf = self._patient_idf(own)
         if not idf:
@@ -626,7 +627,7 @@ class Responder:
             other = population_of(doc.title)
             if other is not None and other != (population or "adult"):
                 continue  # a children's page is listed only when children were asked about
-            terms = self.ranker.page_names(doc.doc_path) | self._passage_terms(useful[0].index)
+            terms = self.ranker.page_names(doc.doc_path)  # what the page is about: title and headings
             generic = self.ranker.partition("patient").generic
             about = [w for w in words
                      if (set(self.index.analyzer.tokens(w)) - generic - self.qtypes.cue_terms) & terms]
