@@ -50,7 +50,8 @@ FEELING_FAMILIES = {
              "anxious", "panicking", "panic", "panicked", "nervous", "freaking", "shocked"},
     "sad": {"sad", "devastated", "heartbroken", "lonely", "gutted", "hopeless", "cry", "crying", "tears",
             "guilty", "upset"},
-    "overwhelm": {"overwhelmed", "stressed", "desperate", "helpless", "angry", "cross"},
+    "overwhelm": {"overwhelmed", "stressed", "desperate", "helpless"},
+    "anger": {"angry", "cross"},
 }
 
 
@@ -564,7 +565,7 @@ class Responder:
         analyzer = self.index.analyzer
         stage = query.context.stage if query is not None else None
         felt = feelings_of(query)
-        feelings = bool(felt) and (qtype is None or qtype.name not in ("symptoms", "diagnosis"))
+        feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
         main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
         scoring = dict(weights)
         if qtype is not None:

@@ -25,6 +25,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 class SuggestionRules:
     drug_sections: tuple[str, ...]
     drug: tuple[str, ...]
+    disease_words: tuple[str, ...]
     not_disease_words: tuple[str, ...]
     max_heading_question_words: int
     max_suggestions: int
@@ -36,6 +37,7 @@ class SuggestionRules:
         return cls(
             drug_sections=tuple(s.lower() for s in raw["drug_sections"]),
             drug=tuple(raw["drug"]),
+            disease_words=tuple(s.lower() for s in raw["disease_words"]),
             not_disease_words=tuple(s.lower() for s in raw["not_disease_words"]),
             max_heading_question_words=int(raw["max_heading_question_words"]),
             max_suggestions=int(raw["max_suggestions"]),
@@ -48,9 +50,11 @@ def page_kind(title: str, sections: Iterable[str], rules: SuggestionRules) -> st
     if headings & set(rules.drug_sections):
         return "drug"
     lowered = title.lower()
-    if any(re.search(r"\b" + re.escape(w) + r"\b", lowered) for w in rules.not_disease_words):
-        return "other"
-    return "disease"
+
+    def has(words: tuple[str, ...]) -> bool:
+        return any(re.search(r"\b" + re.escape(w) + r"\b", lowered) for w in words)
+
+    return "disease" if has(rules.disease_words) and not has(rules.not_disease_words) else "other"
 
 
 def heading_questions(sections: Iterable[str], rules: SuggestionRules) -> list[str]:
