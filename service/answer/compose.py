@@ -48,7 +48,7 @@ def is_boilerplate(section: str) -> bool:
 
 # Sentences that send the reader elsewhere: page furniture, not an answer.
 FURNITURE = re.compile(
-    r"^(see (the )?(section|summary|page|list)|learn (more|about)|what's new|for more information|read more|"
+    r"^(see (the )?(section|summary|page|list)|learn (more|about)|what's new|for (more )?information|read more|"
     r"go to|click|"
     r"(see|visit|find) (our|the nci)|this (summary|page|section) (is|describes|tells)|\(see the)"
     r"|\b(visit|see|use) our\b|\blearn more (on|about|in)\b|\bsearch for (clinical )?trials\b"

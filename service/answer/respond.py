@@ -584,9 +584,10 @@ class Responder:
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
             feel.update({t: 0.5 for t in weights})
-            more = flatten(select_units(self._candidates(coping, None, audience, population, None, True), feel,
-                                        self._patient_idf(feel), analyzer))
-            units = units[:6] + more[:2] if units else more  # the practical answer, then a little support
+            support = select_units(self._candidates(coping, None, audience, population, None, True), feel,
+                                   self._patient_idf(feel), analyzer)
+            # the practical answer, then a little support: whole units only (a lead-in keeps its list)
+            units = units + flatten(support[:2]) if units else flatten(support)
             if not practical:
                 main = coping
         if not units:
