@@ -603,7 +603,9 @@ class Responder:
                 reply.citations.append(Citation.from_passage(numbers[unit.passage_index],
                                                              self.index.passages[unit.passage_index]))
             reply.sentences.append(Sentence(unit.text, numbers[unit.passage_index], shown_as_item(unit)))
-        reply.related = self._related(docs, reply, population, weights, query)
+        # who the reading is for: as asked, else as the quoted page (a children's cancer), else adults
+        reader = population or population_of(main.title) or "adult"
+        reply.related = self._related(docs, reply, reader, weights, query)
         reply.text = " ".join(([reply.intro] if reply.intro else []) + [s.text for s in reply.sentences])
         if not self._checking_suggestion:
             reply.suggestions = self._suggestions(main, qtype, audience, query,
@@ -627,7 +629,7 @@ class Responder:
             if not useful:
                 continue
             other = population_of(doc.title)
-            if other is not None and other != (population or "adult"):
+            if other is not None and other != population:
                 continue  # a children's page is listed only when children were asked about
             terms = self.ranker.page_names(doc.doc_path)  # what the page is about: title and headings
             generic = self.ranker.partition("patient").generic
