@@ -609,7 +609,8 @@ class Responder:
         reply.text = " ".join(([reply.intro] if reply.intro else []) + [s.text for s in reply.sentences])
         if not self._checking_suggestion:
             reply.suggestions = self._suggestions(main, qtype, audience, query,
-                                                  cited=[self.index.passages[u.passage_index] for u in units])
+                                                  cited=[self.index.passages[u.passage_index] for u in units],
+                                                  shown_texts=tuple(u.text for u in units))
         return reply
 
     def _related(self, docs: list[DocumentHit], reply: Reply, population: str | None, weights: dict[str, float],
@@ -641,7 +642,8 @@ class Responder:
         return out
 
     def _suggestions(self, doc: DocumentHit, qtype: QuestionType | None, audience: str,
-                     query: Query | None = None, cited: list | None = None) -> list[str]:
+                     query: Query | None = None, cited: list | None = None,
+                     shown_texts: tuple[str, ...] = ()) -> list[str]:
         """2 or 3 follow-ups that are real questions about the cited page, each checked: asked on its own,
         it is answered from that same page (service/answer/suggest.py)."""
         passages = [self.index.passages[i] for i in self.ranker.doc_passages(doc.doc_path, audience)]
@@ -649,18 +651,24 @@ class Responder:
         sections = list(dict.fromkeys(p.section for p in passages))
         # the questions of the section just answered first, then the rest of the page
         # (a question whose answer was just quoted is not suggested again)
-        shown = {p.id for p in cited or ()}
         sections_shown = {p.section for p in cited or ()}
-        passages = [p for p in passages if p.id not in shown]
         passages.sort(key=lambda p: (p.section not in sections_shown, p.order))
         cands = suggest.candidates(doc.title, self.topic_name(doc.title), sections, self.qtypes, qtype,
                                    query.message if query is not None else "",
-                                   text_questions=suggest.question_lines(p.text for p in passages))
+                                   text_questions=self._about_first(
+                                       suggest.question_lines((p.text for p in passages), shown_texts), query))
         # A suggestion is asked in the same conversation (the button sends it there): checked the same way.
         words = [*query.focus_words, *query.acronyms] if query is not None else []
         after = ConversationState(topic=" ".join(words) or self.topic_name(doc.title), topic_title=doc.title,
                                   intent=qtype.name if qtype is not None else "", turns=1)
         return suggest.choose(cands, lambda q: self._answered_from(q, doc, audience, after))
+
+    def _about_first(self, questions: list[str], query: Query | None) -> list[str]:
+        """Questions that name the topic asked about first ("How is grapefruit given or taken?")."""
+        if query is None:
+            return questions
+        focus = set(query.own_terms)
+        return sorted(questions, key=lambda q: not focus & set(self.index.analyzer.tokens(q)))
 
     def _answered_from(self, question: str, doc: DocumentHit, audience: str, state: ConversationState) -> bool:
         """Asked in the conversation `state`, is the question answered from `doc`?"""

@@ -98,15 +98,22 @@ def candidates(
     return [q for q in dict.fromkeys(out) if q.strip().lower() != asked_key]
 
 
-def question_lines(texts: Iterable[str]) -> list[str]:
+def question_lines(texts: Iterable[str], shown: Iterable[str] = ()) -> list[str]:
     """Lines of a page that are a question on their own: the questions of NCI's question-and-answer
-    summaries ("What is grapefruit?"), which are headings in the text."""
+    summaries ("What is grapefruit?"), which are headings in the text. A question whose answer (the next
+    line) was just shown is left out."""
+    shown = [s for s in shown if s]
     out: list[str] = []
     for text in texts:
-        for line in text.split("\n"):
-            line = re.sub(r"^(\d+\.|-)\s*", "", line.strip())
-            if line.endswith("?") and line[:1].isupper() and "?" not in line[:-1] and line not in out:
-                out.append(line)
+        lines = text.split("\n")
+        for i, raw in enumerate(lines):
+            line = re.sub(r"^(\d+\.|-)\s*", "", raw.strip())
+            if not (line.endswith("?") and line[:1].isupper() and "?" not in line[:-1]) or line in out:
+                continue
+            answer = lines[i + 1] if i + 1 < len(lines) else ""
+            if any(s in answer for s in shown):
+                continue
+            out.append(line)
     return out
 
 
