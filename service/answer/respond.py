@@ -44,6 +44,8 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
 # A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
+# A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
+RECURRENCE = re.compile(r"\bcan recur\b", re.I)
 # Feeling words by family, each with its own acknowledgement in service/data/replies.yaml (feelings_<family>).
 FEELING_FAMILIES = {
     "fear": {"scared", "frightened", "terrified", "afraid", "fear", "fears", "worried", "worry", "worrying",
@@ -523,8 +525,11 @@ class Responder:
             for g in page:
                 section = self.index.passages[g].section
                 score = self.qtypes.section_score(qtype, section)
-                if score and qtype.name != "outlook" and PROGNOSIS.search(section.rsplit(" > ", 1)[-1]):
+                own_heading = section.rsplit(" > ", 1)[-1]
+                if score and qtype.name != "outlook" and PROGNOSIS.search(own_heading):
                     score = 1  # "factors affect prognosis and treatment options" is about the outlook
+                if score and qtype.name == "treatment" and RECURRENCE.search(own_heading):
+                    score = 1  # "... can recur (come back) after it has been treated" is not how it is treated
                 if score:
                     fit[g] = score
         # Among sections that fit the aspect, those whose headings name the question's topic first

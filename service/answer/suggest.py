@@ -54,6 +54,8 @@ def page_kind(title: str, sections: Iterable[str], rules: SuggestionRules) -> st
     def has(words: tuple[str, ...]) -> bool:
         return any(re.search(r"\b" + re.escape(w) + r"\b", lowered) for w in words)
 
+    if title.rstrip().endswith("?"):
+        return "other"  # "How Is Breast Cancer Diagnosed?": a page that is a question itself
     return "disease" if has(rules.disease_words) and not has(rules.not_disease_words) else "other"
 
 
