@@ -186,7 +186,7 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
                 body = responder.respond(message, conversation_id, audience="all").to_dict()
             conversation_id = body.get("conversation_id")
         latency = (time.perf_counter() - started) * 1000 / len(q.messages)
-        urls = [u.rstrip("/") for u in cited_urls(body["citations"])]
+        urls = [u.rstrip("/") for u in cited_urls(body["citations"] + body.get("related", []))]
         right = {u.rstrip("/") for u in (q.expected_url, *q.alt_urls) if u}
         rank = next((i + 1 for i, u in enumerate(urls) if u in right), None)
         answer_text = " ".join(s["text"] for s in body.get("sentences", []) if s.get("citation"))

@@ -1,6 +1,6 @@
 import pytest
 
-KEYS = {"conversation_id", "kind", "text", "sentences", "citations", "disclaimer", "suggestions"}
+KEYS = {"conversation_id", "kind", "text", "sentences", "citations", "disclaimer", "suggestions", "related", "intro"}
 CITATION_KEYS = {"n", "passage_id", "title", "url", "section", "source", "last_reviewed", "audience", "snippet"}
 
 

@@ -120,3 +120,19 @@ def test_any_bytes_get_200_or_a_json_4xx(api_app, data):
     resp = api_app.test_client().post("/api/v1/chat", data=data, content_type="application/json")
     assert resp.status_code == 200 or 400 <= resp.status_code < 500
     assert resp.is_json
+
+
+def test_reply_schema_documents_every_field_including_related_reading(api_app):
+    """Every field of a real reply is documented; related reading has its own schema with a reason."""
+    from dataclasses import fields
+
+    from service.answer.response import Citation, Related
+
+    doc = api_app.test_client().get("/api/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    body = api_app.test_client().post("/api/v1/chat", json={"message": "What is Reblozyl used for?"}).get_json()
+    assert set(body) == set(schemas["Reply"]["properties"])
+    assert schemas["Reply"]["properties"]["related"]["items"] == {"$ref": "#/components/schemas/Related"}
+    assert {f.name for f in fields(Related)} == set(schemas["Related"]["properties"])
+    assert "reason" in schemas["Related"]["required"]
+    assert {f.name for f in fields(Citation)} == set(schemas["Citation"]["properties"])

@@ -6,6 +6,7 @@ carries that passage's citation number. Lists stay lists, with their lead-in sen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,6 +44,109 @@ def is_boilerplate(section: str) -> bool:
     """Page furniture (reuse permissions, link lists) is never an answer."""
     lowered = section.lower()
     return any(b in lowered for b in _boilerplate())
+
+
+# Sentences that send the reader elsewhere: page furniture, not an answer.
+FURNITURE = re.compile(
+    r"^(see (the )?(section|summary|page|list)|learn (more|about)|what's new|for (more )?information|read more|"
+    r"go to|click|"
+    r"(see|visit|find) (our|the nci)|this (summary|page|section) (is|describes|tells)|\(see the)"
+    r"|\b(visit|see|use) our\b|\blearn more (on|about|in)\b|\bsearch for (clinical )?trials\b"
+    r"|\bis (also )?available\.$|\bon (the|our) .{0,60} page\.$", re.I)
+# Sentences that only make sense after the one before them ("These are called late effects.").
+BACK_REFERENCE = re.compile(r"^(these|this|those|they|it|such|both|also|however|but|and|or|then)\b", re.I)
+
+ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "i": "I", "ii": "II", "iii": "III",
+         "iv": "IV", "v": "V", "zero": "0", "one": "I", "two": "II", "three": "III", "four": "IV", "five": "V"}
+_NUMERAL = r"(?:0|[1-5]|iv|v|i{1,3}|zero|one|two|three|four|five)(?:[a-d]\d?)?"
+STAGE_MENTION = re.compile(r"\b(stages?|grades?)\s+(" + _NUMERAL + r"(?:\s*(?:,|and|or|to|-|–)\s*" + _NUMERAL
+                           + r")*)\b", re.I)
+
+
+def numeral(token: str) -> str | None:
+    """'3', 'three', 'III', 'IIIB', '3a' -> 'III' (the base stage or grade), else None."""
+    m = re.fullmatch(r"(0|[1-5]|iv|v|i{1,3}|zero|one|two|three|four|five)(?:[a-d]\d?)?", token.lower())
+    return ROMAN.get(m.group(1)) if m else None
+
+
+def stages_named(text: str, kind: str = "stage") -> frozenset[str]:
+    """The stages (or grades) a heading or sentence names: "Stage IIIA and IIIB" -> {"III"}.
+    "Stages I, II and III" names three; "stage 3" and "stage three" name "III"."""
+    out: set[str] = set()
+    for m in STAGE_MENTION.finditer(text):
+        if not m.group(1).lower().startswith(kind):
+            continue
+        for token in re.split(r"\s*(?:,|and|or|to|-|–)\s*|\s+", m.group(2)):
+            value = numeral(token) if token else None
+            if value:
+                out.add(value)
+    return frozenset(out)
+
+
+CHILD_WORDS = re.compile(r"\b(child|children|childhood|pediatric|paediatric|kids?|adolescents?|teens?|"
+                         r"young adults?|infants?|babies)\b", re.I)
+ADULT_WORDS = re.compile(r"\b(adults?|adulthood)\b", re.I)
+
+
+def population_of(text: str) -> str | None:
+    """"child" when a title or heading is about children, "adult" when about adults, None for both or neither."""
+    child = bool(CHILD_WORDS.search(text))
+    adult = bool(ADULT_WORDS.search(text)) and not re.search(r"young adults?", text, re.I)
+    if child and not adult:
+        return "child"
+    if adult and not child:
+        return "adult"
+    return None
+
+
+def conflicts(passage: Passage, population: str | None, stage: str | None) -> bool:
+    """The passage is about another population or another stage than the one asked."""
+    if population is not None:
+        other = population_of(passage.title) or population_of(passage.section)
+        if other is not None and other != population:
+            return True
+    if stage is not None:
+        named = stages_named(passage.section)
+        if named and stage not in named:
+            return True
+    return False
+
+
+def is_heading_like(unit: Unit, section: str) -> bool:
+    """A short line that repeats its heading ("Stage I colon cancer.") is a heading, not a thought."""
+    words = unit.text.rstrip(".:").split()
+    if len(words) > 7 or unit.is_item:
+        return False
+    heading = set(re.findall(r"[a-z0-9]+", section.lower()))
+    return set(re.findall(r"[a-z0-9]+", unit.text.lower())) <= heading
+
+
+def is_sentence_start(text: str) -> bool:
+    return text[:1].isupper() or text[:1].isdigit()
+
+
+def shown_as_item(unit: Unit) -> bool:
+    """Only an item shown under its lead-in is a bullet; a lone whole-sentence item reads as a sentence."""
+    return unit.is_item and unit.lead_in is not None
+
+
+def shows_whole_thought(unit: Unit, section: str) -> bool:
+    """May this unit be shown on its own? Not a question, heading, furniture, fragment or orphan list item."""
+    text = unit.text
+    if unit.is_item and unit.lead_in is not None:
+        return shows_whole_thought(unit.lead_in, section)
+    if unit.is_item:
+        # A list item without its lead-in ("Key Points" lists of whole sentences) may stand alone only
+        # when it is a whole sentence; it is then shown as a sentence, not as a bullet.
+        return len(text.split()) >= 4 and text.endswith((".", ".)")) and is_sentence_start(text) and \
+            not FURNITURE.search(text)
+    if text.endswith("?") or not is_sentence_start(text):
+        return False  # "What is grapefruit?" is a heading of the page; "to the muscle layer..." a fragment
+    if text.endswith(":") and not unit.items:
+        return False  # a lead-in whose list is in another passage
+    if FURNITURE.search(text) or is_heading_like(unit, section):
+        return False
+    return True
 
 
 @lru_cache(maxsize=8192)
@@ -85,7 +189,7 @@ def _idf_weighted_overlap(terms: frozenset[str], query: Mapping[str, float], idf
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
         return False
-    return len(a & b) / len(a | b) > 0.6
+    return len(a & b) / len(a | b) > 0.6 or a <= b or b <= a  # one repeats the other
 
 
 def select_units(
@@ -108,6 +212,8 @@ def select_units(
             words = len(unit.text.split())
             if words < 3 and not unit.is_item:
                 continue
+            if not shows_whole_thought(unit, passage.section):
+                continue
             coverage = _idf_weighted_overlap(unit.terms, query, idf) / query_mass
             value = (
                 coverage
@@ -118,6 +224,8 @@ def select_units(
             )
             if unit.items:
                 value += 0.2  # a lead-in brings its whole list: a complete answer
+            if BACK_REFERENCE.match(unit.text):
+                value -= 0.3  # reads as complete only after the sentence before it
             scored.append((value, unit))
     scored.sort(key=lambda x: -x[0])
 

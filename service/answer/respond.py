@@ -15,20 +15,57 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..search.index import SearchIndex
+from ..search.index import Hit, SearchIndex
 from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
-from .compose import flatten, is_boilerplate, select_units
+from . import suggest
+from .compose import (
+    conflicts,
+    flatten,
+    is_boilerplate,
+    population_of,
+    select_units,
+    shown_as_item,
+    stages_named,
+)
 from .conversation import ConversationState
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
-from .response import Citation, Reply, Sentence
+from .response import Citation, Related, Reply, Sentence
 from .safety import Route
 from .understand import ASPECT_WEIGHT, Query, Understander, topic_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GENERIC_ASPECT_TERMS = frozenset({"side", "late", "new", "type", "of"})  # parts of aspect phrases that name nothing
 POINTED_WEIGHT = 0.7  # "can it be used for kidney cancer?": the new words weigh less than "it"
+# A page of coping and support material (for a message that expresses fear, sadness or overwhelm).
+COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distress|adjust(ing|ment)?|stress)\b",
+                          re.I)
+# Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
+SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
+# A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
+PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
+# A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
+RECURRENCE = re.compile(r"\bcan recur\b", re.I)
+# Feeling words by family, each with its own acknowledgement in service/data/replies.yaml (feelings_<family>).
+FEELING_FAMILIES = {
+    "fear": {"scared", "frightened", "terrified", "afraid", "fear", "fears", "worried", "worry", "worrying",
+             "anxious", "panicking", "panic", "panicked", "nervous", "freaking", "shocked"},
+    "sad": {"sad", "devastated", "heartbroken", "lonely", "gutted", "hopeless", "cry", "crying", "tears",
+            "guilty", "upset"},
+    "overwhelm": {"overwhelmed", "stressed", "desperate", "helpless"},
+    "anger": {"angry", "cross"},
+}
+
+
+def feelings_of(query: Query | None) -> list[str]:
+    """The feelings a message expresses ("nervous" in "central nervous system" is not one)."""
+    if query is None:
+        return []
+    lowered = query.message.lower()
+    return [f for f in query.context.feelings if not (f.lower() == "nervous" and "nervous system" in lowered)]
+
+
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -77,6 +114,8 @@ class Responder:
         self.qtypes = QuestionTypes(index.analyzer)
         self.expander = QueryExpander(index)
         self.ranker = DocumentRanker(index, self.settings.rank)
+        self._title_paths: dict[str, dict[str, str]] = {}
+        self._suggestion_checks: dict[tuple, bool] = {}
         vocab, patient_df = index.vocab, np.diff(index.partitions["patient"].matrix.indptr)
         self.understander = Understander(
             index.analyzer, self.qtypes, self.expander,
@@ -238,6 +277,7 @@ class Responder:
         audience: str,
         update_state: bool = True,
         min_coverage: float | None = None,
+        with_suggestions: bool = True,
     ) -> Reply:
         topic = self._resolve(query, state, audience)
         if not topic.own_terms:
@@ -256,7 +296,11 @@ class Responder:
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience)
 
-        reply = self._compose(docs, topic.weights, topic.aspect, audience)
+        reply = self._compose(docs, topic.weights, topic.aspect, audience, query=query,
+                              with_suggestions=with_suggestions,
+                              population=topic.population,
+                              topic_title=state.topic_title if self._follows_up(query, topic, state) else None,
+                              topic_words=state.topic)
         if update_state and reply.kind == "answer":
             if not topic.inherited:
                 state.topic = " ".join(query.focus_words + [a for a in query.acronyms])
@@ -265,6 +309,13 @@ class Responder:
             if query.aspect is not None:
                 state.intent = query.aspect.name
         return reply
+
+    def _follows_up(self, query: Query, topic: Resolved, state: ConversationState) -> bool:
+        """The turn asks another aspect of the conversation's topic: it names no new topic, only an
+        aspect ("what are the side effects?", "how long does it last?", "is it curable?")."""
+        if not state.topic_title or query.new_topic:
+            return False
+        return not (set(query.own_terms) - self.qtypes.cue_terms)
 
     def _concepts(self, topic: Resolved, audience: str) -> list[Concept]:
         """Each focus term with the terms it was expanded to, weighted by its idf."""
@@ -374,77 +425,286 @@ class Responder:
         )
 
     # --- composing ------------------------------------------------------------------------
-    def _compose(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
-                 audience: str) -> Reply:
+    def _page_hit(self, doc_path: str, audience: str) -> DocumentHit | None:
+        """A page as a DocumentHit with all its passages (reading order, score 0)."""
+        try:
+            indices = self.ranker.doc_passages(doc_path, audience)
+        except KeyError:
+            return None
+        if not indices:
+            return None
+        return DocumentHit(doc_path, 0.0, [Hit(self.index.passages[g], 0.0, g) for g in indices])
+
+    def _page_by_title(self, title: str, audience: str) -> DocumentHit | None:
+        if not title:
+            return None
+        paths = self._title_paths.get(audience)
+        if paths is None:
+            paths = {}
+            for p in self.index.passages:
+                if audience != "patient" or p.audience == "patient":
+                    paths.setdefault(p.title, p.doc_path)
+            self._title_paths[audience] = paths
+        path = paths.get(title)
+        return self._page_hit(path, audience) if path else None
+
+    def _has_section(self, doc: DocumentHit, qtype: QuestionType, audience: str) -> bool:
+        return any(self.qtypes.section_score(qtype, self.index.passages[g].section) == 2
+                   and not is_boilerplate(self.index.passages[g].section)
+                   for g in self.ranker.doc_passages(doc.doc_path, audience))
+
+    def _about_topic(self, doc: DocumentHit, words: str) -> bool:
+        """The page's title names the conversation's topic ("Side Effects of Immunotherapy" for immunotherapy)."""
+        generic = self.ranker.partition("patient").generic
+        terms = set(self.index.analyzer.tokens(words)) - generic - self.qtypes.cue_terms
+        return bool(terms) and terms <= set(self.index.analyzer.tokens(doc.title))
+
+    def _main_page(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
+                   audience: str, topic_title: str | None, topic_words: str = "") -> DocumentHit:
+        """The page the answer is quoted from: normally the best page; a follow-up's aspect comes from the
+        conversation's page when that page has a section for it ("what are the side effects?" after colon
+        cancer); a rare word of the question that only another top page has as a heading ("grapefruit")
+        moves the answer to that page."""
         main = docs[0]
+        if topic_title and qtype is not None and qtype.name != "what_is" and main.title != topic_title \
+                and not self._about_topic(main, topic_words):
+            earlier = next((d for d in docs if d.title == topic_title), None) or self._page_by_title(
+                topic_title, audience)
+            if earlier is not None and self._has_section(earlier, qtype, audience):
+                return earlier
+        # A page chosen without any of the question's words in its title ("Nutrition During Cancer" for
+        # "can I eat grapefruit on chemo") gives way to a top page with a section named by the question's
+        # rarest word ("Questions and Answers About Grapefruit").
         analyzer = self.index.analyzer
-        # Pages are chosen by topic; inside the page, the section that fits the question type
-        # answers it ("stages" from the Stages section), best-matching passages first.
+        own = {t for t, w in weights.items() if w >= 0.9}
+        named = {t for t, w in weights.items() if w >= 0.5}  # with expansions: "cml" names "chronic myeloid ..."
+        if not own or named & set(analyzer.tokens(main.title)):
+            return main
+        idf = self._patient_idf(own)
+        if not idf:
+            return main
+        rarest = max(idf, key=lambda t: idf[t])
+
+        def in_headings(doc: DocumentHit) -> bool:
+            for g in self.ranker.doc_passages(doc.doc_path, audience):
+                headings = self.index.passages[g].section.split(" > ")
+                if any(len(h.split()) <= 6 and rarest in analyzer.tokens(h) for h in headings):
+                    return True
+            return False
+
+        if in_headings(main):
+            return main
+        for doc in docs[1:3]:
+            if in_headings(doc):
+                return doc
+        return main
+
+    def _heading_overlap(self, section: str, focus: dict[str, float]) -> float:
+        """Share (idf-weighted) of the focus terms named by a passage's headings."""
+        if not focus:
+            return 0.0
+        idf = self._patient_idf(focus)
+        heading = set(self.index.analyzer.tokens(section.replace(" > ", " ")))
+        total = sum(idf.values()) or 1.0
+        return round(sum(v for t, v in idf.items() if t in heading) / total, 1)
+
+    def _candidates(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
+                    population: str | None, stage: str | None, feelings: bool,
+                    focus: dict[str, float] | None = None) -> list[tuple]:
+        """Passages of the page to choose units from: the aspect's section first; never another population
+        or stage than the one asked; for a message about feelings, never a disorder's symptoms list."""
         hit_scores = {h.index: h.score for h in main.passages}
+
+        def allowed(g: int) -> bool:
+            p = self.index.passages[g]
+            if is_boilerplate(p.section) or conflicts(p, population, stage):
+                return False
+            if feelings and (qtype is None or qtype.name != "symptoms") and SYMPTOM_SECTION.search(p.section):
+                return False
+            return True
+
+        page = [g for g in self.ranker.doc_passages(main.doc_path, audience) if allowed(g)]
+        if stage is not None:
+            staged = [g for g in page if stage in stages_named(self.index.passages[g].section)]
+            if staged:
+                # "stage 3 ..., what happens now?": the treatment of that stage, unless another aspect was asked
+                # ("what are the stages" is not asked when the stage is named)
+                aspect = qtype if qtype is not None and qtype.name not in ("what_is", "stages") \
+                    else self.qtypes.by_name.get("treatment")
+                fits = {g: self.qtypes.section_score(aspect, self.index.passages[g].section) for g in staged}
+                if any(fits.values()):
+                    staged = [g for g in staged if fits[g]]  # only the aspect's section of that stage
+                staged.sort(key=lambda g: (-fits[g], self.index.passages[g].order))
+                return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in staged[:4]]
         fit: dict[int, int] = {}
         if qtype is not None:
-            for g in self.ranker.doc_passages(main.doc_path, audience):
+            for g in page:
                 section = self.index.passages[g].section
                 score = self.qtypes.section_score(qtype, section)
-                if score and not is_boilerplate(section):
+                own_heading = section.rsplit(" > ", 1)[-1]
+                if score and qtype.name != "outlook" and PROGNOSIS.search(own_heading):
+                    score = 1  # "factors affect prognosis and treatment options" is about the outlook
+                if score and qtype.name == "treatment" and RECURRENCE.search(own_heading):
+                    score = 1  # "... can recur (come back) after it has been treated" is not how it is treated
+                if score:
                     fit[g] = score
-        matched = sorted(fit, key=lambda g: (-fit[g], -hit_scores.get(g, 0.0), self.index.passages[g].order))
+        # Among sections that fit the aspect, those whose headings name the question's topic first
+        # ("Treatment of Chronic Eosinophilic Leukemia", not "Essential Thrombocythemia > ... treatment options").
+        generic = self.ranker.partition("patient").generic
+        topic = {t: w for t, w in (focus or {}).items() if w >= 0.9 and t not in generic}
+        named = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in fit}
+        matched = sorted(fit, key=lambda g: (-fit[g], -named[g], -hit_scores.get(g, 0.0),
+                                             self.index.passages[g].order))
         if matched:
-            candidates = [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
-        else:
-            candidates = [(h.passage, h.index, h.score) for h in main.passages[:6]]
+            return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
+        ok = set(page)
+        hits = [(h.passage, h.index, h.score) for h in main.passages if h.index in ok][:6]
+        if not hits:  # a page opened by title (no scores): its first passages
+            hits = [(self.index.passages[g], g, 0.0) for g in page[:6]]
+        return hits
+
+    def _coping_page(self, query: Query, audience: str, population: str | None) -> DocumentHit | None:
+        """The library's coping and support material that fits the feeling expressed."""
+        words = " ".join(["coping feelings emotions support", *feelings_of(query), *query.focus_words])
+        weights = {t: 1.0 for t in self.index.analyzer.tokens(words)}
+        for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
+            if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
+                                                                None):
+                return doc
+        return None
+
+    def _acknowledgement(self, feelings: list[str]) -> str:
+        lowered = {f.lower() for f in feelings}
+        for key, words in FEELING_FAMILIES.items():
+            if lowered & words:
+                return self._say(f"feelings_{key}")
+        return self._say("feelings_other")
+
+    def _compose(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
+                 audience: str, query: Query | None = None, population: str | None = None,
+                 topic_title: str | None = None, topic_words: str = "", with_suggestions: bool = True) -> Reply:
+        analyzer = self.index.analyzer
+        stage = query.context.stage if query is not None else None
+        felt = feelings_of(query)
+        feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
+        main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
         scoring = dict(weights)
         if qtype is not None:
             for cue in qtype.sections:
                 for term in cue:
                     scoring[term] = max(scoring.get(term, 0.0), 0.5)
-        units = flatten(select_units(candidates, scoring, self._patient_idf(scoring), analyzer))
+        idf = self._patient_idf(scoring)
+        coping = self._coping_page(query, audience, population) if feelings and query is not None else None
+        # a practical question was asked too: an aspect, or a page named by the question's own words
+        practical = (qtype is not None and qtype.name != "what_is") or bool(
+            {t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title)))
+        units = []
+        if coping is None or practical or COPING_TITLE.search(main.title):
+            candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights)
+            units = flatten(select_units(candidates, scoring, idf, analyzer))
+        if coping is not None and coping.doc_path != main.doc_path:
+            feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
+            feel.update({t: 0.5 for t in weights})
+            support = select_units(self._candidates(coping, None, audience, population, None, True), feel,
+                                   self._patient_idf(feel), analyzer)
+            # the practical answer, then a little support: whole units only (a lead-in keeps its list)
+            units = units + flatten(support[:2]) if units else flatten(support)
+            if not practical:
+                main = coping
         if not units:
             return Reply(kind="no_answer", text=self._say("no_answer"))
 
         reply = Reply(kind="answer", text="")
+        if feelings:
+            reply.intro = self._acknowledgement(felt)
         numbers: dict[int, int] = {}
         for unit in units:
             if unit.passage_index not in numbers:
                 numbers[unit.passage_index] = len(numbers) + 1
                 reply.citations.append(Citation.from_passage(numbers[unit.passage_index],
                                                              self.index.passages[unit.passage_index]))
-            reply.sentences.append(Sentence(unit.text, numbers[unit.passage_index], unit.is_item))
-        # Related reading: the best passage of the next pages, so the patient can compare sources.
-        cited_pages = {c.url or c.title for c in reply.citations}
-        for doc in docs[1:]:
-            if len(cited_pages) >= self.settings.top_k:
+            reply.sentences.append(Sentence(unit.text, numbers[unit.passage_index], shown_as_item(unit)))
+        # who the reading is for: as asked, else as the quoted page (a children's cancer), else adults
+        reader = population or population_of(main.title) or "adult"
+        reply.related = self._related(docs, reply, reader, weights, query)
+        reply.text = " ".join(([reply.intro] if reply.intro else []) + [s.text for s in reply.sentences])
+        if with_suggestions:
+            reply.suggestions = self._suggestions(main, qtype, audience, query,
+                                                  cited=[self.index.passages[u.passage_index] for u in units],
+                                                  shown_texts=tuple(u.text for u in units))
+        return reply
+
+    def _related(self, docs: list[DocumentHit], reply: Reply, population: str | None, weights: dict[str, float],
+                 query: Query | None) -> list[Related]:
+        """Other pages for further reading (never quoted, so never citations), each with why it is listed.
+        Pages about another population than the one asked (children's pages for an adult) are left out."""
+        shown = {c.url or c.title for c in reply.citations}
+        words = list(query.focus_words) if query is not None else []
+        out: list[Related] = []
+        for doc in docs:
+            if len(shown) >= self.settings.top_k:
                 break
             key = doc.url or doc.title
-            if key in cited_pages:
+            if key in shown:
                 continue
             useful = [h for h in doc.passages if not is_boilerplate(h.passage.section)]
             if not useful:
                 continue
-            cited_pages.add(key)
-            reply.citations.append(Citation.from_passage(len(reply.citations) + 1, useful[0].passage))
-        reply.text = " ".join(s.text for s in reply.sentences)
-        reply.suggestions = self._suggestions(main, qtype, audience, related=docs[1:])
-        return reply
+            other = population_of(doc.title)
+            if other is not None and other != population:
+                continue  # a children's page is listed only when children were asked about
+            terms = self.ranker.page_names(doc.doc_path)  # what the page is about: title and headings
+            generic = self.ranker.partition("patient").generic
+            about = [w for w in words
+                     if (set(self.index.analyzer.tokens(w)) - generic - self.qtypes.cue_terms) & terms]
+            reason = ("Also about " + ", ".join(dict.fromkeys(about))) if about else "Related to your question"
+            shown.add(key)
+            out.append(Related.from_passage(useful[0].passage, reason))
+        return out
 
-    def _suggestions(
-        self, doc: DocumentHit, qtype: QuestionType | None, audience: str, related: list[DocumentHit] = ()
-    ) -> list[str]:
-        """2 or 3 follow-ups: aspects the cited page has sections for, then the related pages' topics."""
-        sections = {self.index.passages[i].section for i in self.ranker.doc_passages(doc.doc_path, audience)}
-        topic = self.topic_name(doc.title)
-        out: list[str] = []
-        for candidate in self.qtypes.types:
-            if candidate is qtype or candidate.name == "what_is":
-                continue
-            if any(self.qtypes.section_matches(candidate, s) for s in sections):
-                out.append(candidate.suggestion.format(topic=topic))
-            if len(out) == 3:
-                break
-        for other in related:
-            if len(out) >= 2:
-                break
-            name = self.topic_name(other.title)
-            if name.lower() != topic.lower():
-                out.append(f"Tell me about {name}")
-        return list(dict.fromkeys(out))[:3]
+    def _suggestions(self, doc: DocumentHit, qtype: QuestionType | None, audience: str,
+                     query: Query | None = None, cited: list | None = None,
+                     shown_texts: tuple[str, ...] = ()) -> list[str]:
+        """2 or 3 follow-ups that are real questions about the cited page, each checked: asked on its own,
+        it is answered from that same page (service/answer/suggest.py)."""
+        passages = [self.index.passages[i] for i in self.ranker.doc_passages(doc.doc_path, audience)]
+        passages = [p for p in passages if not is_boilerplate(p.section)]
+        sections = list(dict.fromkeys(p.section for p in passages))
+        # the questions of the section just answered first, then the rest of the page
+        # (a question whose answer was just quoted is not suggested again)
+        sections_shown = {p.section for p in cited or ()}
+        passages.sort(key=lambda p: (p.section not in sections_shown, p.order))
+        cands = suggest.candidates(doc.title, self.topic_name(doc.title), sections, self.qtypes, qtype,
+                                   query.message if query is not None else "",
+                                   text_questions=self._about_first(
+                                       suggest.question_lines((p.text for p in passages), shown_texts), query))
+        # A suggestion is asked in the same conversation (the button sends it there): checked the same way.
+        words = [*query.focus_words, *query.acronyms] if query is not None else []
+        after = ConversationState(topic=" ".join(words) or self.topic_name(doc.title), topic_title=doc.title,
+                                  intent=qtype.name if qtype is not None else "", turns=1)
+        return suggest.choose(cands, lambda q: self._answered_from(q, doc, audience, after))
+
+    def _about_first(self, questions: list[str], query: Query | None) -> list[str]:
+        """Questions that name the topic asked about first ("How is grapefruit given or taken?")."""
+        if query is None:
+            return questions
+        focus = set(query.own_terms)
+        return sorted(questions, key=lambda q: not focus & set(self.index.analyzer.tokens(q)))
+
+    def _answered_from(self, question: str, doc: DocumentHit, audience: str, state: ConversationState) -> bool:
+        """Asked in the conversation `state`, is the question answered from `doc`? (cached: the same page's
+        suggestions come up again and again; the cache lives as long as this responder, i.e. this index)"""
+        key = (question, doc.doc_path, audience, state.topic, state.topic_title, state.intent, state.population)
+        known = self._suggestion_checks.get(key)
+        if known is not None:
+            return known
+        query = self.understand(question)
+        answered = False
+        if query.route.kind == "library":  # routed elsewhere (advice, urgent...): not answered from the page
+            reply = self._answer(query, ConversationState(**state.to_dict()), audience, update_state=False,
+                                 with_suggestions=False)
+            answered = reply.kind == "answer" and bool(reply.citations) and reply.citations[0].title == doc.title
+        if len(self._suggestion_checks) >= 50_000:
+            self._suggestion_checks.clear()
+        self._suggestion_checks[key] = answered
+        return answered

@@ -45,6 +45,26 @@ class Citation:
 
 
 @dataclass
+class Related:
+    """A page listed as further reading: not quoted in the answer, so never a citation."""
+
+    title: str
+    url: str | None
+    section: str
+    source: str
+    last_reviewed: str | None
+    audience: str
+    reason: str  # why it is listed, e.g. "Also about grapefruit"
+    passage_id: str = ""  # the passage that stands for the page (never quoted, never credited with feedback)
+
+    @classmethod
+    def from_passage(cls, passage: Passage, reason: str) -> Related:
+        return cls(title=passage.title, url=passage.url, section=passage.section, source=passage.source,
+                   last_reviewed=passage.last_reviewed, audience=passage.audience, reason=reason,
+                   passage_id=passage.id)
+
+
+@dataclass
 class Reply:
     kind: str
     text: str
@@ -53,6 +73,8 @@ class Reply:
     citations: list[Citation] = field(default_factory=list)
     disclaimer: str = ""
     suggestions: list[str] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)  # other pages, each with its reason
+    intro: str = ""  # the service's own opening line (an acknowledgement of feelings), never cited
 
     def to_dict(self) -> dict:
         return {
@@ -63,4 +85,6 @@ class Reply:
             "citations": [asdict(c) for c in self.citations],
             "disclaimer": self.disclaimer,
             "suggestions": list(self.suggestions),
+            "related": [asdict(r) for r in self.related],
+            "intro": self.intro,
         }

@@ -60,6 +60,28 @@ def openapi_document(app: Flask) -> dict:
             "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
             "disclaimer": {"type": "string"},
             "suggestions": {"type": "array", "items": {"type": "string"}},
+            "related": {
+                "type": "array",
+                "description": "Further reading: other pages, not quoted in the answer (so never citations), "
+                               "each with the reason it is listed.",
+                "items": {"$ref": "#/components/schemas/Related"},
+            },
+            "intro": {"type": "string", "description": "The service's own opening line (for example an "
+                                                       "acknowledgement of feelings); never library text."},
+        },
+    }
+    related = {
+        "type": "object",
+        "required": ["title", "url", "section", "source", "reason"],
+        "properties": {
+            "passage_id": {"type": "string"},
+            "title": {"type": "string"},
+            "url": {"type": ["string", "null"]},
+            "section": {"type": "string"},
+            "source": {"type": "string"},
+            "last_reviewed": {"type": ["string", "null"]},
+            "audience": {"type": "string", "enum": ["patient", "clinician"]},
+            "reason": {"type": "string", "description": "Why it is listed, e.g. \"Also about grapefruit\""},
         },
     }
     common_errors = {
@@ -235,6 +257,7 @@ def openapi_document(app: Flask) -> dict:
                     },
                 },
                 "Citation": citation,
+                "Related": related,
                 "Error": {
                     "type": "object",
                     "required": ["error", "message"],

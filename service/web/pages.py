@@ -37,7 +37,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from ..answer.response import Citation
+from ..answer.response import Citation, Related
 from ..store.base import StoreUnavailable
 from ..store.feedback import REASONS, FeedbackRecord
 from .api import ApiError, validate_message
@@ -93,6 +93,8 @@ def _compact(question: str, reply: dict) -> dict:
         "t": reply["text"],
         "s": [[s["text"], s["citation"], bool(s.get("item"))] for s in reply["sentences"]],
         "c": [[c["n"], c["passage_id"]] for c in reply["citations"]],
+        "r": [[r["passage_id"], r["reason"]] for r in reply.get("related", [])],
+        "i": reply.get("intro", ""),
         "d": reply["disclaimer"],
         "g": list(reply["suggestions"]),
         "f": None,
@@ -110,6 +112,9 @@ def _expand(turn: dict) -> dict:
         "text": str(turn["t"]),
         "sentences": [{"text": str(t), "citation": int(n), "item": bool(item)} for t, n, item in turn["s"]],
         "citations": citations,
+        "related": [asdict(Related.from_passage(passages[pid], str(reason)))
+                    for pid, reason in turn.get("r", []) if pid in passages],
+        "intro": str(turn.get("i", "")),
         "disclaimer": str(turn["d"]),
         "suggestions": [str(x) for x in turn["g"]],
     }

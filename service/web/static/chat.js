@@ -118,6 +118,9 @@
     if (reply.kind !== "answer") {
       article.appendChild(el("p", { "class": "msg-text reply-text", text: reply.text }));
     }
+    if (reply.intro) {
+      article.appendChild(el("p", { "class": "msg-text reply-intro", text: String(reply.intro) }));
+    }
     var answer = el("div", { "class": "answer" });
     if (reply.sentences && reply.sentences.length) {
       if (reply.kind === "urgent") {
@@ -145,7 +148,7 @@
     }
     article.appendChild(answer);
     if (reply.citations && reply.citations.length) {
-      article.appendChild(el("p", { "class": "sources-label", text: "Sources" }));
+      article.appendChild(el("p", { "class": "sources-label", text: "Sources quoted in this answer" }));
       var list = el("ol", { "class": "sources" });
       reply.citations.forEach(function (c) {
         var meta = el("dl", { "class": "source-meta" });
@@ -174,10 +177,12 @@
       reply.related.forEach(function (r) {
         var href = r && safeUrl(r.url);
         if (!r || !r.title) return;
-        related.appendChild(el("li", {}, [href
+        var parts = [href
           ? el("a", { href: href, target: "_blank", rel: "noopener noreferrer" },
               [String(r.title), el("span", { "class": "visually-hidden", text: " (opens in a new tab)" })])
-          : String(r.title)]));
+          : String(r.title)];
+        if (r.reason) { parts.push(" "); parts.push(el("span", { "class": "related-reason", text: String(r.reason) })); }
+        related.appendChild(el("li", {}, parts));
       });
       article.appendChild(related);
     }
