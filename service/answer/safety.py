@@ -45,6 +45,12 @@ POSSESSIVE = re.compile(r"\b(?!(?:he|she|it|that|what|there|who|where|here|let|h
 BACK_REFERENCE = re.compile(
     r"\s*(and |but |well )?(it|this|that|its|thats|i do|i am|im|i feel|mine|he is|she is|hes|shes|he does|she does)\b"
 )
+NEGATED_AFTER = re.compile(r"^[\s-]*(free|clear)\b")  # "seizure free ever since", "fever-free"
+# A past event in a clause runs from its first past-tense verb to the past marker: in "being sick had a stent
+# put in last month nothing passing" (told without commas) "being sick" and "nothing passing" are current;
+# "had a seizure 4 years ago" and "was diagnosed last year and had a fit" stay history.
+PAST_VERB = re.compile(r"(?<!\bive )(?<!\bhes )(?<!\bshes )(?<!\bweve )(?<!\bhave )(?<!\bhas )(?<!\bi have )"
+                       r"\b(had|was|were|got|went|did|took|felt|developed|suffered)\b")
 NEVER_BEFORE = re.compile(r"\W*(\w+\W+){0,2}before\b")
 IF_TAIL = re.compile(r"\b(if|whether|in case|when)\b.*$")  # "how do I know if he is having a seizure"
 GENERIC_MEDICINE = ["pills?", "tablets?", "capsules?", "meds", "medicines?", "medications?", "drugs"]
@@ -416,11 +422,20 @@ class RedFlagRules:
                 now_text[sentences[si][0]:sentences[si][1]])
             if not new_now:
                 return False
+        if NEGATED_AFTER.match(text[m.end():clause[1]]):
+            return False
         if concept.context:  # a circumstance: dropped only when negated or years in the past
             return not self.context_past.search(text[clause[0]:clause[1]])
         clause_now = now_text[clause[0]:clause[1]]
-        if self.past.search(text[clause[0]:clause[1]]) and not self.now.search(clause_now):
-            return False
+        past = self.past.search(text[clause[0]:clause[1]])
+        if past and not self.now.search(clause_now):
+            start, end = clause[0] + past.start(), clause[0] + past.end()
+            verb = PAST_VERB.search(text, clause[0], start)
+            before_event = verb is not None and m.end() <= verb.start()
+            after_event = (verb is not None and m.start() >= end
+                           and PAST_VERB.search(text, end, m.start()) is None)
+            if not (before_event or after_event):
+                return False
         limit = sentences[min(si + 1, len(sentences) - 1)][1]
         for s, e in res_spans:
             if m.end() <= s <= limit and not self.now.search(now_text[e:limit]):
