@@ -45,6 +45,11 @@ POSSESSIVE = re.compile(r"\b(?!(?:he|she|it|that|what|there|who|where|here|let|h
 BACK_REFERENCE = re.compile(
     r"\s*(and |but |well )?(it|this|that|its|thats|i do|i am|im|i feel|mine|he is|she is|hes|shes|he does|she does)\b"
 )
+# A negation inside a match just before its last word: "a cough but no blood", "sore throat, no swelling".
+NEGATED_INSIDE = re.compile(r"\w\W+(no|without|nor|never|zero)\W+(\w+\W+)?\w+$")
+# A number followed by a unit that is not a temperature ("38.5 kg", "39 mm") is not read as one.
+OTHER_UNIT = re.compile(r"\s*(kg|kgs|kilos?|lbs?|pounds|stone|st|g|mg|mcg|ml|l|litres?|liters?|mm|cm|m|metres?|%|"
+                        r"percent|units?|mmol|years?|yrs?|yo|weeks?|days?|months?|hours?|minutes?|times|x|bpm)\b")
 NEGATED_AFTER = re.compile(r"^[\s-]*(free|clear)\b")  # "seizure free ever since", "fever-free"
 # A past event in a clause runs from its first past-tense verb to the past marker: in "being sick had a stent
 # put in last month nothing passing" (told without commas) "being sick" and "nothing passing" are current;
@@ -281,11 +286,13 @@ class RedFlagRules:
             unit = (m.group(2) or "").replace("°", "").replace("degrees", "").replace("degree", "").strip()
             before = text[max(0, m.start() - 80):m.start()]
             context = TEMP_CONTEXT.search(" ".join(before.split()[-8:])) is not None
+            if not m.group(2) and OTHER_UNIT.match(text, m.end()):
+                continue  # "38.5 kg": a weight, not a temperature
             if THRESHOLD_WORDS.search(before) and not UP_TO.search(before):
                 continue  # "call if it goes over 38": a threshold, not a reading
             if unit.startswith("f") or (not unit and 95 <= value <= 110 and context):
                 celsius = (value - 32) * 5 / 9
-            elif unit or context or ("." in m.group(1) and 37.0 <= value <= 42.5
+            elif unit or context or (re.search(r"[.,]", m.group(1)) and 37.0 <= value <= 42.5
                                      and (any_context or not LAB_CONTEXT.search(" ".join(before.split()[-4:])))):
                 celsius = value
             else:
@@ -422,7 +429,8 @@ class RedFlagRules:
                 now_text[sentences[si][0]:sentences[si][1]])
             if not new_now:
                 return False
-        if NEGATED_AFTER.match(text[m.end():clause[1]]):
+        if NEGATED_AFTER.match(text[m.end():clause[1]]) or (
+                not concept.crisis and NEGATED_INSIDE.search(m.group(0))):
             return False
         if concept.context:  # a circumstance: dropped only when negated or years in the past
             return not self.context_past.search(text[clause[0]:clause[1]])
