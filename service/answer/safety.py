@@ -60,8 +60,8 @@ NEVER_BEFORE = re.compile(r"\W*(\w+\W+){0,2}before\b")
 IF_TAIL = re.compile(r"\b(if|whether|in case|when)\b.*$")  # "how do I know if he is having a seizure"
 GENERIC_MEDICINE = ["pills?", "tablets?", "capsules?", "meds", "medicines?", "medications?", "drugs"]
 NUMBER = re.compile(
-    r"(?<![\w.])(\d{2,3}(?:[.,]\d{1,2})?)(?:\s*(°\s*[cf]?|degrees?(?:\s+(?:c|f|celsius|centigrade|fahrenheit))?"
-    r"|deg\b|celsius|centigrade|fahrenheit|c|f)\b)?"
+    r"(?<![\w.])(\d{2,3}(?:[.,]\d{1,2})?)(?:\s*(°\s*[cf]\b|°|(?:degrees?(?:\s+(?:c|f|celsius|centigrade|fahrenheit))?"
+    r"|deg|celsius|centigrade|fahrenheit|c|f)\b))?"
 )
 TEMP_CONTEXT = re.compile(
     r"\b(temps?|temperatures?|fever\w*|thermometer|read(ing|s)?|spiked?|spiking|pyrexi\w*|febrile|running)\b"
@@ -119,6 +119,7 @@ class Concept:
     min_minutes: float = 0.0  # needs a duration at least this long in the message
     cancelled_by_normal_reading: bool = False
     even_in_questions: bool = False  # not dropped when put as a general question
+    never_negated: bool = False  # a time word ("today"): a negation before it is about something else
 
 
 @dataclass
@@ -227,6 +228,7 @@ class RedFlagRules:
                 mild_words=bool(spec.get("mild_words")), min_minutes=float(spec.get("min_minutes", 0)),
                 cancelled_by_normal_reading=bool(spec.get("cancelled_by_normal_reading")),
                 even_in_questions=bool(spec.get("even_in_questions")),
+                never_negated=bool(spec.get("never_negated")),
             ))
         names = {c.name for c in concepts}
         rules = [Rule(r["name"], tuple(r["all"]), tuple(r.get("any", ()))) for r in data["urgent_rules"]]
@@ -423,7 +425,7 @@ class RedFlagRules:
                  res_spans: list[tuple[int, int]]) -> bool:
         si = self._span_of(sentences, m.start())
         before = neg_text[clause[0]:m.start()].split()[-4:]
-        if before and self.negation.search(" ".join(before)):
+        if before and not concept.never_negated and self.negation.search(" ".join(before)):
             # Negated ("no fever"), unless "never had chest pain before, but now I do" says it is new.
             new_now = NEVER_BEFORE.match(text[m.end():clause[1]]) and self.now.search(
                 now_text[sentences[si][0]:sentences[si][1]])
