@@ -303,7 +303,7 @@ class RedFlagRules:
                 continue
             high = celsius >= 37.995
             reading.high_temp |= high
-            reading.normal_temp |= not high
+            reading.normal_temp |= celsius < 37.495  # 37.5-37.9 is borderline: it cancels no fever or shivers
             pieces.append(text[last:m.start()])
             pieces.append("hightemp" if high else "normaltemp")
             last = m.end()
