@@ -136,7 +136,8 @@ class Reading:
     text: str
     durations: list[float] = field(default_factory=list)  # minutes
     high_temp: bool = False
-    normal_temp: bool = False
+    normal_temp: bool = False  # a reading below 38.0
+    low_temp: bool = False  # a reading below 37.5
 
 
 @dataclass
@@ -303,7 +304,8 @@ class RedFlagRules:
                 continue
             high = celsius >= 37.995
             reading.high_temp |= high
-            reading.normal_temp |= celsius < 37.495  # 37.5-37.9 is borderline: it cancels no fever or shivers
+            reading.normal_temp |= not high
+            reading.low_temp |= celsius < 37.495  # 37.5-37.9 is borderline: it cancels no fever words or shivers
             pieces.append(text[last:m.start()])
             pieces.append("hightemp" if high else "normaltemp")
             last = m.end()
@@ -392,7 +394,7 @@ class RedFlagRules:
         for concept in self.concepts:
             if concept.min_minutes and longest < concept.min_minutes:
                 continue
-            if concept.cancelled_by_normal_reading and reading.normal_temp and not reading.high_temp:
+            if concept.cancelled_by_normal_reading and reading.low_temp and not reading.high_temp:
                 continue
             for m in concept.pattern.finditer(text):
                 ci = self._span_of(clauses, m.start())
