@@ -276,3 +276,9 @@ def test_every_rule_uses_known_concepts_and_every_concept_has_a_variant():
     names = {c.name for c in rules.concepts}
     assert all(set(r.all) | set(r.any) <= names for r in rules.urgent_rules)
     assert all(c.pattern.pattern for c in rules.concepts)
+
+
+def test_no_concept_matches_a_message_that_names_nothing():
+    # An empty alternative in a variant ("a|b|") would match every message.
+    for concept in default_rules().red_flags.concepts:
+        assert not concept.pattern.search("zzz qqq"), concept.name
