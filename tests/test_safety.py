@@ -282,3 +282,10 @@ def test_no_concept_matches_a_message_that_names_nothing():
     # An empty alternative in a variant ("a|b|") would match every message.
     for concept in default_rules().red_flags.concepts:
         assert not concept.pattern.search("zzz qqq"), concept.name
+
+
+@pytest.mark.parametrize("message, high", [("temp is thirty eight point five", True), ("temp 38 point 5", True),
+                                           ("a hundred and one fever", True), ("temp thirty seven point two", False)])
+def test_temperatures_in_words_are_read(message, high):
+    r = reading(message)
+    assert r.high_temp is high

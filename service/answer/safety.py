@@ -46,7 +46,7 @@ BACK_REFERENCE = re.compile(
     r"\s*(and |but |well )?(it|this|that|its|thats|i do|i am|im|i feel|mine|he is|she is|hes|shes|he does|she does)\b"
 )
 # A negation inside a match just before its last word: "a cough but no blood", "sore throat, no swelling".
-NEGATED_INSIDE = re.compile(r"\w\W+(no|without|nor|never|zero)\W+(\w+\W+)?\w+$")
+NEGATED_INSIDE = re.compile(r"\w\W+(no|without|nor|never|zero)\W+(?!sense$)(\w+\W+)?\w+$")
 # A number followed by a unit that is not a temperature ("38.5 kg", "39 mm") is not read as one.
 OTHER_UNIT = re.compile(r"\s*(kg|kgs|kilos?|lbs?|pounds|stone|st|g|mg|mcg|ml|l|litres?|liters?|mm|cm|m|metres?|%|"
                         r"percent|units?|mmol|years?|yrs?|yo|weeks?|days?|months?|hours?|minutes?|times|x|bpm)\b")
@@ -66,6 +66,7 @@ NUMBER = re.compile(
 TEMP_CONTEXT = re.compile(
     r"\b(temps?|temperatures?|fever\w*|thermometer|read(ing|s)?|spiked?|spiking|pyrexi\w*|febrile|running)\b"
 )
+TEMP_AFTER = re.compile(r"\s*(fever|temp|temperature)\b")
 THRESHOLD_WORDS = re.compile(
     r"\b(over|above|under|below|than|exceeds?|reach(es)?|hits?|past|beyond|goes|go|gets|to)\s*$"
 )
@@ -107,6 +108,25 @@ OTHER_PREFIX = re.compile(r"^(quick question( about| on| re)?|another question( 
                           r"i was (also )?wondering( about)?)\s+")
 CONTENT_WORD = re.compile(r"\b(?!(?:the|a|an|and|or|to|of|in|on|for|is|it|im|i|my|me|what|how|can|do|does|about|"
                           r"with|that|this|be|are|was|also|but|so|any|should|will|would|could)\b)[a-z]{3,}\b")
+
+
+DIGITS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9}
+_DIGIT = "(zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+WORD_TEMPERATURE = re.compile(
+    rf"\b(?:(thirty)[ -]?(five|six|seven|eight|nine)|(forty)(?:[ -]?(one|two))?"
+    rf"|(a )?hundred (and )?(one|two|three|four))(?: point {_DIGIT})?\b")
+
+
+def _word_temperature(m: re.Match) -> str:
+    if m.group(1):
+        value = 30 + DIGITS[m.group(2)]
+    elif m.group(3):
+        value = 40 + (DIGITS[m.group(4)] if m.group(4) else 0)
+    else:
+        value = 100 + DIGITS[m.group(7)]
+    decimal = m.group(8)
+    return f"{value}.{DIGITS[decimal]}" if decimal else str(value)
 
 
 @dataclass
@@ -274,6 +294,8 @@ class RedFlagRules:
         text = re.sub(r"\bcan not\b|\bcannot\b", "cant", text)
         text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
         text = self.typo_pattern.sub(lambda m: self.typos[m.group(0)], text)
+        text = WORD_TEMPERATURE.sub(_word_temperature, text)  # "thirty eight point five" -> "38.5"
+        text = re.sub(r"\b(\d{2,3}) point (\d)\b", r"\1.\2", text)  # "38 point 5" -> "38.5"
         reading = Reading(text)
         reading.text = self._read_temperatures(text, reading)
         reading.durations = self._durations(reading.text)
@@ -288,7 +310,8 @@ class RedFlagRules:
             value = float(m.group(1).replace(",", "."))
             unit = (m.group(2) or "").replace("°", "").replace("degrees", "").replace("degree", "").strip()
             before = text[max(0, m.start() - 80):m.start()]
-            context = TEMP_CONTEXT.search(" ".join(before.split()[-8:])) is not None
+            context = (TEMP_CONTEXT.search(" ".join(before.split()[-8:])) is not None
+                       or TEMP_AFTER.match(text, m.end()) is not None)  # "a 102 fever"
             if not m.group(2) and OTHER_UNIT.match(text, m.end()):
                 continue  # "38.5 kg": a weight, not a temperature
             if THRESHOLD_WORDS.search(before) and not UP_TO.search(before):
