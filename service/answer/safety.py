@@ -50,6 +50,7 @@ NEGATED_INSIDE = re.compile(r"\w\W+(no|without|nor|never|zero)\W+(?!sense$)(\w+\
 # A number followed by a unit that is not a temperature ("38.5 kg", "39 mm") is not read as one.
 OTHER_UNIT = re.compile(r"\s*(kg|kgs|kilos?|lbs?|pounds|stone|st|g|mg|mcg|ml|l|litres?|liters?|mm|cm|m|metres?|%|"
                         r"percent|units?|mmol|years?|yrs?|yo|weeks?|days?|months?|hours?|minutes?|times|x|bpm)\b")
+RESOLVED_TAIL = re.compile(r" (now|today|again|this (morning|afternoon|evening))\b")
 NEGATED_AFTER = re.compile(r"^[\s-]*(free|clear)\b")  # "seizure free ever since", "fever-free"
 # A past event in a clause runs from its first past-tense verb to the past marker: in "being sick had a stent
 # put in last month nothing passing" (told without commas) "being sick" and "nothing passing" are current;
@@ -393,8 +394,10 @@ class RedFlagRules:
         if not sentences:
             return Finding(set(), [], False, False, "")
         neg_text = self.not_negation.sub(lambda m: "_" * len(m.group(0)), text)
-        res_spans = [(m.start(), m.end() + (4 if text[m.end():m.end() + 4] == " now" else 0))
-                     for m in self.resolved.finditer(text)]
+        res_spans = []  # a time word right after a resolution belongs to it ("back to himself today")
+        for m in self.resolved.finditer(text):
+            tail = RESOLVED_TAIL.match(text, m.end())
+            res_spans.append((m.start(), tail.end() if tail else m.end()))
         now_text = text
         for s, e in res_spans:
             now_text = now_text[:s] + "_" * (e - s) + now_text[e:]
