@@ -465,15 +465,15 @@ class RedFlagRules:
         if concept.context:  # a circumstance: dropped only when negated or years in the past
             return not self.context_past.search(text[clause[0]:clause[1]])
         clause_now = now_text[clause[0]:clause[1]]
-        past = self.past.search(text[clause[0]:clause[1]])
-        if past and not self.now.search(clause_now):
-            start, end = clause[0] + past.start(), clause[0] + past.end()
-            verb = PAST_VERB.search(text, clause[0], start)
-            before_event = verb is not None and m.end() <= verb.start()
-            after_event = (verb is not None and m.start() >= end
-                           and PAST_VERB.search(text, end, m.start()) is None)
-            if not (before_event or after_event):
-                return False
+        if not self.now.search(clause_now):
+            for past in self.past.finditer(text, clause[0], clause[1]):
+                start, end = past.start(), past.end()
+                verb = PAST_VERB.search(text, clause[0], start)
+                before_event = verb is not None and m.end() <= verb.start()
+                after_event = (verb is not None and m.start() >= end
+                               and PAST_VERB.search(text, end, m.start()) is None)
+                if not (before_event or after_event):
+                    return False
         limit = sentences[min(si + 1, len(sentences) - 1)][1]
         for s, e in res_spans:
             if m.end() <= s <= limit and not self.now.search(now_text[e:limit]):
