@@ -87,6 +87,7 @@ DURATION = re.compile(
 NAMED_DURATIONS = [
     (re.compile(r"\bsince (last night|yesterday evening)\b"), 600),
     (re.compile(r"\bsince yesterday\b|\bsince the day before\b"), 1080),
+    (re.compile(r"\bsince (lunch|lunchtime|breakfast|tea|teatime|dinner|the morning|the afternoon) yesterday\b"), 1080),
     (re.compile(r"\ball (day|night)\b|\bovernight\b"), 600),
     (re.compile(r"\bsince (this morning|breakfast|i woke up|i got up)\b"), 360),
     (re.compile(r"\bsince (lunch|lunchtime|midday)\b"), 240),
@@ -217,6 +218,7 @@ class RedFlagRules:
     negation: re.Pattern
     not_negation: re.Pattern
     past: re.Pattern
+    past_sentence: re.Pattern
     context_past: re.Pattern
     now: re.Pattern
     resolved: re.Pattern
@@ -269,6 +271,7 @@ class RedFlagRules:
             negation=re.compile(r"\b(" + "|".join(re.escape(n) for n in data["negations"]) + r")\b"),
             not_negation=_words_regex(data["not_negations"]),
             past=re.compile(data["past"]),
+            past_sentence=re.compile(data["past_sentence"]),
             context_past=re.compile(data["context_past"]),
             now=re.compile(data["now"]),
             resolved=re.compile(data["resolved"]),
@@ -465,6 +468,10 @@ class RedFlagRules:
         if concept.context:  # a circumstance: dropped only when negated or years in the past
             return not self.context_past.search(text[clause[0]:clause[1]])
         clause_now = now_text[clause[0]:clause[1]]
+        sentence = sentences[si]
+        if self.past_sentence.search(text, sentence[0], sentence[1]) and not self.now.search(
+                now_text[sentence[0]:sentence[1]]):
+            return False
         if not self.now.search(clause_now):
             for past in self.past.finditer(text, clause[0], clause[1]):
                 start, end = past.start(), past.end()
