@@ -289,3 +289,8 @@ def test_no_concept_matches_a_message_that_names_nothing():
 def test_temperatures_in_words_are_read(message, high):
     r = reading(message)
     assert r.high_temp is high
+
+
+def test_a_borderline_reading_twice_counts_as_a_fever_on_treatment():
+    assert route("temp 37.8 twice an hour apart on chemo").kind == "urgent"
+    assert route("my temp was 37.6 this morning and 36.9 now on chemo").kind != "urgent"

@@ -334,7 +334,7 @@ class RedFlagRules:
             reading.normal_temp |= not high
             reading.low_temp |= celsius < 37.495  # 37.5-37.9 is borderline: it cancels no fever words or shivers
             pieces.append(text[last:m.start()])
-            pieces.append("hightemp" if high else "normaltemp")
+            pieces.append("hightemp" if high else "normaltemp" if celsius < 37.495 else "borderlinetemp")
             last = m.end()
         pieces.append(text[last:])
         return "".join(pieces)
