@@ -297,6 +297,7 @@ class RedFlagRules:
         text = APOSTROPHES.sub("", text)
         text = re.sub(r"\bcan not\b|\bcannot\b", "cant", text)
         text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+        text = re.sub(r"\b(\d+(?:\.\d+)?)(hrs?|hours?|mins?|minutes?|days?|wks?|weeks?)\b", r"\1 \2", text)  # "16hrs"
         text = self.typo_pattern.sub(lambda m: self.typos[m.group(0)], text)
         text = WORD_TEMPERATURE.sub(_word_temperature, text)  # "thirty eight point five" -> "38.5"
         text = re.sub(r"\b(\d{2,3}) point (\d)\b", r"\1.\2", text)  # "38 point 5" -> "38.5"
