@@ -46,7 +46,7 @@ BACK_REFERENCE = re.compile(
     r"\s*(and |but |well )?(it|this|that|its|thats|i do|i am|im|i feel|mine|he is|she is|hes|shes|he does|she does)\b"
 )
 # A negation inside a match just before its last word: "a cough but no blood", "sore throat, no swelling".
-NEGATED_INSIDE = re.compile(r"\w\W+(no|without|nor|never|zero)\W+(?!sense$)(\w+\W+)?\w+$")
+NEGATED_INSIDE = re.compile(r"\w\W+(no|without|nor|never|zero|but not)\W+(?!sense$)(\w+\W+){0,2}\w+$")
 # A number followed by a unit that is not a temperature ("38.5 kg", "39 mm") is not read as one.
 OTHER_UNIT = re.compile(r"\s*(kg|kgs|kilos?|lbs?|pounds|stone|st|g|mg|mcg|ml|l|litres?|liters?|mm|cm|m|metres?|%|"
                         r"percent|units?|mmol|years?|yrs?|yo|weeks?|days?|months?|hours?|minutes?|times|x|bpm)\b")
