@@ -53,6 +53,9 @@ OTHER_UNIT = re.compile(r"\s*(kg|kgs|kilos?|lbs?|pounds|stone|st|g|mg|mcg|ml|l|l
 RESOLVED_TAIL = re.compile(r" (now|today|again|this (morning|afternoon|evening))\b")
 # Words that keep a symptom severe whatever follows ("crushing chest pains on and off").
 STRONG = re.compile(r"\b(crushing|severe|terrible|agonising|agonizing|excruciating|unbearable|awful|horrendous)\b")
+# Words that say a mild symptom has grown ("streaks of blood, now much more than before").
+WORSE = re.compile(r"\b(much more|more and more|a lot more|loads more|getting worse|much worse|worse than before|"
+                   r"increasing|heavier|bigger amounts?)\b")
 NEGATED_AFTER = re.compile(r"^[\s-]*(free|clear)\b")  # "seizure free ever since", "fever-free"
 # A past event in a clause runs from its first past-tense verb to the past marker: in "being sick had a stent
 # put in last month nothing passing" (told without commas) "being sick" and "nothing passing" are current;
@@ -496,7 +499,8 @@ class RedFlagRules:
             return False
         if self.asked_about.search(text[clause[0]:m.start()]):
             return False  # "is that a seizure?": asked about, not told
-        if concept.mild_words and not STRONG.search(" ".join(text[clause[0]:m.start()].split()[-2:])):
+        if (concept.mild_words and not STRONG.search(" ".join(text[clause[0]:m.start()].split()[-2:]))
+                and not WORSE.search(text, sentences[si][0], sentences[si][1])):
             if self.mild.search(" ".join(text[clause[0]:m.start()].split()[-3:] + [m.group(0)])):
                 return False
             if self.mild_after.search(text[m.end():clause[1]]):
