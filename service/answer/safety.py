@@ -56,6 +56,8 @@ STRONG = re.compile(r"\b(crushing|severe|terrible|agonising|agonizing|excruciati
 # Words that say a mild symptom has grown ("streaks of blood, now much more than before").
 WORSE = re.compile(r"\b(much more|more and more|a lot more|loads more|getting worse|much worse|worse than before|"
                    r"increasing|heavier|bigger amounts?)\b")
+# Said even inside an "if" tail, these keep a concept current ("can we go if he has 38.5 right now?").
+RIGHT_NOW = re.compile(r"\b(right now|at the moment|currently|just now|as we speak|as i type)\b")
 NEGATED_AFTER = re.compile(r"^[\s-]*(free|clear)\b")  # "seizure free ever since", "fever-free"
 # A past event in a clause runs from its first past-tense verb to the past marker: in "being sick had a stent
 # put in last month nothing passing" (told without commas) "being sick" and "nothing passing" are current;
@@ -495,7 +497,8 @@ class RedFlagRules:
             return True
         # In a general sentence, only a clause that says it is happening now keeps the concept.
         span_now = now_text[clause[0]:max(clause[1], m.end())]
-        if sentence_general[si] and not self.anchor.search(IF_TAIL.sub("", span_now)):
+        if (sentence_general[si] and not self.anchor.search(IF_TAIL.sub("", span_now))
+                and not RIGHT_NOW.search(span_now)):
             return False
         if self.asked_about.search(text[clause[0]:m.start()]):
             return False  # "is that a seizure?": asked about, not told
