@@ -95,10 +95,12 @@ NAMED_DURATIONS = [
     (re.compile(r"\bsince (last night|yesterday evening)\b"), 600),
     (re.compile(r"\bsince yesterday\b|\bsince the day before\b"), 1080),
     (re.compile(r"\bsince (lunch|lunchtime|breakfast|tea|teatime|dinner|the morning|the afternoon) yesterday\b"), 1080),
+    (re.compile(r"\bsince (about |around )?\d{1,2}(:\d\d)? ?(am|pm|oclock)? ?(last night|yesterday)\b"), 600),
     (re.compile(r"\ball (day|night)\b|\bovernight\b"), 600),
     (re.compile(r"\bsince (this morning|breakfast|i woke up|i got up)\b"), 360),
     (re.compile(r"\bsince (lunch|lunchtime|midday)\b"), 240),
 ]
+AGO = re.compile(r"\s+(about |around |only )?(an?|\d+|one|two|three|few|a few|couple of) (minutes?|hours?) ago\b")
 CLOCK = r"(\d{1,2})(?::(\d\d))? ?(am|pm)\b"
 SINCE_CLOCK = re.compile(r"\bsince (?:about |around |roughly )?" + CLOCK)
 NOW_CLOCK = re.compile(r"\b(?:its|it is|now|now its|its now) (?:now )?(?:about |around |nearly |almost )?" + CLOCK)
@@ -361,7 +363,8 @@ class RedFlagRules:
                 return (int(m.group(1)) % 12 + (12 if m.group(3) == "pm" else 0)) * 60 + int(m.group(2) or 0)
             out.append((minutes(now) - minutes(since)) % 1440)
         for pattern, minutes in NAMED_DURATIONS:
-            if pattern.search(text):
+            m = pattern.search(text)
+            if m and not AGO.match(text, m.end()):  # "since i got up an hour ago": the hour counts, not 6
                 out.append(minutes)
         return out
 
