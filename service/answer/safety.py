@@ -45,16 +45,36 @@ POSSESSIVE = re.compile(r"\b(?!(?:he|she|it|that|what|there|who|where|here|let|h
 BACK_REFERENCE = re.compile(
     r"\s*(and |but |well )?(it|this|that|its|thats|i do|i am|im|i feel|mine|he is|she is|hes|shes|he does|she does)\b"
 )
+# A negation inside a match just before its last word: "a cough but no blood", "sore throat, no swelling".
+NEGATED_INSIDE = re.compile(r"\w\W+(no|without|nor|never|zero|but not)\W+(?!sense$)(\w+\W+){0,2}\w+$")
+# A number followed by a unit that is not a temperature ("38.5 kg", "39 mm") is not read as one.
+OTHER_UNIT = re.compile(r"\s*(kg|kgs|kilos?|lbs?|pounds|stone|st|g|mg|mcg|ml|l|litres?|liters?|mm|cm|m|metres?|%|"
+                        r"percent|units?|mmol|years?|yrs?|yo|weeks?|days?|months?|hours?|minutes?|times|x|bpm)\b")
+RESOLVED_TAIL = re.compile(r" (now|today|again|this (morning|afternoon|evening))\b")
+# Words that keep a symptom severe whatever follows ("crushing chest pains on and off").
+STRONG = re.compile(r"\b(crushing|severe|terrible|agonising|agonizing|excruciating|unbearable|awful|horrendous)\b")
+# Words that say a mild symptom has grown ("streaks of blood, now much more than before").
+WORSE = re.compile(r"\b(much more|more and more|a lot more|loads more|getting worse|much worse|worse than before|"
+                   r"increasing|heavier|bigger amounts?)\b")
+# Said even inside an "if" tail, these keep a concept current ("can we go if he has 38.5 right now?").
+RIGHT_NOW = re.compile(r"\b(right now|at the moment|currently|just now|as we speak|as i type)\b")
+NEGATED_AFTER = re.compile(r"^[\s-]*(free|clear)\b")  # "seizure free ever since", "fever-free"
+# A past event in a clause runs from its first past-tense verb to the past marker: in "being sick had a stent
+# put in last month nothing passing" (told without commas) "being sick" and "nothing passing" are current;
+# "had a seizure 4 years ago" and "was diagnosed last year and had a fit" stay history.
+PAST_VERB = re.compile(r"(?<!\bive )(?<!\bhes )(?<!\bshes )(?<!\bweve )(?<!\bhave )(?<!\bhas )(?<!\bi have )"
+                       r"\b(had|was|were|got|went|did|took|felt|developed|suffered)\b")
 NEVER_BEFORE = re.compile(r"\W*(\w+\W+){0,2}before\b")
 IF_TAIL = re.compile(r"\b(if|whether|in case|when)\b.*$")  # "how do I know if he is having a seizure"
 GENERIC_MEDICINE = ["pills?", "tablets?", "capsules?", "meds", "medicines?", "medications?", "drugs"]
 NUMBER = re.compile(
-    r"(?<![\w.])(\d{2,3}(?:[.,]\d{1,2})?)(?:\s*(°\s*[cf]?|degrees?(?:\s+(?:c|f|celsius|centigrade|fahrenheit))?"
-    r"|deg\b|celsius|centigrade|fahrenheit|c|f)\b)?"
+    r"(?<![\w.])(\d{2,3}(?:[.,]\d{1,2})?)(?:\s*(°\s*[cf]\b|°|(?:degrees?(?:\s+(?:c|f|celsius|centigrade|fahrenheit))?"
+    r"|deg|celsius|centigrade|fahrenheit|c|f)\b))?"
 )
 TEMP_CONTEXT = re.compile(
     r"\b(temps?|temperatures?|fever\w*|thermometer|read(ing|s)?|spiked?|spiking|pyrexi\w*|febrile|running)\b"
 )
+TEMP_AFTER = re.compile(r"\s*(fever|temp|temperature)\b")
 THRESHOLD_WORDS = re.compile(
     r"\b(over|above|under|below|than|exceeds?|reach(es)?|hits?|past|beyond|goes|go|gets|to)\s*$"
 )
@@ -74,10 +94,13 @@ DURATION = re.compile(
 NAMED_DURATIONS = [
     (re.compile(r"\bsince (last night|yesterday evening)\b"), 600),
     (re.compile(r"\bsince yesterday\b|\bsince the day before\b"), 1080),
+    (re.compile(r"\bsince (lunch|lunchtime|breakfast|tea|teatime|dinner|the morning|the afternoon) yesterday\b"), 1080),
+    (re.compile(r"\bsince (about |around )?\d{1,2}(:\d\d)? ?(am|pm|oclock)? ?(last night|yesterday)\b"), 600),
     (re.compile(r"\ball (day|night)\b|\bovernight\b"), 600),
     (re.compile(r"\bsince (this morning|breakfast|i woke up|i got up)\b"), 360),
     (re.compile(r"\bsince (lunch|lunchtime|midday)\b"), 240),
 ]
+AGO = re.compile(r"\s+(about |around |only )?(an?|\d+|one|two|three|few|a few|couple of) (minutes?|hours?) ago\b")
 CLOCK = r"(\d{1,2})(?::(\d\d))? ?(am|pm)\b"
 SINCE_CLOCK = re.compile(r"\bsince (?:about |around |roughly )?" + CLOCK)
 NOW_CLOCK = re.compile(r"\b(?:its|it is|now|now its|its now) (?:now )?(?:about |around |nearly |almost )?" + CLOCK)
@@ -98,6 +121,25 @@ CONTENT_WORD = re.compile(r"\b(?!(?:the|a|an|and|or|to|of|in|on|for|is|it|im|i|m
                           r"with|that|this|be|are|was|also|but|so|any|should|will|would|could)\b)[a-z]{3,}\b")
 
 
+DIGITS = {"zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9}
+_DIGIT = "(zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+WORD_TEMPERATURE = re.compile(
+    rf"\b(?:(thirty)[ -]?(five|six|seven|eight|nine)|(forty)(?:[ -]?(one|two))?"
+    rf"|(a )?hundred (and )?(one|two|three|four))(?: point {_DIGIT})?\b")
+
+
+def _word_temperature(m: re.Match) -> str:
+    if m.group(1):
+        value = 30 + DIGITS[m.group(2)]
+    elif m.group(3):
+        value = 40 + (DIGITS[m.group(4)] if m.group(4) else 0)
+    else:
+        value = 100 + DIGITS[m.group(7)]
+    decimal = m.group(8)
+    return f"{value}.{DIGITS[decimal]}" if decimal else str(value)
+
+
 @dataclass
 class Concept:
     name: str
@@ -108,6 +150,7 @@ class Concept:
     min_minutes: float = 0.0  # needs a duration at least this long in the message
     cancelled_by_normal_reading: bool = False
     even_in_questions: bool = False  # not dropped when put as a general question
+    never_negated: bool = False  # a time word ("today"): a negation before it is about something else
 
 
 @dataclass
@@ -124,7 +167,8 @@ class Reading:
     text: str
     durations: list[float] = field(default_factory=list)  # minutes
     high_temp: bool = False
-    normal_temp: bool = False
+    normal_temp: bool = False  # a reading below 38.0
+    low_temp: bool = False  # a reading below 37.5
 
 
 @dataclass
@@ -183,6 +227,7 @@ class RedFlagRules:
     negation: re.Pattern
     not_negation: re.Pattern
     past: re.Pattern
+    past_sentence: re.Pattern
     context_past: re.Pattern
     now: re.Pattern
     resolved: re.Pattern
@@ -216,6 +261,7 @@ class RedFlagRules:
                 mild_words=bool(spec.get("mild_words")), min_minutes=float(spec.get("min_minutes", 0)),
                 cancelled_by_normal_reading=bool(spec.get("cancelled_by_normal_reading")),
                 even_in_questions=bool(spec.get("even_in_questions")),
+                never_negated=bool(spec.get("never_negated")),
             ))
         names = {c.name for c in concepts}
         rules = [Rule(r["name"], tuple(r["all"]), tuple(r.get("any", ()))) for r in data["urgent_rules"]]
@@ -234,6 +280,7 @@ class RedFlagRules:
             negation=re.compile(r"\b(" + "|".join(re.escape(n) for n in data["negations"]) + r")\b"),
             not_negation=_words_regex(data["not_negations"]),
             past=re.compile(data["past"]),
+            past_sentence=re.compile(data["past_sentence"]),
             context_past=re.compile(data["context_past"]),
             now=re.compile(data["now"]),
             resolved=re.compile(data["resolved"]),
@@ -259,7 +306,10 @@ class RedFlagRules:
         text = APOSTROPHES.sub("", text)
         text = re.sub(r"\bcan not\b|\bcannot\b", "cant", text)
         text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+        text = re.sub(r"\b(\d+(?:\.\d+)?)(hrs?|hours?|mins?|minutes?|days?|wks?|weeks?)\b", r"\1 \2", text)  # "16hrs"
         text = self.typo_pattern.sub(lambda m: self.typos[m.group(0)], text)
+        text = WORD_TEMPERATURE.sub(_word_temperature, text)  # "thirty eight point five" -> "38.5"
+        text = re.sub(r"\b(\d{2,3}) point (\d)\b", r"\1.\2", text)  # "38 point 5" -> "38.5"
         reading = Reading(text)
         reading.text = self._read_temperatures(text, reading)
         reading.durations = self._durations(reading.text)
@@ -274,12 +324,15 @@ class RedFlagRules:
             value = float(m.group(1).replace(",", "."))
             unit = (m.group(2) or "").replace("°", "").replace("degrees", "").replace("degree", "").strip()
             before = text[max(0, m.start() - 80):m.start()]
-            context = TEMP_CONTEXT.search(" ".join(before.split()[-8:])) is not None
+            context = (TEMP_CONTEXT.search(" ".join(before.split()[-8:])) is not None
+                       or TEMP_AFTER.match(text, m.end()) is not None)  # "a 102 fever"
+            if not m.group(2) and OTHER_UNIT.match(text, m.end()):
+                continue  # "38.5 kg": a weight, not a temperature
             if THRESHOLD_WORDS.search(before) and not UP_TO.search(before):
                 continue  # "call if it goes over 38": a threshold, not a reading
             if unit.startswith("f") or (not unit and 95 <= value <= 110 and context):
                 celsius = (value - 32) * 5 / 9
-            elif unit or context or ("." in m.group(1) and 37.0 <= value <= 42.5
+            elif unit or context or (re.search(r"[.,]", m.group(1)) and 37.0 <= value <= 42.5
                                      and (any_context or not LAB_CONTEXT.search(" ".join(before.split()[-4:])))):
                 celsius = value
             else:
@@ -289,8 +342,9 @@ class RedFlagRules:
             high = celsius >= 37.995
             reading.high_temp |= high
             reading.normal_temp |= not high
+            reading.low_temp |= celsius < 37.495  # 37.5-37.9 is borderline: it cancels no fever words or shivers
             pieces.append(text[last:m.start()])
-            pieces.append("hightemp" if high else "normaltemp")
+            pieces.append("hightemp" if high else "normaltemp" if celsius < 37.495 else "borderlinetemp")
             last = m.end()
         pieces.append(text[last:])
         return "".join(pieces)
@@ -309,7 +363,8 @@ class RedFlagRules:
                 return (int(m.group(1)) % 12 + (12 if m.group(3) == "pm" else 0)) * 60 + int(m.group(2) or 0)
             out.append((minutes(now) - minutes(since)) % 1440)
         for pattern, minutes in NAMED_DURATIONS:
-            if pattern.search(text):
+            m = pattern.search(text)
+            if m and not AGO.match(text, m.end()):  # "since i got up an hour ago": the hour counts, not 6
                 out.append(minutes)
         return out
 
@@ -353,8 +408,10 @@ class RedFlagRules:
         if not sentences:
             return Finding(set(), [], False, False, "")
         neg_text = self.not_negation.sub(lambda m: "_" * len(m.group(0)), text)
-        res_spans = [(m.start(), m.end() + (4 if text[m.end():m.end() + 4] == " now" else 0))
-                     for m in self.resolved.finditer(text)]
+        res_spans = []  # a time word right after a resolution belongs to it ("back to himself today")
+        for m in self.resolved.finditer(text):
+            tail = RESOLVED_TAIL.match(text, m.end())
+            res_spans.append((m.start(), tail.end() if tail else m.end()))
         now_text = text
         for s, e in res_spans:
             now_text = now_text[:s] + "_" * (e - s) + now_text[e:]
@@ -377,7 +434,7 @@ class RedFlagRules:
         for concept in self.concepts:
             if concept.min_minutes and longest < concept.min_minutes:
                 continue
-            if concept.cancelled_by_normal_reading and reading.normal_temp and not reading.high_temp:
+            if concept.cancelled_by_normal_reading and reading.low_temp and not reading.high_temp:
                 continue
             for m in concept.pattern.finditer(text):
                 ci = self._span_of(clauses, m.start())
@@ -410,17 +467,31 @@ class RedFlagRules:
                  res_spans: list[tuple[int, int]]) -> bool:
         si = self._span_of(sentences, m.start())
         before = neg_text[clause[0]:m.start()].split()[-4:]
-        if before and self.negation.search(" ".join(before)):
+        if before and not concept.never_negated and self.negation.search(" ".join(before)):
             # Negated ("no fever"), unless "never had chest pain before, but now I do" says it is new.
             new_now = NEVER_BEFORE.match(text[m.end():clause[1]]) and self.now.search(
                 now_text[sentences[si][0]:sentences[si][1]])
             if not new_now:
                 return False
+        if NEGATED_AFTER.match(text[m.end():clause[1]]) or (
+                not concept.crisis and NEGATED_INSIDE.search(m.group(0))):
+            return False
         if concept.context:  # a circumstance: dropped only when negated or years in the past
             return not self.context_past.search(text[clause[0]:clause[1]])
         clause_now = now_text[clause[0]:clause[1]]
-        if self.past.search(text[clause[0]:clause[1]]) and not self.now.search(clause_now):
+        sentence = sentences[si]
+        if self.past_sentence.search(text, sentence[0], sentence[1]) and not self.now.search(
+                now_text[sentence[0]:sentence[1]]):
             return False
+        if not self.now.search(clause_now):
+            for past in self.past.finditer(text, clause[0], clause[1]):
+                start, end = past.start(), past.end()
+                verb = PAST_VERB.search(text, clause[0], start)
+                before_event = verb is not None and m.end() <= verb.start()
+                after_event = (verb is not None and m.start() >= end
+                               and PAST_VERB.search(text, end, m.start()) is None)
+                if not (before_event or after_event):
+                    return False
         limit = sentences[min(si + 1, len(sentences) - 1)][1]
         for s, e in res_spans:
             if m.end() <= s <= limit and not self.now.search(now_text[e:limit]):
@@ -429,11 +500,13 @@ class RedFlagRules:
             return True
         # In a general sentence, only a clause that says it is happening now keeps the concept.
         span_now = now_text[clause[0]:max(clause[1], m.end())]
-        if sentence_general[si] and not self.anchor.search(IF_TAIL.sub("", span_now)):
+        if (sentence_general[si] and not self.anchor.search(IF_TAIL.sub("", span_now))
+                and not RIGHT_NOW.search(span_now)):
             return False
         if self.asked_about.search(text[clause[0]:m.start()]):
             return False  # "is that a seizure?": asked about, not told
-        if concept.mild_words:
+        if (concept.mild_words and not STRONG.search(" ".join(text[clause[0]:m.start()].split()[-2:]))
+                and not WORSE.search(text, sentences[si][0], sentences[si][1])):
             if self.mild.search(" ".join(text[clause[0]:m.start()].split()[-3:] + [m.group(0)])):
                 return False
             if self.mild_after.search(text[m.end():clause[1]]):
