@@ -29,6 +29,11 @@ def kb_client(kb_app):
     return kb_app.test_client()
 
 
+def quoted(body: dict) -> list[dict]:
+    """The sources an answer quotes (the API lists related reading among the citations too, marked)."""
+    return [c for c in body["citations"] if not c.get("related")]
+
+
 def turn(client, message, cid=None):
     resp = client.post("/api/v1/chat", json={"message": message, "conversation_id": cid})
     assert resp.status_code == 200
@@ -75,7 +80,7 @@ def test_stage_3_bowel_cancer_is_answered_from_the_stage_iii_treatment_section(k
     assert "Treatment of Stage III" in first["section"]
     assert not body["sentences"][0].get("item")
     assert whole_thought_problems(body) == []
-    for c in body["citations"]:
+    for c in quoted(body):
         assert stages_named(c["section"]) <= {"III"}, c["section"]  # no other stage is shown
     assert "stage III" in body["text"] or "stage 3" in body["text"].lower()
 
@@ -109,8 +114,8 @@ def test_fear_gets_an_acknowledgement_and_coping_material_not_disorder_symptoms(
     assert body["kind"] == "answer"
     assert body["intro"] in {REPLIES[k].strip() for k in REPLIES if k.startswith("feelings_")}
     assert body["text"].startswith(body["intro"])
-    assert all(COPING.search(c["title"]) for c in body["citations"])
-    for c in body["citations"]:
+    assert all(COPING.search(c["title"]) for c in quoted(body))
+    for c in quoted(body):
         assert not re.search(r"symptom|sign|diagnos", c["section"], re.I), c["section"]
     assert "Wilms" not in json.dumps(body) and "Hodgkin" not in json.dumps(body)
 
@@ -118,7 +123,7 @@ def test_fear_gets_an_acknowledgement_and_coping_material_not_disorder_symptoms(
 def test_fear_with_a_practical_question_gets_both(kb_client):
     body = turn(kb_client, "I'm terrified about the pain, how is cancer pain treated?")
     assert body["intro"]
-    titles = [c["title"] for c in body["citations"]]
+    titles = [c["title"] for c in quoted(body)]
     assert any("Pain" in t for t in titles)
     assert any(COPING.search(t) for t in titles)
 
@@ -133,12 +138,16 @@ def test_nervous_system_is_not_a_feeling(kb_client):
 
 def test_related_reading_is_apart_from_the_citations_with_a_reason(kb_client):
     body = turn(kb_client, "What are the symptoms of chronic lymphocytic leukemia?")
+    quoted = [c for c in body["citations"] if not c["related"]]
+    listed = [c for c in body["citations"] if c["related"]]
     cited_numbers = {s["citation"] for s in body["sentences"]}
-    assert cited_numbers == {c["n"] for c in body["citations"]}  # every citation is quoted
-    assert body["related"]
-    cited_pages = {c["url"] for c in body["citations"]}
+    assert cited_numbers == {c["n"] for c in quoted}  # every quoted source is quoted; no sentence cites reading
+    assert body["citations"] == quoted + listed  # shown in that order: sources quoted, then related reading
+    assert body["related"] and [c["url"] for c in listed] == [r["url"] for r in body["related"]]
+    cited_pages = {c["url"] for c in quoted}
     for r in body["related"]:
         assert r["url"] not in cited_pages and r["reason"]
+    assert all(c["snippet"] == "" and c["reason"] for c in listed)
     assert any(r["reason"].startswith("Also about") for r in body["related"])
 
 
@@ -151,7 +160,7 @@ def test_feedback_is_credited_only_to_cited_passages(kb_app, kb_client):
                                       "csrf_token": token}, follow_redirects=True).get_data(as_text=True)
     assert "Related reading" in shown and "Sources quoted in this answer" in shown
     body = turn(kb_client, "What are the symptoms of chronic lymphocytic leukemia?")
-    cited = {c["passage_id"] for c in body["citations"]}
+    cited = {c["passage_id"] for c in body["citations"] if not c["related"]}
     form = _re.search(r'data-passages="([^"]*)"', shown).group(1).split()
     assert set(form) == cited  # the script sends these ids
     kb_client.post("/feedback", data={"turn": "0", "rating": "up", "reason": "", "csrf_token": token})
@@ -220,8 +229,8 @@ def test_the_aspect_section_is_used_when_the_page_has_one(kb_app, kb_client):
         sections = {index.passages[g].section for g in ranker.doc_passages(doc)}
         if any(qtypes.section_score(aspect, s) == 2 for s in sections):
             checked += 1
-            if not any(qtypes.section_matches(aspect, c["section"]) for c in body["citations"]):
-                missed.append((q, [c["section"] for c in body["citations"]]))
+            if not any(qtypes.section_matches(aspect, c["section"]) for c in quoted(body)):
+                missed.append((q, [c["section"] for c in quoted(body)]))
     assert checked >= 20
     assert len(missed) <= checked * 0.05, missed
 

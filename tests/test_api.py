@@ -1,7 +1,8 @@
 import pytest
 
 KEYS = {"conversation_id", "kind", "text", "sentences", "citations", "disclaimer", "suggestions", "related", "intro"}
-CITATION_KEYS = {"n", "passage_id", "title", "url", "section", "source", "last_reviewed", "audience", "snippet"}
+CITATION_KEYS = {"n", "passage_id", "title", "url", "section", "source", "last_reviewed", "audience", "snippet",
+                 "related"}
 
 
 def chat(client, message, **extra):

@@ -135,4 +135,6 @@ def test_reply_schema_documents_every_field_including_related_reading(api_app):
     assert schemas["Reply"]["properties"]["related"]["items"] == {"$ref": "#/components/schemas/Related"}
     assert {f.name for f in fields(Related)} == set(schemas["Related"]["properties"])
     assert "reason" in schemas["Related"]["required"]
-    assert {f.name for f in fields(Citation)} == set(schemas["Citation"]["properties"])
+    # the API also lists related reading among the citations, marked and with its reason
+    assert {f.name for f in fields(Citation)} | {"related", "reason"} == set(schemas["Citation"]["properties"])
+    assert all(set(c) <= set(schemas["Citation"]["properties"]) for c in body["citations"])

@@ -88,3 +88,19 @@ class Reply:
             "related": [asdict(r) for r in self.related],
             "intro": self.intro,
         }
+
+    def to_api_dict(self) -> dict:
+        """The JSON API's reply: `citations` lists every source shown, in the order shown: the quoted passages,
+        then the related reading, each marked `"related": true` with its reason (numbered after the quoted ones,
+        cited by no sentence, never credited with feedback). `related` repeats the related reading on its own."""
+        out = self.to_dict()
+        for c in out["citations"]:
+            c["related"] = False
+        n = len(out["citations"])
+        for k, r in enumerate(self.related, start=1):
+            out["citations"].append({
+                "n": n + k, "passage_id": r.passage_id, "title": r.title, "url": r.url, "section": r.section,
+                "source": r.source, "last_reviewed": r.last_reviewed, "audience": r.audience, "snippet": "",
+                "related": True, "reason": r.reason,
+            })
+        return out

@@ -128,7 +128,7 @@ def chat():
     conversation_id = owned_conversation_id(validate_conversation_id(body.get("conversation_id")))
     reply = current_app.extensions["responder"].respond(message, conversation_id or issue_conversation_id())
     g.answer_kind = reply.kind  # for metrics and the access log
-    return jsonify(reply.to_dict())
+    return jsonify(reply.to_api_dict())
 
 
 def register_error_handlers(app: Flask) -> None:

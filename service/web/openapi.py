@@ -35,7 +35,9 @@ def openapi_document(app: Flask) -> dict:
             "source": {"type": "string"},
             "last_reviewed": {"type": ["string", "null"]},
             "audience": {"type": "string", "enum": ["patient", "clinician"]},
-            "snippet": {"type": "string"},
+            "snippet": {"type": "string", "description": "The quoted passage (empty for related reading)"},
+            "related": {"type": "boolean", "description": "Related reading: shown, not quoted, never credited"},
+            "reason": {"type": "string", "description": "Why related reading is listed"},
         },
     }
     reply = {

@@ -51,6 +51,11 @@
     reasonTemplate.content.querySelectorAll("option").forEach(function (o) { REASONS.push([o.value, o.textContent]); });
   }
 
+  // The passages an answer quotes; the API also lists related reading among `citations`, marked `related`.
+  function quoted(reply) {
+    return (reply.citations || []).filter(function (c) { return !c.related; });
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -89,7 +94,7 @@
 
   function feedbackForm(i, reply, question) {
     var f = el("form", { "class": "feedback", method: "post", action: "/feedback",
-      "data-passages": reply.citations.map(function (c) { return c.passage_id; }).join(" "), "data-kind": reply.kind });
+      "data-passages": quoted(reply).map(function (c) { return c.passage_id; }).join(" "), "data-kind": reply.kind });
     f.dataset.question = question;
     var select = el("select", { id: "reason-" + i, name: "reason" });
     REASONS.forEach(function (r) { select.appendChild(el("option", { value: r[0], text: r[1] })); });
@@ -147,10 +152,10 @@
       });
     }
     article.appendChild(answer);
-    if (reply.citations && reply.citations.length) {
+    if (quoted(reply).length) {
       article.appendChild(el("p", { "class": "sources-label", text: "Sources quoted in this answer" }));
       var list = el("ol", { "class": "sources" });
-      reply.citations.forEach(function (c) {
+      quoted(reply).forEach(function (c) {
         var meta = el("dl", { "class": "source-meta" });
         if (c.section) { meta.appendChild(el("dt", { text: "Section" })); meta.appendChild(el("dd", { text: c.section })); }
         meta.appendChild(el("dt", { text: "Source" })); meta.appendChild(el("dd", { text: c.source }));
@@ -197,7 +202,7 @@
       article.appendChild(el("form", { "class": "suggestions", method: "post", action: "/" }, [
         el("p", { "class": "suggestions-label", id: "sugg-label-" + i, text: "You could also ask" }), group]));
     }
-    if (reply.citations && reply.citations.length) article.appendChild(feedbackForm(i, reply, question));
+    if (quoted(reply).length) article.appendChild(feedbackForm(i, reply, question));
     return el("li", { "class": "turn", id: "turn-" + i }, [
       el("div", { "class": "msg msg--user" }, [
         el("p", { "class": "msg-label", text: "You asked" }), el("p", { "class": "msg-text", text: question })]),
