@@ -143,14 +143,28 @@ class DocumentRanker:
         self._parts = {name: _Partition(index, name) for name in index.partitions}
         self._terms_cache: dict[int, frozenset[str]] = {}
         self._names_cache: dict[tuple[str, str], frozenset[str]] = {}
+        # Each passage's terms, read from the index instead of analysing its text again: the "all" partition
+        # turned passage-major (term ids per passage column; the weights are not needed).
+        every = index.partitions["all"]
+        by_passage = every.matrix.tocsc()
+        self._term_ptr, self._term_ids = by_passage.indptr, by_passage.indices
+        self._column_of = np.full(len(index.passages), -1, dtype=np.int64)
+        self._column_of[every.columns] = np.arange(len(every.columns))
+        self._term_names = sorted(index.vocab, key=index.vocab.__getitem__)
 
     def passage_terms(self, passage_index: int) -> frozenset[str]:
         """Index terms of a passage with its title and headings (cached per passage)."""
         cache = self._terms_cache
         terms = cache.get(passage_index)
         if terms is None:
-            p = self.index.passages[passage_index]
-            terms = frozenset(self.index.analyzer.tokens(f"{p.title} {p.section} {p.text}"))
+            col = int(self._column_of[passage_index])
+            if col >= 0:
+                ids = self._term_ids[self._term_ptr[col]:self._term_ptr[col + 1]]
+                names = self._term_names
+                terms = frozenset(names[i] for i in ids.tolist())
+            else:  # not indexed (cannot happen for a loaded index): analyse it
+                p = self.index.passages[passage_index]
+                terms = frozenset(self.index.analyzer.tokens(f"{p.title} {p.section} {p.text}"))
             if len(cache) >= 20_000:
                 cache.clear()  # bounded: a simple reset is enough for a cache this cheap to refill
             cache[passage_index] = terms
