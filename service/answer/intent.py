@@ -41,6 +41,7 @@ class QuestionTypes:
             )
         self.by_name = {t.name: t for t in self.types}
         self._sections: dict[str, tuple[list[str], list[str]]] = {}
+        self._scores: dict[tuple[str, str], int] = {}
         # Cue words tell what aspect is asked about, not which topic: weighted down in retrieval.
         self.cue_terms = frozenset(term for t in self.types if t.name != "what_is" for c in t.cues for term in c)
 
@@ -68,10 +69,18 @@ class QuestionTypes:
         """2 when the passage's own heading fits the question type, 1 when only a parent heading does."""
         if qtype is None:
             return 0
-        own_terms, parent_terms = self._section_terms(section)
-        if any(_contains(own_terms, cue) for cue in qtype.sections):
-            return 2
-        return 1 if any(_contains(parent_terms, cue) for cue in qtype.sections) else 0
+        key = (qtype.name, section)
+        score = self._scores.get(key)
+        if score is None:  # cached: the same headings are scored again for every answer and suggestion
+            own_terms, parent_terms = self._section_terms(section)
+            if any(_contains(own_terms, cue) for cue in qtype.sections):
+                score = 2
+            else:
+                score = 1 if any(_contains(parent_terms, cue) for cue in qtype.sections) else 0
+            if len(self._scores) >= 200_000:
+                self._scores.clear()
+            self._scores[key] = score
+        return score
 
     def _section_terms(self, section: str) -> tuple[list[str], list[str]]:
         """Terms of a section's own heading and of its parents (cached: a library has few distinct headings)."""
