@@ -38,6 +38,8 @@ from .understand import ASPECT_WEIGHT, Query, Understander, topic_vocabulary
 DATA = Path(__file__).resolve().parent.parent / "data"
 GENERIC_ASPECT_TERMS = frozenset({"side", "late", "new", "type", "of"})  # parts of aspect phrases that name nothing
 POINTED_WEIGHT = 0.7  # "can it be used for kidney cancer?": the new words weigh less than "it"
+# Title words that fit who a question is about ("Talking to Children about Cancer").
+POPULATION_TITLE_WORDS = {"child": "child children childhood kids pediatric teens adolescents", "adult": "adult adults"}
 # A page of coping and support material (for a message that expresses fear, sadness or overwhelm).
 COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distress|adjust(ing|ment)?|stress)\b",
                           re.I)
@@ -116,6 +118,9 @@ class Responder:
         self.ranker = DocumentRanker(index, self.settings.rank)
         self._title_paths: dict[str, dict[str, str]] = {}
         self._suggestion_checks: dict[tuple, bool] = {}
+        self._population_title_terms = {
+            name: frozenset(index.analyzer.tokens(words)) for name, words in POPULATION_TITLE_WORDS.items()
+        }
         vocab, patient_df = index.vocab, np.diff(index.partitions["patient"].matrix.indptr)
         self.understander = Understander(
             index.analyzer, self.qtypes, self.expander,
@@ -343,8 +348,7 @@ class Responder:
 
     def _population_terms(self, population: str | None) -> set[str]:
         """Title words that fit who the question is about ("Talking to Children about Cancer")."""
-        words = {"child": "child children childhood kids pediatric teens adolescents", "adult": "adult adults"}
-        return set(self.index.analyzer.tokens(words.get(population or "", "")))
+        return set(self._population_title_terms.get(population or "", ()))
 
     def _aspect_terms(self, aspect: QuestionType | None) -> set[str]:
         if aspect is None:

@@ -98,9 +98,5 @@ class Reply:
             c["related"] = False
         n = len(out["citations"])
         for k, r in enumerate(self.related, start=1):
-            out["citations"].append({
-                "n": n + k, "passage_id": r.passage_id, "title": r.title, "url": r.url, "section": r.section,
-                "source": r.source, "last_reviewed": r.last_reviewed, "audience": r.audience, "snippet": "",
-                "related": True, "reason": r.reason,
-            })
+            out["citations"].append({"n": n + k, **asdict(r), "snippet": "", "related": True})
         return out

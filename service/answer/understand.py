@@ -28,7 +28,7 @@ import yaml
 
 from ..corpus.sentences import read_word_list
 from ..search.analyzer import Analyzer, fold
-from ..search.rank import HEADING_PREFIX
+from ..search.rank import heading_names
 from .conversation import changes_topic, continues, keeps_subject, points_back
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
@@ -449,10 +449,8 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
             bigrams.update(zip(tokens, tokens[1:], strict=False))
         if p.section not in seen_sections:
             seen_sections.add(p.section)
-            for heading in p.section.split(" > "):
-                heading = HEADING_PREFIX.sub("", heading)  # "Questions and Answers About Grapefruit"
-                if len(heading.split()) <= TOPIC_HEADING_WORDS:  # "Lymphedema", "Hair loss": names
-                    terms.update(analyzer.tokens(heading))
+            for name in heading_names(p.section, TOPIC_HEADING_WORDS):  # "Lymphedema", "Grapefruit": names
+                terms.update(analyzer.tokens(name))
     for targets in (*expander.acronyms.values(), *expander.lay.values(), *expander.brands.values()):
         terms.update(targets)
     terms.update(expander.brands)

@@ -34,6 +34,15 @@ HEADING_PREFIX = re.compile(
     r"treatment (options )?(of|for)|signs and symptoms of|symptoms of|causes of|risk factors for)\s+",
     re.I,
 )
+
+
+def heading_names(section: str, max_words: int) -> list[str]:
+    """The headings of a section path short enough to be names of topics, without openings such as
+    "Questions and Answers About" ("St. John's Wort" is a name; "Esophageal cancer can recur ..." is not)."""
+    names = (HEADING_PREFIX.sub("", heading) for heading in section.split(" > "))
+    return [name for name in names if len(name.split()) <= max_words]
+
+
 CHILD_PAGE = re.compile(r"\b(child|childhood|children|kids|pediatric|paediatric)\b|/child-", re.I)
 
 
@@ -50,7 +59,6 @@ class RankWeights:
     adult_penalty: float = 0.5  # an adult's question avoids them
     unsaid_penalty: float = 0.2  # most questions are about adults; children's pages must earn their place
     news_penalty: float = 0.3  # research news, unless research is asked about
-    title_beta: float = 1.0  # F-beta of title match: below 1 weighs precision (the whole title named) higher
     aspect_title: float = 0.3  # the page's title names the aspect asked ("Lung Cancer Screening" for screening)
     coverage: float = 1.0  # share of the question's concepts (idf-weighted) found in the page's best passages
 
@@ -206,7 +214,7 @@ class DocumentRanker:
         return 2 * precision * recall / (precision + recall)
 
     def concept_f1(self, part: _Partition, doc: int, concepts: Sequence[Concept], extra: Collection[str]) -> float:
-        """idf-weighted F-beta between the question's concepts and the page's title terms.
+        """idf-weighted F1 between the question's concepts and the page's title terms.
 
         A concept is one focus word with its alternatives ("radiotherapy" or "radiation therapy"):
         it is found in a title when any alternative is. Title terms that match `extra` (the aspect
@@ -224,10 +232,7 @@ class DocumentRanker:
         matched = set().union(*(c.all_terms() for c in concepts)) | set(extra)
         shared_t = sum(self._idf(part, t) for t in title if t in matched)
         precision = shared_t / sum(self._idf(part, t) for t in title)
-        if not precision:
-            return 0.0
-        beta2 = self.weights.title_beta ** 2  # below 1: a title the question names whole counts for more
-        return (1 + beta2) * precision * recall / (beta2 * precision + recall)
+        return 2 * precision * recall / (precision + recall) if precision else 0.0
 
     def rank(
         self,
@@ -290,10 +295,8 @@ class DocumentRanker:
             part = self.partition(audience)
             terms = set(part.titles[part.doc_ids[doc_path]])
             for g in self.doc_passages(doc_path, audience):
-                for heading in self.index.passages[g].section.split(" > "):
-                    heading = HEADING_PREFIX.sub("", heading)  # "Questions and Answers About St. John's Wort"
-                    if len(heading.split()) <= max_heading_words:
-                        terms.update(self.index.analyzer.tokens(heading))
+                for name in heading_names(self.index.passages[g].section, max_heading_words):
+                    terms.update(self.index.analyzer.tokens(name))
             names = self._names_cache[key] = frozenset(terms - part.generic)
         return names
 

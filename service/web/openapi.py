@@ -75,14 +75,9 @@ def openapi_document(app: Flask) -> dict:
     related = {
         "type": "object",
         "required": ["title", "url", "section", "source", "reason"],
-        "properties": {
-            "passage_id": {"type": "string"},
-            "title": {"type": "string"},
-            "url": {"type": ["string", "null"]},
-            "section": {"type": "string"},
-            "source": {"type": "string"},
-            "last_reviewed": {"type": ["string", "null"]},
-            "audience": {"type": "string", "enum": ["patient", "clinician"]},
+        "properties": {  # a citation's page fields, and its reason
+            **{k: citation["properties"][k]
+               for k in ("passage_id", "title", "url", "section", "source", "last_reviewed", "audience")},
             "reason": {"type": "string", "description": "Why it is listed, e.g. \"Also about grapefruit\""},
         },
     }
