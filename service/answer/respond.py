@@ -49,25 +49,6 @@ SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
 RECURRENCE = re.compile(r"\bcan recur\b", re.I)
-# Feeling words by family, each with its own acknowledgement in service/data/replies.yaml (feelings_<family>).
-FEELING_FAMILIES = {
-    "fear": {"scared", "frightened", "terrified", "afraid", "fear", "fears", "worried", "worry", "worrying",
-             "anxious", "panicking", "panic", "panicked", "nervous", "freaking", "shocked"},
-    "sad": {"sad", "devastated", "heartbroken", "lonely", "gutted", "hopeless", "cry", "crying", "tears",
-            "guilty", "upset"},
-    "overwhelm": {"overwhelmed", "stressed", "desperate", "helpless"},
-    "anger": {"angry", "cross"},
-}
-
-
-def feelings_of(query: Query | None) -> list[str]:
-    """The feelings a message expresses ("nervous" in "central nervous system" is not one)."""
-    if query is None:
-        return []
-    lowered = query.message.lower()
-    return [f for f in query.context.feelings if not (f.lower() == "nervous" and "nervous system" in lowered)]
-
-
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -569,7 +550,7 @@ class Responder:
 
     def _coping_page(self, query: Query, audience: str, population: str | None) -> DocumentHit | None:
         """The library's coping and support material that fits the feeling expressed."""
-        words = " ".join(["coping feelings emotions support", *feelings_of(query), *query.focus_words])
+        words = " ".join(["coping feelings emotions support", *query.context.feelings, *query.focus_words])
         weights = {t: 1.0 for t in self.index.analyzer.tokens(words)}
         for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
             if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
@@ -579,7 +560,7 @@ class Responder:
 
     def _acknowledgement(self, feelings: list[str]) -> str:
         lowered = {f.lower() for f in feelings}
-        for key, words in FEELING_FAMILIES.items():
+        for key, words in self.understander.words.feeling_families.items():
             if lowered & words:
                 return self._say(f"feelings_{key}")
         return self._say("feelings_other")
@@ -589,7 +570,7 @@ class Responder:
                  topic_title: str | None = None, topic_words: str = "", with_suggestions: bool = True) -> Reply:
         analyzer = self.index.analyzer
         stage = query.context.stage if query is not None else None
-        felt = feelings_of(query)
+        felt = query.context.feelings if query is not None else []
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
         main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
         scoring = dict(weights)

@@ -151,6 +151,8 @@ class Query:
 class ContextWords:
     people: frozenset[str]
     feelings: frozenset[str]
+    feeling_families: dict[str, frozenset[str]]  # "fear" -> its words, in the file's order
+    not_feelings: tuple[str, ...]  # phrases in which a feeling word is not one ("nervous system")
     filler_words: frozenset[str]
     filler_phrases: re.Pattern | None
     time: frozenset[str]
@@ -168,9 +170,13 @@ class ContextWords:
         def words(key: str) -> frozenset[str]:
             return frozenset(str(w).lower() for w in raw.get(key, []))
 
+        families = {name: frozenset(str(w).lower() for w in ws) for name, ws in (raw.get("feelings") or {}).items()}
+
         return cls(
             people=words("people"),
-            feelings=words("feelings"),
+            feelings=frozenset().union(*families.values()),
+            feeling_families=families,
+            not_feelings=tuple(str(p).lower() for p in raw.get("not_feelings", [])),
             filler_words=frozenset(w for w in filler if " " not in w),
             filler_phrases=pattern,
             time=words("time"),
@@ -299,6 +305,7 @@ class Understander:
         # Words inside a lay phrase belong to it ("have kids" is fertility, not a child's question).
         phrase_words = {w for phrase in self.expander.lay_phrases(lowered) if " " in phrase for w in phrase.split()}
         population_words: list[str] = []
+        not_feeling = {w for phrase in cw.not_feelings if phrase in lowered for w in phrase.split()}
         for word in analyzer.words(filler_text):
             term = analyzer.term(word)
             if (previous, term) in self.title_bigrams and term in self.qtypes.cue_terms and previous_focus \
@@ -310,7 +317,7 @@ class Understander:
             previous_focus = False
             if word in cw.people:
                 context.people.append(word)
-            elif word in cw.feelings:
+            elif word in cw.feelings and word not in not_feeling:
                 context.feelings.append(word)
             elif word in cw.care_team:
                 steer_words.append(word)
