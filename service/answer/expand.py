@@ -143,12 +143,13 @@ class QueryExpander:
         return self.expand_with_sources(text, own_weight)[0]
 
     def expand_with_sources(
-        self, text: str, own_weight: float = 1.0, raw_text: str | None = None, acronyms: list[str] = ()
+        self, text: str, own_weight: float = 1.0, acronyms: list[str] = (), lay_phrases: list[str] | None = None
     ) -> tuple[dict[str, float], dict[str, set[str]]]:
         """Weights, and for each expanded term the patient's terms it stands for.
 
-        `text` holds the words to weight (the focus); `raw_text`, the whole question, is where lay
-        phrases are looked for; `acronyms` are the capitalised acronyms the patient wrote.
+        `text` holds the words to weight (the focus); `acronyms` are the capitalised acronyms the patient
+        wrote; `lay_phrases` are the lay vocabulary's phrases found in the whole question (looked for in
+        `text` when not given).
         """
         terms = self.analyzer.tokens(text)
         weights: dict[str, float] = {}
@@ -185,7 +186,7 @@ class QueryExpander:
             if t in self._lower_acronyms and t.upper() not in acronyms:
                 for target in self._lower_acronyms[t]:
                     add(target, LOWER_ACRONYM_WEIGHT, (t,))
-        for phrase in self.lay_phrases(raw_text if raw_text is not None else text):
+        for phrase in self.lay_phrases(text) if lay_phrases is None else lay_phrases:
             origin = tuple(self.analyzer.tokens(phrase)) or (phrase,)
             for target in self.lay[phrase]:
                 add(target, SYNONYM_WEIGHT, origin + (phrase,))

@@ -45,8 +45,9 @@ class QuestionTypes:
         # Cue words tell what aspect is asked about, not which topic: weighted down in retrieval.
         self.cue_terms = frozenset(term for t in self.types if t.name != "what_is" for c in t.cues for term in c)
 
-    def detect(self, text: str) -> QuestionType | None:
-        terms = self.analyzer.tokens(text)
+    def detect(self, text: str, terms: list[str] | None = None) -> QuestionType | None:
+        """The first question type the text asks; `terms` are its index terms when already analysed."""
+        terms = self.analyzer.tokens(text) if terms is None else terms
         lowered = " ".join(text.lower().split())
         for qtype in self.types:
             if qtype.name == "what_is":
@@ -57,9 +58,8 @@ class QuestionTypes:
                 return qtype
         return None
 
-    def matching(self, text: str) -> list[QuestionType]:
-        """Every question type whose cue the text contains, in the file's order (not "what is")."""
-        terms = self.analyzer.tokens(text)
+    def matching(self, terms: list[str]) -> list[QuestionType]:
+        """Every question type whose cue the terms contain, in the file's order (not "what is")."""
         return [q for q in self.types if q.name != "what_is" and any(_contains(terms, c) for c in q.cues)]
 
     def section_matches(self, qtype: QuestionType | None, section: str) -> bool:

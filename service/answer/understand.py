@@ -99,10 +99,6 @@ class Context:
     stage: str | None = None  # "III" for "stage 3", "stage three", "stage III"
     grade: str | None = None
 
-    @property
-    def words(self) -> list[str]:
-        return self.people + self.feelings + self.filler + self.numbers
-
 
 @dataclass
 class Query:
@@ -294,8 +290,9 @@ class Understander:
         if cw.filler_phrases is not None:
             context.filler.extend(m.group(0) for m in cw.filler_phrases.finditer(lowered))
             filler_text = cw.filler_phrases.sub(" ", lowered)
-        stage_numbers = {(m.group(2) + (m.group(3) or "")).lower() for m in STAGE.finditer(question)}
-        stage_numbers |= {m.group(2).lower() for m in STAGE.finditer(question)}
+        stage_numbers: set[str] = set()  # "3" and "3a" of "stage 3a" are context, not topic
+        for m in STAGE.finditer(question):
+            stage_numbers |= {m.group(2).lower(), (m.group(2) + (m.group(3) or "")).lower()}
 
         focus_words: list[str] = []
         steer_words: list[str] = []
@@ -303,7 +300,8 @@ class Understander:
         children = adults = False
         previous, previous_focus = "", False
         # Words inside a lay phrase belong to it ("have kids" is fertility, not a child's question).
-        phrase_words = {w for phrase in self.expander.lay_phrases(lowered) if " " in phrase for w in phrase.split()}
+        lay_found = self.expander.lay_phrases(lowered)
+        phrase_words = {w for phrase in lay_found if " " in phrase for w in phrase.split()}
         population_words: list[str] = []
         not_feeling = {w for phrase in cw.not_feelings if phrase in lowered for w in phrase.split()}
         for word in analyzer.words(filler_text):
@@ -329,7 +327,7 @@ class Understander:
             elif word in cw.adults and word not in phrase_words:
                 adults = True
                 population_words.append(word)
-            elif word.replace(".", "").isdigit() or word in stage_numbers or word in ROMAN and word in stage_numbers:
+            elif word.replace(".", "").isdigit() or word in stage_numbers:
                 context.numbers.append(word)
             elif term in self.qtypes.cue_terms:
                 aspect_terms.append(term)
@@ -350,7 +348,7 @@ class Understander:
         acronyms = [a for a in dict.fromkeys(CAPITAL_WORD.findall(question)) if self.expander.is_acronym(a)]
         written = {w.lower() for w in focus_words}
         focus_text = " ".join(focus_words + [a.lower() for a in acronyms if a.lower() not in written])
-        focus, sources = self.expander.expand_with_sources(focus_text, raw_text=lowered, acronyms=acronyms)
+        focus, sources = self.expander.expand_with_sources(focus_text, acronyms=acronyms, lay_phrases=lay_found)
         if self.topic_terms:
             for t in analyzer.tokens(focus_text):
                 if t not in self.topic_terms and focus.get(t) == 1.0 and t not in sources:
@@ -368,7 +366,7 @@ class Understander:
                     focus[t] = BACKGROUND_WEIGHT
         # A lay phrase of several words is one topic ("back passage" is the rectum, not the back): its
         # words weigh little and the phrase itself is the focus term, found through its targets.
-        for phrase in self.expander.lay_phrases(lowered):
+        for phrase in lay_found:
             words = analyzer.tokens(phrase)
             if len(phrase.split()) < 2 or not words:
                 continue
@@ -402,10 +400,11 @@ class Understander:
         for t in list(steer):
             if t in focus:
                 del steer[t]
-        aspect = self.qtypes.detect(question)
+        question_terms = analyzer.tokens(lowered)
+        aspect = self.qtypes.detect(question, question_terms)
         if aspect is not None and aspect.name == "stages" and (context.stage or "early stage" in lowered):
             # "treatment for stage 3": the stage says which part of the page, the question is the treatment
-            others = [t for t in self.qtypes.matching(question) if t.name != "stages"]
+            others = [t for t in self.qtypes.matching(question_terms) if t.name != "stages"]
             aspect = others[0] if others else aspect
         return Query(
             message=message,
@@ -427,7 +426,7 @@ class Understander:
             new_topic=changes_topic(question),
             keeps_subject=keeps_subject(question),
             cancer_context=not self.cancer_terms or bool(
-                self.cancer_terms & (set(analyzer.tokens(lowered)) | set(focus) | set(own_terms))),
+                self.cancer_terms & (set(question_terms) | set(focus) | set(own_terms))),
         )
 
 
