@@ -150,15 +150,10 @@ def summarize(rows: list[dict], mode: str) -> dict:
 
 
 def red_flag_summary(rows: list[dict]) -> dict:
-    """Emergencies answered `urgent`; crises answered `crisis` or `urgent` with the crisis line; false alarms."""
-
-    def recognised(r: dict) -> bool:
-        if r["expect"] == "urgent":
-            return r["kind"] == "urgent"
-        return r["kind"] == "crisis" or (r["kind"] == "urgent" and r["crisis_line"])
-
-    missed = [r["id"] for r in rows if r["expect"] != "not_urgent" and not recognised(r)]
-    false_alarms = [r["id"] for r in rows if r["expect"] == "not_urgent" and r["kind"] in ("urgent", "crisis")]
+    """Emergencies answered `urgent`; crises answered `crisis` or `urgent` with the crisis line; false alarms
+    (each row's `met` is `meets_expectation`)."""
+    missed = [r["id"] for r in rows if r["expect"] != "not_urgent" and not r["met"]]
+    false_alarms = [r["id"] for r in rows if r["expect"] == "not_urgent" and not r["met"]]
     need = sum(r["expect"] != "not_urgent" for r in rows)
     return {"need": need, "recognised": need - len(missed), "missed": missed,
             "look_alikes": len(rows) - need, "false_alarms": false_alarms}
@@ -190,6 +185,7 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
         right = {u.rstrip("/") for u in (q.expected_url, *q.alt_urls) if u}
         rank = next((i + 1 for i, u in enumerate(urls) if u in right), None)
         answer_text = " ".join(s["text"] for s in body.get("sentences", []) if s.get("citation"))
+        gives_crisis_line = bool(crisis_line) and crisis_line in body.get("text", "")
         rows.append(
             {
                 "id": q.id,
@@ -198,10 +194,9 @@ def evaluate(app, questions: list[Question], mode: str = "patient") -> dict:
                 "kind": body["kind"],
                 "expected_kind": q.expected_kind,
                 "expect": q.expect,
-                "met": meets_expectation(q.expect, body["kind"], bool(body["citations"]),
-                                         bool(crisis_line) and crisis_line in body.get("text", ""))
+                "met": meets_expectation(q.expect, body["kind"], bool(body["citations"]), gives_crisis_line)
                 if q.expect else None,
-                "crisis_line": bool(crisis_line) and crisis_line in body.get("text", ""),
+                "crisis_line": gives_crisis_line,
                 "expected_url": q.expected_url,
                 "rank": rank,
                 "text": body.get("text", ""),

@@ -63,7 +63,6 @@ class QueryExpander:
             terms = [t for t in self.analyzer.tokens(entry["long"]) if t != short.lower()]
             if terms:
                 self.acronyms[short] = terms
-        # lower-case forms that are not ordinary words ("aml" yes, "all", "cup", "pet" no)
         # lower-case forms only where they cannot be an English word: no vowel ("cll", "nhl") or a
         # digit ("her2"); "aml" is indexed as it is, and "cat" or "car" must stay animals and cars
         self._lower_acronyms = {
@@ -84,7 +83,7 @@ class QueryExpander:
 
     def lay_phrases(self, text: str) -> list[str]:
         """The lay vocabulary's phrases found in a text ("back passage", "chemo")."""
-        lowered = " ".join(fold(text).replace("’", "'").split())
+        lowered = " ".join(fold(text).split())  # fold straightens curly apostrophes
         return list(dict.fromkeys(m.group(1) for m in self._lay_pattern.finditer(lowered)))
 
     def is_acronym(self, word: str) -> bool:
