@@ -125,6 +125,33 @@ def page(context):
     return page
 
 
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(viewport, js=True, timeout=15_000, **context options): a page in a fresh context (a phone's
+    when the viewport is narrow), closed after the test. `timeout` is a ceiling for waits, not a timing check."""
+    contexts = []
+
+    def make(viewport=DESKTOP, js=True, timeout=15_000, **options):
+        phone = viewport["width"] < 500
+        ctx = browser.new_context(
+            viewport=viewport, is_mobile=phone, has_touch=phone, java_script_enabled=js, **options
+        )
+        ctx.set_default_timeout(timeout)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.console_errors = []
+        page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
 @pytest.fixture
 def axe_page(browser):
     # axe-core is injected as an inline script, which our CSP rightly blocks; only this audit context bypasses it.

@@ -14,10 +14,9 @@ from werkzeug.serving import make_server
 from service import create_app
 from service.config import TestConfig
 
-from .conftest import REPO
+from .conftest import PHONE, REPO
 from .test_browser import ask
 
-PHONE = {"width": 375, "height": 740}
 REPLIES = yaml.safe_load((REPO / "service/data/replies.yaml").read_text(encoding="utf-8"))
 
 
@@ -36,21 +35,9 @@ def kb_service(kb_path, kb_index_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def phone_page(browser):
-    contexts = []
-
-    def make(js: bool = True):
-        ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=js)
-        ctx.set_default_timeout(20_000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
-        return page
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
+def phone_page(new_page):
+    """phone_page(js=True): a phone-sized page; the real library's first answers may take a while."""
+    return lambda js=True: new_page(PHONE, js=js, timeout=20_000)
 
 
 def ask_without_js(page, question: str) -> None:

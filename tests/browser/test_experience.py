@@ -9,35 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import NURSE_PASSWORD, NURSE_USER, REPO
+from .conftest import DESKTOP, NURSE_PASSWORD, NURSE_USER, PHONE, REPO
 from .test_browser import QUESTION, ask
 
-PHONE = {"width": 375, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 FOLLOW_UP = "What are the side effects?"
 STARTERS = [item["question"] for item in yaml.safe_load((REPO / "service/data/starter_questions.yaml").read_text())]
-
-
-@pytest.fixture
-def new_page(browser):
-    """new_page(viewport, js=True, **context options): a page in a fresh context, closed after the test."""
-    contexts = []
-
-    def make(viewport=DESKTOP, js=True, **options):
-        phone = viewport["width"] < 500
-        ctx = browser.new_context(
-            viewport=viewport, is_mobile=phone, has_touch=phone, java_script_enabled=js, **options
-        )
-        ctx.set_default_timeout(15_000)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
-        return page
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
 
 
 def box(page, selector: str) -> dict:
