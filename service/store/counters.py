@@ -105,16 +105,7 @@ class RedisCounters:
         self._breaker = _Breaker(retry_seconds)
 
     def _call(self, fn: Callable[[], object]) -> object:
-        from .redis_store import REDIS_ERRORS
-
-        self._breaker.check()
-        try:
-            result = fn()
-        except REDIS_ERRORS as exc:
-            self._breaker.failed()
-            raise StoreUnavailable(f"redis: {type(exc).__name__}") from None
-        self._breaker.succeeded()
-        return result
+        return self._breaker.call(fn)
 
     def incr(self, key: str, ttl_seconds: int) -> int:
         def run() -> int:

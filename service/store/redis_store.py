@@ -54,6 +54,17 @@ class _Breaker:
     def succeeded(self) -> None:
         self._open_until = 0.0
 
+    def call(self, fn: Callable[[], object]) -> object:
+        """Run one Redis call: StoreUnavailable while open or when the call fails (which opens it)."""
+        self.check()
+        try:
+            result = fn()
+        except REDIS_ERRORS as exc:
+            self.failed()
+            raise StoreUnavailable(f"redis: {type(exc).__name__}") from None
+        self.succeeded()
+        return result
+
 
 class RedisConversationStore:
     """ConversationStore on Redis: one JSON string per conversation, key expiry = idle timeout."""
@@ -74,14 +85,7 @@ class RedisConversationStore:
         return cls(redis_client(url, timeout_seconds), retry_seconds=retry_seconds)
 
     def _call(self, fn: Callable[[], object]) -> object:
-        self._breaker.check()
-        try:
-            result = fn()
-        except REDIS_ERRORS as exc:
-            self._breaker.failed()
-            raise StoreUnavailable(f"redis: {type(exc).__name__}") from None
-        self._breaker.succeeded()
-        return result
+        return self._breaker.call(fn)
 
     def get(self, conversation_id: str) -> dict | None:
         raw = self._call(lambda: self.client.get(self.prefix + conversation_id))
