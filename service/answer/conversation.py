@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from ..store.validate import STATE_TEXT_FIELDS, valid_conversation_state
+
 # Words that point back to an earlier topic, or continue the last question.
 ANAPHORA = re.compile(
     r"\b(it|its|it's|this|that|these|those|they|them|their|the drug|the cancer|this cancer|the treatment)\b"
@@ -37,17 +39,13 @@ class ConversationState:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> ConversationState:
-        if not data:
+        # Stored state of any other shape than the one to_dict writes is a lost context, never trusted
+        # (the same check the web app's store guard makes, service/store/validate.py).
+        if not data or not valid_conversation_state(data):
             return cls()
-        state = cls()
-        # Stored state is checked field by field: anything of the wrong type is dropped, never trusted.
-        for key in ("topic", "topic_title", "intent", "population"):
-            if isinstance(data.get(key), str):
-                setattr(state, key, data[key][:500])
-        if isinstance(data.get("turns"), int) and not isinstance(data.get("turns"), bool):
-            state.turns = data["turns"]
-        if isinstance(data.get("history"), list):
-            state.history = [h for h in data["history"] if isinstance(h, str)][-10:]
+        state = cls(turns=data.get("turns", 0), history=list(data.get("history", []))[-10:])
+        for key in STATE_TEXT_FIELDS:
+            setattr(state, key, data.get(key, "")[:500])
         return state
 
 

@@ -121,9 +121,6 @@ class Responder:
         part, vocab = self.ranker.partition("patient"), self.index.vocab
         return {t: float(part.idf[vocab[t]]) for t in terms if t in vocab}
 
-    def _passage_terms(self, passage_index: int) -> frozenset[str]:
-        return self.ranker.passage_terms(passage_index)
-
     @staticmethod
     def topic_name(title: str) -> str:
         name = " ".join(TITLE_NOISE.sub(" ", title).split()).strip(" -–")

@@ -1,9 +1,10 @@
 """Stored state is checked when it is read: anything of the wrong shape is a lost context, never an error.
 
 Redis may hold state written by another version, damaged, or (before issue 13) written through another key
-space. The responder's ConversationState.from_dict trusts its input, so the store hands it only state of the
-shape it writes: topic words, the answering page's title, the last question type, the population the
-conversation named ("child" or "adult", or empty), a turn count and the kinds of the last replies.
+space. The web app's store guard and the responder's ConversationState.from_dict both use this one check, so
+only state of the shape the responder writes is used: topic words, the answering page's title, the last question
+type, the population the conversation named ("child" or "adult", or empty), a turn count and the kinds of the
+last replies.
 """
 
 from __future__ import annotations
