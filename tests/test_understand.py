@@ -131,6 +131,34 @@ def test_unknown_words_are_counted(small):
     assert small.respond("how do I reset my router password").kind == "no_answer"
 
 
+def test_a_lay_phrase_of_common_words_is_a_topic(small):
+    # every word of "get it up" is a stopword: the phrase still names the topic (erectile dysfunction)
+    query = small.understand("can't get it up since my prostate op")
+    assert "get it up" in query.own_terms
+    # unless its words were read as who is asked about: "my kids" is people, not fertility
+    assert "have kids" not in small.understand("how do I tell my kids").own_terms
+
+
+def test_a_problem_blamed_on_a_treatment_is_read(small):
+    for message in ("skin has gone red and peely from the radiation", "can't get it up since my prostate op",
+                    "mouth ulcers since chemo started", "hot flushes because of my tablets"):
+        assert small.understand(message).blames_treatment, message
+    for message in ("what is chemo", "I had surgery for bowel cancer, what happens next", "my mum with breast cancer"):
+        assert not small.understand(message).blames_treatment, message
+
+
+@pytest.mark.kb
+def test_an_acronym_is_found_in_a_title_by_its_whole_long_form(kb):
+    from service.answer.conversation import ConversationState
+
+    query = kb.understand("dad's been diagnosed with MDS, is that a type of leukaemia?")
+    topic = kb._resolve(query, ConversationState(), "patient")
+    concept = next(c for c in kb._concepts(topic, "patient") if "mds" in c.terms)
+    # one word of the long form is not MDS: "Myelodysplastic/Myeloproliferative Neoplasms" is another disease
+    assert not concept.found_in({"myelodysplast", "myeloprolif", "neoplasm"})
+    assert concept.found_in({"myelodysplast", "syndrom", "treatment"})
+
+
 def test_letters_are_reduced_to_the_question():
     letter = ("Hi, SUBJECT: question MESSAGE: Dear Sir/Madam, my mother [NAME] has CML. "
               "Can it be cured completely? Thanks in advance, John")

@@ -89,6 +89,10 @@ class QueryExpander:
     def is_acronym(self, word: str) -> bool:
         return word.upper() in self.acronyms
 
+    def drug_names(self) -> list[str]:
+        """Brand and generic drug names the library knows (index terms, so stems: "lupron")."""
+        return [name for name in self.brands if len(name) >= 5 and name.isalpha()]
+
     def _read_brand_names(self, index: SearchIndex) -> dict[str, list[str]]:
         """brand term -> generic name terms (and generic -> brand), from patient drug pages."""
         table: dict[str, list[str]] = {}

@@ -99,6 +99,8 @@ class Responder:
         self.ranker = DocumentRanker(index, self.settings.rank)
         self._title_paths: dict[str, dict[str, str]] = {}
         self._suggestion_checks: dict[tuple, bool] = {}
+        # a problem blamed on a treatment: pages titled "... Side Effects" are the likely answer
+        self._side_effect_title_terms = self._aspect_title_terms(self.qtypes.by_name.get("side_effects"))
         self._population_title_terms = {
             name: frozenset(index.analyzer.tokens(words)) for name, words in POPULATION_TITLE_WORDS.items()
         }
@@ -274,7 +276,8 @@ class Responder:
                                 | self._population_terms(topic.population),
                                 aspect=topic.aspect.name if topic.aspect else None,
                                 aspect_title_terms=self._aspect_title_terms(topic.aspect)
-                                | ({"stage"} if query.context.stage else set()))  # "Treatment by Stage" pages
+                                | ({"stage"} if query.context.stage else set())  # "Treatment by Stage" pages
+                                | (self._side_effect_title_terms if query.blames_treatment else set()))
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience)
@@ -314,6 +317,8 @@ class Responder:
             # a phrase ("back passage") is weighed by the rarest library term standing for it
             weight = idf(t, audience) if t in vocab else max((idf(a, audience) for a in alts if a in vocab), default=0)
             phrases = tuple(frozenset(p) for p in topic.phrases.get(t, ()))
+            # "MDS" is found in a title by its whole long form, not by one of its words
+            alts = {a for a in alts if not any(a in p and len(p) > 1 for p in phrases)} or alts
             concepts.append(Concept(frozenset(alts), weight * min(weights.get(t, 1.0), 1.0), phrases))
         return [c for c in concepts if c.weight > 0]
 

@@ -18,7 +18,7 @@ sign-offs around the question. The furniture is removed before anything else.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -123,6 +123,7 @@ class Query:
     new_topic: bool = False  # "different question - ...": nothing is carried over
     keeps_subject: bool = False  # "can it be used for ...?": the earlier topic stays the subject
     cancer_context: bool = True  # the message names something of cancer care (service/data/cancer_context.txt)
+    blames_treatment: bool = False  # a problem linked to a treatment ("sore skin from the radiation")
 
     @property
     def has_focus(self) -> bool:
@@ -155,6 +156,8 @@ class ContextWords:
     care_team: frozenset[str]
     children: frozenset[str]
     adults: frozenset[str]
+    treatment_links: tuple[str, ...]  # "from", "since", "because of": a problem blamed on ...
+    treatments: tuple[str, ...]  # ... a treatment ("the radiation", "my op")
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -179,7 +182,18 @@ class ContextWords:
             care_team=words("care_team"),
             children=words("children"),
             adults=words("adults"),
+            treatment_links=tuple(str(w).lower() for w in raw.get("treatment_links", [])),
+            treatments=tuple(str(w).lower() for w in raw.get("treatments", [])),
         )
+
+    def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
+        """Matches a problem blamed on a treatment: a link word, then a treatment within three words."""
+        treatments = sorted({*self.treatments, *(d.lower() for d in drug_names)}, key=len, reverse=True)
+        if not self.treatment_links or not treatments:
+            return None
+        links = "|".join(re.escape(w) for w in sorted(self.treatment_links, key=len, reverse=True))
+        names = "|".join(re.escape(w) for w in treatments)
+        return re.compile(rf"\b(?:{links})\s+(?:[\w']+\s+){{0,3}}?(?:{names})\w*")
 
 
 @lru_cache(maxsize=1)
@@ -255,6 +269,7 @@ class Understander:
         self.cancer_terms = cancer_terms  # terms that tie a message to cancer care
         self.idf = idf  # a term's idf in patient passages: how specific a word is
         self.words = context_words or default_context_words()
+        self.blames_treatment = self.words.blame_pattern(expander.drug_names())
 
     def _background_words(self, message: str, question: str, focus_words: list[str]) -> set[str]:
         """Focus words of a long message that only its story names, not its questions or subject.
@@ -364,13 +379,18 @@ class Understander:
                     own_terms.remove(t)
                 if focus.get(t, 0.0) > BACKGROUND_WEIGHT:
                     focus[t] = BACKGROUND_WEIGHT
+        blamed = self.blames_treatment.search(lowered) if self.blames_treatment else None
         # A lay phrase of several words is one topic ("back passage" is the rectum, not the back): its
         # words weigh little and the phrase itself is the focus term, found through its targets.
         for phrase in lay_found:
             words = analyzer.tokens(phrase)
             if len(phrase.split()) < 2 or not words:
                 continue
-            if any(t in own_terms or t in aspect_terms for t in words):
+            # A phrase of common words ("get it up", "where it started") is a topic too, although
+            # none of its words was read as one; not when they were read as people or feelings.
+            read_as = set(focus_words) | set(context.people) | set(context.feelings)
+            of_common_words = not read_as & set(phrase.split())
+            if of_common_words or any(t in own_terms or t in aspect_terms for t in words):
                 own_terms = [t for t in own_terms if t not in words]
                 aspect_terms = [t for t in aspect_terms if t not in words]  # "gene changes" is a test, not causes
                 own_terms.append(phrase)
@@ -425,6 +445,7 @@ class Understander:
             continues=continues(question),
             new_topic=changes_topic(question),
             keeps_subject=keeps_subject(question),
+            blames_treatment=bool(blamed),
             cancer_context=not self.cancer_terms or bool(
                 self.cancer_terms & (set(question_terms) | set(focus) | set(own_terms))),
         )
