@@ -294,3 +294,49 @@ def test_temperatures_in_words_are_read(message, high):
 def test_a_borderline_reading_twice_counts_as_a_fever_on_treatment():
     assert route("temp 37.8 twice an hour apart on chemo").kind == "urgent"
     assert route("my temp was 37.6 this morning and 36.9 now on chemo").kind != "urgent"
+
+
+# --- speed-ups that must not change a single match ------------------------------------------------
+def test_the_word_prefilter_finds_exactly_what_scanning_every_concept_finds():
+    import copy
+
+    rules = default_rules().red_flags
+
+    class EveryConcept:
+        def candidates(self, text: str) -> list[int]:
+            return list(range(len(rules.concepts)))
+
+    plain = copy.copy(rules)
+    plain.prefilter = EveryConcept()
+    messages = [row["question"] for name in ("red_flags.jsonl", "red_flags_extra.jsonl", "red_flags_variants.jsonl")
+                for row in _red_flag_rows(name)]
+    skipped = 0
+    for message in messages:
+        assert rules.find(message) == plain.find(message), message
+        skipped += len(rules.concepts) - len(rules.prefilter.candidates(rules.normalise(message).text))
+    assert skipped > len(messages) * 20  # the filter does rule most concepts out
+
+
+def test_word_prefixes_are_read_from_patterns():
+    from service.answer.prefilter import WordPrefilter, word_prefixes
+
+    assert word_prefixes(r"(?<!\w)(?:sav\w*|stockpil\w*) x") == {"sav", "sto"}
+    assert word_prefixes(r"(i|we) (have|got) a") == {"i hav", "i got", "we hav", "we got"}
+    assert word_prefixes(r"(a )?temp") == {"a", "tem"}  # optional start: either
+    assert word_prefixes(r"[4-9] times") == {f"{n} tim" for n in "456789"}
+    assert word_prefixes(r"\w+mab") is None  # any word: always scanned
+    prefilter = WordPrefilter([r"(i|we) (have|got) a", r"temp\w*", r"\w+mab"])
+    assert prefilter.candidates("so i have a fever") == [0, 2]
+    assert prefilter.candidates("temperature") == [1, 2]
+
+
+def test_a_word_list_regex_matches_the_longest_word_as_a_flat_list_does():
+    import re
+
+    from service.answer.safety import _trie
+
+    words = ["oxycodone", "oxycontin", "oxy", "co-codamol", "codeine", "cod", "morphine"]
+    factored = re.compile(rf"(?<!\w)(?:{_trie(words)})")
+    flat = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")")
+    for text in ("took oxycodone and oxy and codeine", "co-codamol cod oxycontin morphine", "oxyz codx"):
+        assert [m.span() for m in factored.finditer(text)] == [m.span() for m in flat.finditer(text)]
