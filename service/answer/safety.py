@@ -160,6 +160,7 @@ class Rule:
     name: str
     all: tuple[str, ...]
     any: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()  # a circumstance that explains the concepts away (black stool on iron)
 
 
 @dataclass
@@ -299,10 +300,13 @@ class RedFlagRules:
                 never_negated=bool(spec.get("never_negated")),
             ))
         names = {c.name for c in concepts}
-        rules = [Rule(r["name"], tuple(r["all"]), tuple(r.get("any", ()))) for r in data["urgent_rules"]]
-        crisis_rules = [Rule(r["name"], tuple(r["all"]), tuple(r.get("any", ()))) for r in data.get("crisis_rules", [])]
+        def read_rule(r: dict) -> Rule:
+            return Rule(r["name"], tuple(r["all"]), tuple(r.get("any", ())), tuple(r.get("unless", ())))
+
+        rules = [read_rule(r) for r in data["urgent_rules"]]
+        crisis_rules = [read_rule(r) for r in data.get("crisis_rules", [])]
         for rule in rules + crisis_rules:
-            unknown = (set(rule.all) | set(rule.any)) - names
+            unknown = (set(rule.all) | set(rule.any) | set(rule.unless)) - names
             if unknown:
                 raise ValueError(f"rule {rule.name!r} uses unknown concepts {sorted(unknown)}")
         return cls(
@@ -496,7 +500,8 @@ class RedFlagRules:
 
     @staticmethod
     def _fires(rule: Rule, live: set[str]) -> bool:
-        return all(c in live for c in rule.all) and (not rule.any or any(c in live for c in rule.any))
+        return (all(c in live for c in rule.all) and (not rule.any or any(c in live for c in rule.any))
+                and not any(c in live for c in rule.unless))
 
     def _is_live(self, concept: Concept, m: re.Match, text: str, neg_text: str, now_text: str,
                  clause: tuple[int, int], sentences: list[tuple[int, int]], sentence_general: list[bool],
