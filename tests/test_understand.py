@@ -213,6 +213,14 @@ def test_conversation_narrows_and_replaces_on_the_focus(kb):
 
 
 @pytest.mark.kb
+def test_another_disease_replaces_the_topic_and_keeps_the_question(kb):
+    first = kb.respond("how do you prevent skin cancer")
+    assert "skin-prevention" in first.citations[0].url
+    second = kb.respond("ok and what about mouth cancer?", first.conversation_id)
+    assert second.citations[0].url.endswith("/oral-prevention-pdq")  # prevention, not mouth cancer treatment
+
+
+@pytest.mark.kb
 def test_thanks_between_turns_keeps_the_topic(kb):
     first = kb.respond("what is lymphedema")
     assert kb.respond("thank you, that helps", first.conversation_id).kind == "smalltalk"

@@ -111,6 +111,8 @@ class Responder:
             **topic_vocabulary(index, self.expander),
             idf=self.ranker.idf_of,
         )
+        self._disease_heads = frozenset(t for w in self.understander.words.disease_heads
+                                        for t in index.analyzer.tokens(w))
 
     # --- text helpers -------------------------------------------------------------------
     def _say(self, key: str) -> str:
@@ -207,6 +209,15 @@ class Responder:
         sources = dict(query.sources)
         inherited = False
         narrow = False
+        earlier_aspect = self.qtypes.by_name.get(state.intent) if state.topic and not query.new_topic else None
+        if earlier_aspect is not None and (
+                (aspect is None and query.continues)  # "how do you prevent skin cancer?" "and mouth cancer?"
+                or (aspect is not None and aspect.name == "stages" != earlier_aspect.name and query.context.stage
+                    and not query.has_focus)):  # "how is it treated?" "what about stage 3?"
+            aspect = earlier_aspect
+            for cue in aspect.cues[:1]:
+                for t in cue:
+                    weights[t] = max(weights.get(t, 0.0), ASPECT_WEIGHT)
         if state.topic and not query.new_topic and (query.points_back or query.continues or not query.has_focus):
             earlier = self.understander.analyse(state.topic, state.topic, query.route)
             if not query.has_focus:
@@ -216,6 +227,8 @@ class Responder:
                 weights = {t: w * POINTED_WEIGHT if t in query.focus else w for t, w in weights.items()}
             elif query.points_back and not query.continues:
                 keep, old_weight = True, 0.5  # "does that matter?": both, the new words first
+            elif self._names_other_disease(query.own_terms, earlier.own_terms):
+                keep, old_weight = False, 0.0  # "how do you prevent skin cancer?" "and mouth cancer?"
             else:
                 # "and CML?" replaces CLL; "and for the skin?" narrows: keep the earlier topic only
                 # when one page covers the old and the new focus together.
@@ -295,6 +308,13 @@ class Responder:
             if query.aspect is not None:
                 state.intent = query.aspect.name
         return reply
+
+    def _names_other_disease(self, new: list[str], old: list[str]) -> bool:
+        """Both turns name a disease ("mouth cancer" after "skin cancer"), and not the same one."""
+        heads, tokens = self._disease_heads, self.index.analyzer.tokens
+        new_terms = {t for term in new for t in tokens(term)}  # a lay phrase ("mouth cancer") is one own term
+        old_terms = {t for term in old for t in tokens(term)}
+        return bool(heads & new_terms) and bool(heads & old_terms) and bool(new_terms - heads - old_terms)
 
     def _follows_up(self, query: Query, topic: Resolved, state: ConversationState) -> bool:
         """The turn asks another aspect of the conversation's topic: it names no new topic, only an

@@ -158,6 +158,7 @@ class ContextWords:
     adults: frozenset[str]
     treatment_links: tuple[str, ...]  # "from", "since", "because of": a problem blamed on ...
     treatments: tuple[str, ...]  # ... a treatment ("the radiation", "my op")
+    disease_heads: tuple[str, ...] = ()  # "cancer", "lymphoma": a turn naming another one changes the topic
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -184,6 +185,7 @@ class ContextWords:
             adults=words("adults"),
             treatment_links=tuple(str(w).lower() for w in raw.get("treatment_links", [])),
             treatments=tuple(str(w).lower() for w in raw.get("treatments", [])),
+            disease_heads=tuple(str(w).lower() for w in raw.get("disease_heads", [])),
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
