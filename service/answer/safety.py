@@ -94,7 +94,7 @@ DURATION = re.compile(
     r"fifty|few|couple of|several|half an)\s+(?:more\s+|whole\s+|full\s+)?(minutes?|min|hours?|days?|nights?|weeks?)\b"
 )
 NAMED_DURATIONS = [
-    (re.compile(r"\bsince (last night|yesterday evening)\b"), 600),
+    (re.compile(r"\bsince (before (bed|i went to bed|going to bed) )?(last night|yesterday evening)\b"), 600),
     (re.compile(r"\bsince yesterday\b|\bsince the day before\b"), 1080),
     (re.compile(r"\bsince (lunch|lunchtime|breakfast|tea|teatime|dinner|the morning|the afternoon) yesterday\b"), 1080),
     (re.compile(r"\bsince (about |around )?\d{1,2}(:\d\d)? ?(am|pm|oclock)? ?(last night|yesterday)\b"), 600),
@@ -289,7 +289,7 @@ class RedFlagRules:
         concepts = []
         for name, spec in data["concepts"].items():
             variants = [_near(v.replace("{medicine}", medicine)) for v in spec["variants"]]
-            if name == "on_treatment" and drugs:
+            if spec.get("with_drugs") and drugs:
                 variants.append(_trie(drugs))
             pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{v})" for v in variants) + r")(?!\w)")
             concepts.append(Concept(
