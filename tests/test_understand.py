@@ -195,6 +195,10 @@ def kb(kb_app) -> Responder:
     "how do i reset my iphone password",
     "Can you recommend a good pizza place near me?",
     "How do I get rid of athlete's foot?",
+    # one word of a cancer-care phrase ("hair" of "hair loss") or an acronym that is also a word ("pass")
+    # does not tie a message to cancer care
+    "how do you get rid of head lice in kids hair",
+    "what causes kidney stones and how do you pass them",
 ])
 def test_off_library_questions_are_not_answered(kb, question):
     reply = kb.respond(question)
@@ -210,6 +214,13 @@ def test_conversation_narrows_and_replaces_on_the_focus(kb):
     kb.respond("thanks", cll.conversation_id)
     replaced = kb.respond("and CML? is that the same thing?", cll.conversation_id)
     assert replaced.citations[0].url.endswith("/cml-treatment-pdq")
+
+
+@pytest.mark.kb
+def test_a_brand_name_finds_its_own_drug_not_a_combination_that_lists_it(kb):
+    for question, ending in {"what does Femara do": "/drugs/letrozole", "what is Yervoy": "/drugs/ipilimumab"}.items():
+        reply = kb.respond(question)
+        assert reply.citations[0].url.rstrip("/").endswith(ending), (question, reply.citations[0].url)
 
 
 @pytest.mark.kb

@@ -89,12 +89,17 @@ class QueryExpander:
     def is_acronym(self, word: str) -> bool:
         return word.upper() in self.acronyms
 
+    def unambiguous_acronyms(self) -> list[str]:
+        """Acronyms (lower case) that cannot be an English word: "cml", "her2"; not "cat" or "pass"."""
+        return list(self._lower_acronyms)
+
     def drug_names(self) -> list[str]:
         """Brand and generic drug names the library knows (index terms, so stems: "lupron")."""
         return [name for name in self.brands if len(name) >= 5 and name.isalpha()]
 
     def _read_brand_names(self, index: SearchIndex) -> dict[str, list[str]]:
         """brand term -> generic name terms (and generic -> brand), from patient drug pages."""
+        generics: dict[str, set[tuple[str, ...]]] = {}  # brand -> generic names of the pages listing it
         table: dict[str, list[str]] = {}
         for p in index.passages:
             if p.audience != "patient" or "US Brand Name(s)" not in p.text:
@@ -102,13 +107,18 @@ class QueryExpander:
             match = BRAND_BLOCK.search(p.text)
             if not match:
                 continue
-            generic = self.analyzer.tokens(p.title)
+            generic = tuple(self.analyzer.tokens(p.title))
             if not generic:
                 continue
             # Brand names sit one per line, but cleaning joins the lines: every word is a name.
             for brand in set(self.analyzer.tokens(match.group(1))) - set(generic):
-                table.setdefault(brand, []).extend(generic)
+                generics.setdefault(brand, set()).add(generic)
                 table.setdefault(generic[0], []).append(brand)
+        for brand, names in generics.items():
+            # "Femara" is letrozole; the co-pack "Kisqali Femara" lists it too, but ribociclib is not Femara:
+            # a combination's name is dropped when a single drug's name within it lists the brand as well.
+            kept = [g for g in names if not any(set(other) < set(g) for other in names)]
+            table.setdefault(brand, []).extend(t for g in sorted(kept) for t in g)
         return {k: list(dict.fromkeys(v)) for k, v in table.items()}
 
     def _spelling_table(self, index: SearchIndex) -> dict[str, list[str]]:

@@ -258,6 +258,8 @@ class Understander:
                  known: Callable[[str], bool], topic_terms: frozenset[str] = frozenset(),
                  title_bigrams: frozenset[tuple[str, str]] = frozenset(),
                  cancer_terms: frozenset[str] = frozenset(),
+                 cancer_phrases: frozenset[frozenset[str]] = frozenset(),
+                 cancer_acronyms: frozenset[str] = frozenset(),
                  idf: Callable[[str], float] = lambda term: 10.0,
                  context_words: ContextWords | None = None) -> None:
         self.analyzer = analyzer
@@ -269,9 +271,18 @@ class Understander:
         self.topic_terms = topic_terms
         self.title_bigrams = title_bigrams  # ("target", "therapi"): a cue word inside a topic name
         self.cancer_terms = cancer_terms  # terms that tie a message to cancer care
+        self.cancer_phrases = cancer_phrases  # ... and phrases, all of whose terms must be there
+        self.cancer_acronyms = cancer_acronyms  # acronyms of cancer care ("cml"), lower case
         self.idf = idf  # a term's idf in patient passages: how specific a word is
         self.words = context_words or default_context_words()
         self.blames_treatment = self.words.blame_pattern(expander.drug_names())
+
+    def _names_cancer_care(self, terms: set[str], acronyms: list[str]) -> bool:
+        """The message names something of cancer care (service/data/cancer_context.txt and mined names)."""
+        if not self.cancer_terms:
+            return True  # a library without the list: every message may be in scope
+        return (any(a.lower() in self.cancer_acronyms for a in acronyms) or bool(self.cancer_terms & terms)
+                or any(p <= terms for p in self.cancer_phrases))
 
     def _background_words(self, message: str, question: str, focus_words: list[str]) -> set[str]:
         """Focus words of a long message that only its story names, not its questions or subject.
@@ -448,8 +459,7 @@ class Understander:
             new_topic=changes_topic(question),
             keeps_subject=keeps_subject(question),
             blames_treatment=bool(blamed),
-            cancer_context=not self.cancer_terms or bool(
-                self.cancer_terms & (set(question_terms) | set(focus) | set(own_terms))),
+            cancer_context=self._names_cancer_care(set(question_terms) | set(focus) | set(own_terms), acronyms),
         )
 
 
@@ -485,7 +495,14 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
     terms.update(expander.brands)
     terms.update(short.lower() for short in expander.acronyms)
     terms.update(t for key in expander.lay for t in analyzer.tokens(key))
-    cancer = {t for line in read_word_list(DATA / "cancer_context.txt") for t in analyzer.tokens(line)}
+    cancer: set[str] = set()
+    cancer_phrases: set[frozenset[str]] = set()  # "hair loss" ties a message to cancer care, "hair" does not
+    for line in read_word_list(DATA / "cancer_context.txt"):
+        tokens = analyzer.tokens(line)
+        if len(tokens) == 1:
+            cancer.add(tokens[0])
+        elif tokens:
+            cancer_phrases.add(frozenset(tokens))
     # Words that name the library's cancer-type and drug pages ("trophoblastic", "polycythemia"), from
     # their titles and short headings, kept when they are rare and used mostly on those pages: "kidney",
     # "face" or "cholesterol" are used all over the library and are left out.
@@ -503,9 +520,19 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
         if tid is None or tid + 1 >= len(indptr):
             continue
         cols = indices[indptr[tid]:indptr[tid + 1]]
-        if 0 < len(cols) <= rare and on_cancer_pages[cols].mean() >= CANCER_PAGE_SHARE:
-            cancer.add(t)
+        if len(t) >= 3 and 0 < len(cols) <= rare and on_cancer_pages[cols].mean() >= CANCER_PAGE_SHARE:
+            cancer.add(t)  # not "ib" of "stage IB", which is "IBS" stemmed
     cancer |= {t for t in index.vocab if re.fullmatch(r"[a-z]{3,}oma", t) and t not in NOT_CANCER_OMA}
-    cancer |= {short.lower() for short in expander.acronyms if len(short) >= 3}
-    cancer |= set(expander.brands) | {t for generic in expander.brands.values() for t in generic}
-    return {"topic_terms": frozenset(terms), "title_bigrams": frozenset(bigrams), "cancer_terms": frozenset(cancer)}
+    # acronyms count in capitals (Query.acronyms); in lower case only those that cannot be a word ("cml",
+    # not "cat" or "pass")
+    # and only those whose long form names something of cancer care ("CML", "HER2"; not "IBS")
+    cancer_acronyms = frozenset(a.lower() for a, long_form in expander.acronyms.items()
+                                if a.lower() in cancer or cancer & set(long_form))
+    cancer |= set(expander.unambiguous_acronyms()) & cancer_acronyms
+    # brand names, and the rare words of generic names: not "vaccine" or "human" of "Recombinant Human
+    # Papillomavirus Nonavalent Vaccine"
+    df = np.diff(indptr)
+    cancer |= set(expander.brands) | {t for generic in expander.brands.values() for t in generic
+                                      if (tid := index.vocab.get(t)) is not None and tid < len(df) and df[tid] <= rare}
+    return {"topic_terms": frozenset(terms), "title_bigrams": frozenset(bigrams), "cancer_terms": frozenset(cancer),
+            "cancer_phrases": frozenset(cancer_phrases), "cancer_acronyms": cancer_acronyms}
