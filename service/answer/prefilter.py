@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-PREFIX_CHARS = 3  # longer prefixes filter better; three letters already rule out most patterns
+PREFIX_CHARS = 4  # longer prefixes filter better ("cant" is not "can"); four letters rule out most patterns
 WORD = re.compile(r"\w+")
 SHORT_PAIR = re.compile(rf"(?<!\w)(\w{{1,{PREFIX_CHARS - 1}}}) (?=(\w+))")  # a short word, a space, the next
 END = "\0"  # marks a prefix that cannot grow (the pattern is no longer literal there)

@@ -369,7 +369,9 @@ class RedFlagRules:
                 continue  # "38.5 kg": a weight, not a temperature
             if THRESHOLD_WORDS.search(before) and not UP_TO.search(before):
                 continue  # "call if it goes over 38": a threshold, not a reading
-            if unit.startswith("f") or (not unit and 95 <= value <= 110 and context):
+            decimal = re.search(r"[.,]", m.group(1)) is not None
+            if unit.startswith("f") or (not unit and 95 <= value <= 110 and context) or (
+                    not unit and decimal and 99.5 <= value <= 106.5 and any_context):  # "100.8 ... is that a fever"
                 celsius = (value - 32) * 5 / 9
             elif unit or context or (re.search(r"[.,]", m.group(1)) and 37.0 <= value <= 42.5
                                      and (any_context or not LAB_CONTEXT.search(" ".join(before.split()[-4:])))):
@@ -379,11 +381,14 @@ class RedFlagRules:
             if not 34.0 <= celsius <= 43.5:
                 continue
             high = celsius >= 37.995
+            very_low = celsius < 35.995  # below 36.0: not reassuring, sepsis can lower the temperature
             reading.high_temp |= high
             reading.normal_temp |= not high
-            reading.low_temp |= celsius < 37.495  # 37.5-37.9 is borderline: it cancels no fever words or shivers
+            # 37.5-37.9 is borderline and below 36 too low: neither cancels fever words or shivers
+            reading.low_temp |= 36.0 <= celsius < 37.495
             pieces.append(text[last:m.start()])
-            pieces.append("hightemp" if high else "normaltemp" if celsius < 37.495 else "borderlinetemp")
+            pieces.append("hightemp" if high else "lowtemp" if very_low else
+                          "normaltemp" if celsius < 37.495 else "borderlinetemp")
             last = m.end()
         pieces.append(text[last:])
         return "".join(pieces)
