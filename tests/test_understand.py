@@ -291,3 +291,9 @@ def test_a_letter_is_answered_from_what_its_question_names(kb):
     assert query.context.ages == [77]
     reply = kb.respond(letter)
     assert reply.kind == "answer" and "/types/stomach" in reply.citations[0].url
+
+
+@pytest.mark.kb
+def test_a_drug_named_by_brand_prefers_its_own_drug_page(kb):
+    reply = kb.respond("is Opdivo used for melanoma or only lung cancer?")
+    assert reply.citations[0].url.rstrip("/").endswith("/drugs/nivolumab")  # not "Melanoma Treatment" or news

@@ -52,7 +52,7 @@ class QueryExpander:
         keys = sorted(self.lay, key=len, reverse=True)
         alternatives = "|".join(re.escape(k) for k in keys)
         self._lay_pattern = re.compile(rf"(?<![a-z0-9])({alternatives})(?:s|es)?(?![a-z0-9])")
-        self.brands = self._read_brand_names(index)
+        self.brands, self._generics = self._read_brand_names(index)
         self._spelling = self._spelling_table(index)
         mined = index.manifest.get("vocabulary") or mine_vocabulary(index.passages, self.analyzer)
         n_patient = max(index.partitions["patient"].n_passages, 1)
@@ -97,8 +97,19 @@ class QueryExpander:
         """Brand and generic drug names the library knows (index terms, so stems: "lupron")."""
         return [name for name in self.brands if len(name) >= 5 and name.isalpha()]
 
-    def _read_brand_names(self, index: SearchIndex) -> dict[str, list[str]]:
-        """brand term -> generic name terms (and generic -> brand), from patient drug pages."""
+    def drug_terms(self, terms: list[str]) -> set[str]:
+        """The generic drug names (index terms) that these terms name: "opdivo" -> nivolumab."""
+        found: set[str] = set()
+        for t in terms:
+            if t in self._generics:
+                found.add(t)
+            elif t in self.brands:
+                found.update(g for g in self.brands[t] if g in self._generics)
+        return found
+
+    def _read_brand_names(self, index: SearchIndex) -> tuple[dict[str, list[str]], frozenset[str]]:
+        """brand term -> generic name terms (and generic -> brand), from patient drug pages; and the
+        generic names themselves (the first term of each drug page's title)."""
         generics: dict[str, set[tuple[str, ...]]] = {}  # brand -> generic names of the pages listing it
         table: dict[str, list[str]] = {}
         for p in index.passages:
@@ -119,7 +130,8 @@ class QueryExpander:
             # a combination's name is dropped when a single drug's name within it lists the brand as well.
             kept = [g for g in names if not any(set(other) < set(g) for other in names)]
             table.setdefault(brand, []).extend(t for g in sorted(kept) for t in g)
-        return {k: list(dict.fromkeys(v)) for k, v in table.items()}
+        generic_firsts = frozenset(g[0] for names in generics.values() for g in names)
+        return {k: list(dict.fromkeys(v)) for k, v in table.items()}, generic_firsts
 
     def _spelling_table(self, index: SearchIndex) -> dict[str, list[str]]:
         """Deletion index (SymSpell style) over patient terms seen at least twice."""

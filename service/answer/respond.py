@@ -290,7 +290,8 @@ class Responder:
                                 aspect=topic.aspect.name if topic.aspect else None,
                                 aspect_title_terms=self._aspect_title_terms(topic.aspect)
                                 | ({"stage"} if query.context.stage else set())  # "Treatment by Stage" pages
-                                | (self._side_effect_title_terms if query.blames_treatment else set()))
+                                | (self._side_effect_title_terms if query.blames_treatment else set()),
+                                drug_terms=self.expander.drug_terms(topic.own_terms))
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience)

@@ -36,7 +36,7 @@ from .safety import Route, route
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ASPECT_WEIGHT = 0.3  # question-type words say what aspect, not which page
-PLAIN_WEIGHT = 0.4  # a focus word the library never uses in a topic name ("shower", "picking")
+PLAIN_WEIGHT = 0.3  # a focus word the library never uses in a topic name ("shower", "picking")
 STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, never decide
 PEOPLE_WEIGHT = 0.15  # family words lean even less: "my husband has cancer of the gullet" is about the gullet
 # Terms added when feelings are expressed: the library's words for coping with them.

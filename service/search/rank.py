@@ -25,6 +25,7 @@ GENERIC_TITLE_WORDS = "cancer pdq patient version nci types type about"
 # A page written about children: its title or address says so.
 # Research news ("Advances in ... Research", trial results): right for research questions, a poor first
 # answer to "what is it?" or "how is it treated?".
+DRUG_PAGE = re.compile(r"/treatment/drugs/[^/]+/?$")  # one drug's page, not "drugs approved for ..." lists
 NEWS_PAGE = re.compile(r"/research(/|$)|/news-events/")
 # Questions that small topic pages answer as well as comprehensive ones: the length prior weighs less for them.
 SMALL_PAGE_ASPECTS = (None, "what_is", "side_effects")
@@ -54,12 +55,13 @@ class RankWeights:
     length_without_aspect: float = 0.7  # times `length` when no aspect, "what is" or side effects are asked
     candidates: int = 30
     # Population steering: who the question is about ("my son, 7"; "I'm 45"; not said).
-    child_bonus: float = 0.1  # a child's question prefers children's pages
+    child_bonus: float = 0.2  # a child's question prefers children's pages
     narrow_bonus: float = 0.6  # "what about in children?" after a topic: the children's page of that topic
     adult_penalty: float = 0.5  # an adult's question avoids them
     unsaid_penalty: float = 0.2  # most questions are about adults; children's pages must earn their place
     news_penalty: float = 0.3  # research news, unless research is asked about
     aspect_title: float = 0.3  # the page's title names the aspect asked ("Lung Cancer Screening" for screening)
+    drug_title: float = 0.3  # a drug named ("Opdivo"): its own drug page, not news or lists that mention it
     coverage: float = 1.0  # share of the question's concepts (idf-weighted) found in the page's best passages
 
 
@@ -114,6 +116,7 @@ class _Partition:
         titles: list[set[str]] = []
         child: list[bool] = []
         news: list[bool] = []
+        drug: list[bool] = []
         for col, gidx in enumerate(part.columns):
             p = index.passages[int(gidx)]
             d = doc_ids.get(p.doc_path)
@@ -124,11 +127,13 @@ class _Partition:
                 titles.append(set(analyzer.tokens(f"{p.title} {url_slug(p.url)}")))
                 child.append(bool(CHILD_PAGE.search(f"{p.title} {p.url or ''}")))
                 news.append(bool(NEWS_PAGE.search(p.url or "")))
+                drug.append(bool(DRUG_PAGE.search(p.url or "")))
             col_doc[col] = d
             lengths[d] += len(p.text.split())
         self.col_doc = col_doc
         self.child_page = np.array(child, dtype=bool)
         self.news_page = np.array(news, dtype=bool)
+        self.drug_page = np.array(drug, dtype=bool)
         self.doc_ids = doc_ids
         self.length_prior = np.log1p(np.array(lengths, dtype=np.float64)) / 10.0
         generic = set(analyzer.tokens(GENERIC_TITLE_WORDS))
@@ -246,6 +251,7 @@ class DocumentRanker:
         aspect_terms: Collection[str] = (),
         aspect: str | None = None,
         aspect_title_terms: Collection[str] = (),
+        drug_terms: Collection[str] = (),
     ) -> list[DocumentHit]:
         """Pages best first, each with its matching passages. Audience filtering is in retrieval.
 
@@ -268,6 +274,7 @@ class DocumentRanker:
         news = 0.0 if aspect == "research" else -w.news_penalty
         length_weight = w.length * (w.length_without_aspect if aspect in SMALL_PAGE_ASPECTS else 1.0)
         aspect_title = set(aspect_title_terms)
+        drugs = set(drug_terms)
         ranked: list[DocumentHit] = []
         for d in candidates:
             cols = by_doc[d]
@@ -279,6 +286,7 @@ class DocumentRanker:
                 + (steer if part.child_page[d] else 0.0)
                 + (news if part.news_page[d] else 0.0)
                 + (w.aspect_title if aspect_title_terms and part.titles[d] & aspect_title else 0.0)
+                + (w.drug_title if drug_terms and part.drug_page[d] and part.titles[d] & drugs else 0.0)
             )
             hits = [Hit(self.index.passages[int(columns[c])], float(scores[c]), int(columns[c])) for c in cols]
             if concepts and w.coverage:
