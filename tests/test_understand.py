@@ -297,3 +297,19 @@ def test_a_letter_is_answered_from_what_its_question_names(kb):
 def test_a_drug_named_by_brand_prefers_its_own_drug_page(kb):
     reply = kb.respond("is Opdivo used for melanoma or only lung cancer?")
     assert reply.citations[0].url.rstrip("/").endswith("/drugs/nivolumab")  # not "Melanoma Treatment" or news
+
+
+@pytest.mark.kb
+def test_a_long_misspelt_word_is_read_as_the_word_meant(kb):
+    query = kb.understand("how does chemotheraphy actualy work")
+    assert query.own_terms == ["chemotherapi"]  # corrected, and "actualy" is filler once corrected
+    assert query.focus["chemotherapi"] == 1.0
+    # a short word is left as written: it may be a real word the library does not use ("blank", not "black")
+    assert "blank" in kb.understand("I go blank in appointments").own_terms
+
+
+@pytest.mark.kb
+def test_treatment_for_a_stage_is_answered_from_the_treatment_by_stage_page(kb):
+    first = kb.respond("how is stomach cancer treated")
+    staged = kb.respond("what about stage 3?", first.conversation_id)
+    assert staged.citations[0].url.rstrip("/").endswith("/stomach/treatment/by-stage")

@@ -168,13 +168,14 @@ class QueryExpander:
         return self.expand_with_sources(text, own_weight)[0]
 
     def expand_with_sources(
-        self, text: str, own_weight: float = 1.0, acronyms: list[str] = (), lay_phrases: list[str] | None = None
+        self, text: str, own_weight: float = 1.0, acronyms: list[str] = (), lay_phrases: list[str] | None = None,
+        corrections: dict[str, str] | None = None,
     ) -> tuple[dict[str, float], dict[str, set[str]]]:
         """Weights, and for each expanded term the patient's terms it stands for.
 
         `text` holds the words to weight (the focus); `acronyms` are the capitalised acronyms the patient
         wrote; `lay_phrases` are the lay vocabulary's phrases found in the whole question (looked for in
-        `text` when not given).
+        `text` when not given). Spelling corrections made are put in `corrections` when given.
         """
         terms = self.analyzer.tokens(text)
         weights: dict[str, float] = {}
@@ -192,6 +193,8 @@ class QueryExpander:
             fixed = self.correct(t)
             if fixed:
                 add(fixed, SPELLING_WEIGHT, (t,))
+                if corrections is not None:
+                    corrections[t] = fixed
             for source in (t, fixed):
                 for generic in self.brands.get(source or "", ()):
                     add(generic, BRAND_WEIGHT, (t,))

@@ -36,6 +36,7 @@ from .safety import Route, route
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ASPECT_WEIGHT = 0.3  # question-type words say what aspect, not which page
+MIN_PROMOTED_TYPO = 6  # a corrected word of this many letters or more is read as the word meant
 PLAIN_WEIGHT = 0.3  # a focus word the library never uses in a topic name ("shower", "picking")
 STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, never decide
 PEOPLE_WEIGHT = 0.15  # family words lean even less: "my husband has cancer of the gullet" is about the gullet
@@ -275,6 +276,7 @@ class Understander:
         self.cancer_acronyms = cancer_acronyms  # acronyms of cancer care ("cml"), lower case
         self.idf = idf  # a term's idf in patient passages: how specific a word is
         self.words = context_words or default_context_words()
+        self.filler_terms = frozenset(analyzer.term(w) for w in self.words.filler_words)
         self.blames_treatment = self.words.blame_pattern(expander.drug_names())
 
     def _names_cancer_care(self, terms: set[str], acronyms: list[str]) -> bool:
@@ -376,12 +378,26 @@ class Understander:
         acronyms = [a for a in dict.fromkeys(CAPITAL_WORD.findall(question)) if self.expander.is_acronym(a)]
         written = {w.lower() for w in focus_words}
         focus_text = " ".join(focus_words + [a.lower() for a in acronyms if a.lower() not in written])
-        focus, sources = self.expander.expand_with_sources(focus_text, acronyms=acronyms, lay_phrases=lay_found)
-        if self.topic_terms:
-            for t in analyzer.tokens(focus_text):
-                if t not in self.topic_terms and focus.get(t) == 1.0 and t not in sources:
-                    focus[t] = PLAIN_WEIGHT
+        corrections: dict[str, str] = {}
+        focus, sources = self.expander.expand_with_sources(focus_text, acronyms=acronyms, lay_phrases=lay_found,
+                                                           corrections=corrections)
         own_terms = analyzer.tokens(focus_text)
+        for typo, fixed in corrections.items():
+            # "chemotheraphy" is "chemotherapy": read the corrected word as if it had been written so
+            # Only long words: a short one is too often a real word the library lacks ("blank" is not "black").
+            if typo in own_terms and fixed not in own_terms and len(typo) >= MIN_PROMOTED_TYPO:
+                focus.pop(typo, None)
+                if fixed in self.filler_terms:  # "actualy": filler
+                    own_terms.remove(typo)
+                    focus.pop(fixed, None)
+                else:
+                    own_terms[own_terms.index(typo)] = fixed
+                    focus[fixed] = 1.0
+        if self.topic_terms:
+            corrected = set(corrections.values())
+            for t in own_terms:
+                if t not in self.topic_terms and focus.get(t) == 1.0 and (t not in sources or t in corrected):
+                    focus[t] = PLAIN_WEIGHT
         background = self._background_words(message, question, focus_words)
         if background:
             # A long message: the focus is what the question sentences (and the subject line) name;

@@ -252,6 +252,7 @@ class DocumentRanker:
         aspect: str | None = None,
         aspect_title_terms: Collection[str] = (),
         drug_terms: Collection[str] = (),
+        title_all: Collection[str] = (),
     ) -> list[DocumentHit]:
         """Pages best first, each with its matching passages. Audience filtering is in retrieval.
 
@@ -275,6 +276,7 @@ class DocumentRanker:
         length_weight = w.length * (w.length_without_aspect if aspect in SMALL_PAGE_ASPECTS else 1.0)
         aspect_title = set(aspect_title_terms)
         drugs = set(drug_terms)
+        whole_title = set(title_all)  # every one of these in the title: "Stomach Cancer Treatment by Stage"
         ranked: list[DocumentHit] = []
         for d in candidates:
             cols = by_doc[d]
@@ -287,6 +289,7 @@ class DocumentRanker:
                 + (news if part.news_page[d] else 0.0)
                 + (w.aspect_title if aspect_title_terms and part.titles[d] & aspect_title else 0.0)
                 + (w.drug_title if drug_terms and part.drug_page[d] and part.titles[d] & drugs else 0.0)
+                + (w.aspect_title if title_all and whole_title <= part.titles[d] else 0.0)
             )
             hits = [Hit(self.index.passages[int(columns[c])], float(scores[c]), int(columns[c])) for c in cols]
             if concepts and w.coverage:
