@@ -313,3 +313,18 @@ def test_treatment_for_a_stage_is_answered_from_the_treatment_by_stage_page(kb):
     first = kb.respond("how is stomach cancer treated")
     staged = kb.respond("what about stage 3?", first.conversation_id)
     assert staged.citations[0].url.rstrip("/").endswith("/stomach/treatment/by-stage")
+
+
+@pytest.mark.kb
+def test_feelings_with_only_everyday_words_are_answered_from_coping_material(kb):
+    reply = kb.respond("I feel angry all the time since my diagnosis, I snap at everyone. is that normal?")
+    assert reply.kind == "answer" and reply.citations
+    assert any(w in reply.citations[0].title.lower() for w in ("emotion", "coping", "feeling", "support", "distress"))
+
+
+@pytest.mark.kb
+def test_checking_for_cancer_is_a_screening_question_but_check_ups_are_follow_up(kb):
+    screening = kb.respond("I'm 19, should I be checking my testicles for cancer regularly?")
+    assert "screening" in screening.citations[0].url
+    follow_up = kb.respond("once treatment is over what check ups will I need and how often?")
+    assert follow_up.kind == "answer" and "follow-up" in follow_up.citations[0].url

@@ -33,7 +33,7 @@ from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
 from .response import Citation, Related, Reply, Sentence
 from .safety import Route
-from .understand import ASPECT_WEIGHT, Query, Understander, topic_vocabulary
+from .understand import ASPECT_WEIGHT, PLAIN_WEIGHT, Query, Understander, topic_vocabulary
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GENERIC_ASPECT_TERMS = frozenset({"side", "late", "new", "type", "of"})  # parts of aspect phrases that name nothing
@@ -387,7 +387,11 @@ class Responder:
                 return False
             if not query.cancer_context and not topic.in_conversation:
                 return False  # a general health question: "symptoms of the flu", "lower my cholesterol"
-        if self.coverage(doc, topic, audience) < threshold:
+        # "I feel angry all the time, I snap at everyone": feelings, and only everyday words besides, are
+        # answered from coping material when a page about feelings is found (anchored below)
+        feelings_only = bool(query.context.feelings) and all(
+            topic.weights.get(t, 0.0) <= PLAIN_WEIGHT for t in topic.own_terms)
+        if not feelings_only and self.coverage(doc, topic, audience) < threshold:
             return False
         # a follow-up answered from the page the conversation is already on needs no new anchor
         if self.anchored(query, topic, doc, audience):

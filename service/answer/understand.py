@@ -435,7 +435,7 @@ class Understander:
         phrases = {a.lower(): [tuple(self.expander.acronyms[a.upper()])] for a in acronyms
                    if a.lower() in own_terms and a.upper() in self.expander.acronyms}
         explained = {origin for origins in sources.values() for origin in origins}
-        unknown = [w for w in focus_words if w not in background
+        unknown = [w for w in focus_words if w not in background and w not in phrase_words
                    and not self.known(analyzer.term(w)) and analyzer.term(w) not in explained
                    and w not in explained]
         steer: dict[str, float] = {}
@@ -450,7 +450,13 @@ class Understander:
             if t in focus:
                 del steer[t]
         question_terms = analyzer.tokens(lowered)
-        aspect = self.qtypes.detect(question, question_terms)
+        # words inside a lay phrase are not cues: "check ups" is follow-up care, not a diagnosis question
+        outside_phrases = lowered
+        for phrase in lay_found:
+            if " " in phrase:
+                outside_phrases = outside_phrases.replace(phrase, " ")
+        aspect = self.qtypes.detect(question, analyzer.tokens(outside_phrases) if outside_phrases != lowered
+                                    else question_terms)
         if aspect is not None and aspect.name == "stages" and (context.stage or "early stage" in lowered):
             # "treatment for stage 3": the stage says which part of the page, the question is the treatment
             others = [t for t in self.qtypes.matching(question_terms) if t.name != "stages"]
