@@ -111,3 +111,22 @@ def test_crisis_about_someone_else_tells_the_writer_what_to_do_for_them(client):
 def test_overdose_taken_on_purpose_gets_emergency_and_crisis_line(client):
     body = chat(client, "I took all my morphine on purpose an hour ago")
     assert body["kind"] == "urgent" and "Call 911" in body["text"] and "988" in body["text"]
+
+
+def test_sentences_that_answer_the_kind_of_question_are_preferred():
+    from service.answer.compose import select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Hair loss is a common side effect of chemotherapy. Hair loss can affect the whole body. "
+            "Hair loss from radiation affects only the treated area. Hair loss may upset people with cancer. "
+            "Hair loss is also called alopecia. Your hair often grows back in 2 to 3 months after chemo.")
+    passage = Passage("1", "hair.md", "Hair Loss", "Hair Loss", text, None, "NCI", None, "patient")
+    query = {"hair": 1.0, "loss": 1.0}
+    idf = {"hair": 3.0, "loss": 2.0}
+    plain = select_units([(passage, 0, 1.0)], query, idf, analyzer)
+    asked = select_units([(passage, 0, 1.0)], query, idf, analyzer,
+                         answer_words=(tuple(analyzer.tokens("months")), tuple(analyzer.tokens("grow back"))))
+    assert not any("months" in u.text for u in plain)  # four sentences richer in the topic's words win...
+    assert any("months" in u.text for u in asked)  # ...unless the question asks how long

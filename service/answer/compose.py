@@ -20,6 +20,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_LIST_ITEMS = 10
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 MAX_UNITS = 4
+ANSWER_WORD_BONUS = 0.25
 
 
 @dataclass
@@ -197,8 +198,12 @@ def select_units(
     query: Mapping[str, float],
     idf: Mapping[str, float],
     analyzer: Analyzer,
+    answer_words: tuple[tuple[str, ...], ...] = (),
 ) -> list[Unit]:
-    """Pick the units that best answer the query from ranked (passage, index, score) candidates."""
+    """Pick the units that best answer the query from ranked (passage, index, score) candidates.
+
+    `answer_words` are words that show a sentence answers the type of question asked ("weeks" for "how long?").
+    """
     if not candidates:
         return []
     top_score = max(score for _, _, score in candidates) or 1.0
@@ -224,6 +229,8 @@ def select_units(
             )
             if unit.items:
                 value += 0.2  # a lead-in brings its whole list: a complete answer
+            if answer_words and any(all(t in unit.terms for t in words) for words in answer_words):
+                value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
             if BACK_REFERENCE.match(unit.text):
                 value -= 0.3  # reads as complete only after the sentence before it
             scored.append((value, unit))

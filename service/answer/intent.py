@@ -18,6 +18,7 @@ class QuestionType:
     cues: tuple[tuple[str, ...], ...]  # analyzed cue phrases
     sections: tuple[tuple[str, ...], ...]  # analyzed section-heading cue phrases
     suggestion: str
+    answers: tuple[tuple[str, ...], ...] = ()  # analyzed words of a sentence that answers this type
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -37,6 +38,7 @@ class QuestionTypes:
                     cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec["cues"]) if t),
                     sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in spec["sections"]) if t),
                     suggestion=spec["suggestion"],
+                    answers=tuple(t for t in (tuple(analyzer.tokens(a)) for a in spec.get("answers", [])) if t),
                 )
             )
         self.by_name = {t.name: t for t in self.types}

@@ -617,7 +617,9 @@ class Responder:
         units = []
         if coping is None or practical or COPING_TITLE.search(main.title):
             candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights)
-            units = flatten(select_units(candidates, scoring, idf, analyzer))
+            asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
+            answer_words = tuple(words for t in asked for words in t.answers)
+            units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words))
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
             feel.update({t: 0.5 for t in weights})

@@ -125,6 +125,7 @@ class Query:
     keeps_subject: bool = False  # "can it be used for ...?": the earlier topic stays the subject
     cancer_context: bool = True  # the message names something of cancer care (service/data/cancer_context.txt)
     blames_treatment: bool = False  # a problem linked to a treatment ("sore skin from the radiation")
+    asked: list[QuestionType] = field(default_factory=list)  # every question type asked ("how long ... side effects")
 
     @property
     def has_focus(self) -> bool:
@@ -455,8 +456,9 @@ class Understander:
         for phrase in lay_found:
             if " " in phrase:
                 outside_phrases = outside_phrases.replace(phrase, " ")
-        aspect = self.qtypes.detect(question, analyzer.tokens(outside_phrases) if outside_phrases != lowered
-                                    else question_terms)
+        cue_terms = analyzer.tokens(outside_phrases) if outside_phrases != lowered else question_terms
+        aspect = self.qtypes.detect(question, cue_terms)
+        asked = self.qtypes.matching(cue_terms)
         if aspect is not None and aspect.name == "stages" and (context.stage or "early stage" in lowered):
             # "treatment for stage 3": the stage says which part of the page, the question is the treatment
             others = [t for t in self.qtypes.matching(question_terms) if t.name != "stages"]
@@ -481,6 +483,7 @@ class Understander:
             new_topic=changes_topic(question),
             keeps_subject=keeps_subject(question),
             blames_treatment=bool(blamed),
+            asked=asked,
             cancer_context=self._names_cancer_care(set(question_terms) | set(focus) | set(own_terms), acronyms),
         )
 
