@@ -123,8 +123,8 @@ def test_sentences_that_answer_the_kind_of_question_are_preferred():
             "Hair loss from radiation affects only the treated area. Hair loss may upset people with cancer. "
             "Hair loss is also called alopecia. Your hair often grows back in 2 to 3 months after chemo.")
     passage = Passage("1", "hair.md", "Hair Loss", "Hair Loss", text, None, "NCI", None, "patient")
-    query = {"hair": 1.0, "loss": 1.0}
-    idf = {"hair": 3.0, "loss": 2.0}
+    query = {"hair": 1.0}
+    idf = {"hair": 3.0}
     plain = select_units([(passage, 0, 1.0)], query, idf, analyzer)
     asked = select_units([(passage, 0, 1.0)], query, idf, analyzer,
                          answer_words=(tuple(analyzer.tokens("months")), tuple(analyzer.tokens("grow back"))))

@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_LIST_ITEMS = 10
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 MAX_UNITS = 4
-ANSWER_WORD_BONUS = 0.25
+ANSWER_WORD_BONUS = 0.4
 
 
 @dataclass
