@@ -328,3 +328,22 @@ def test_checking_for_cancer_is_a_screening_question_but_check_ups_are_follow_up
     assert "screening" in screening.citations[0].url
     follow_up = kb.respond("once treatment is over what check ups will I need and how often?")
     assert follow_up.kind == "answer" and "follow-up" in follow_up.citations[0].url
+
+
+def test_question_types_read_wordings_made_of_common_words():
+    from service.answer.intent import QuestionTypes
+
+    analyzer = Analyzer()
+    qtypes = QuestionTypes(analyzer)
+    cases = {
+        "just asking generally, what is a checkpoint inhibitor?": "what_is",  # after filler
+        "is MDS a type of leukaemia?": "what_is",
+        "why is pancreatic cancer found so late?": "why",
+        "my mouth hurts, what can I do": "self_care",
+        "how long will the tiredness last": "duration",
+        "will my hair grow back after chemo?": "duration",
+    }
+    for text, name in cases.items():
+        detected = qtypes.detect(text)
+        assert detected is not None and detected.name == name, (text, detected and detected.name)
+    assert [t.name for t in qtypes.matching(analyzer.tokens("what can I do"), "what can I do")] == ["self_care"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ class QuestionType:
     sections: tuple[tuple[str, ...], ...]  # analyzed section-heading cue phrases
     suggestion: str
     answers: tuple[tuple[str, ...], ...] = ()  # analyzed words of a sentence that answers this type
+    pattern: re.Pattern | None = None  # wordings the analyzer cannot see ("why", "what can I do"), on lower case
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -39,6 +41,8 @@ class QuestionTypes:
                     sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in spec["sections"]) if t),
                     suggestion=spec["suggestion"],
                     answers=tuple(t for t in (tuple(analyzer.tokens(a)) for a in spec.get("answers", [])) if t),
+                    pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
+                    else None,
                 )
             )
         self.by_name = {t.name: t for t in self.types}
@@ -50,19 +54,27 @@ class QuestionTypes:
     def detect(self, text: str, terms: list[str] | None = None) -> QuestionType | None:
         """The first question type the text asks; `terms` are its index terms when already analysed."""
         terms = self.analyzer.tokens(text) if terms is None else terms
-        lowered = " ".join(text.lower().split())
+        lowered = " ".join(text.lower().replace("’", "'").split())
         for qtype in self.types:
             if qtype.name == "what_is":
-                if lowered.startswith(("what is", "what are", "what's", "define", "tell me about", "explain")):
+                # "what is ...", also after filler: "just asking generally, what is a checkpoint inhibitor?"
+                if lowered.startswith(("what is", "what are", "what's", "define", "tell me about", "explain")) or (
+                        qtype.pattern is not None and qtype.pattern.search(lowered)):
                     return qtype
                 continue
-            if any(_contains(terms, cue) for cue in qtype.cues):
+            if self._asks(qtype, terms, lowered):
                 return qtype
         return None
 
-    def matching(self, terms: list[str]) -> list[QuestionType]:
-        """Every question type whose cue the terms contain, in the file's order (not "what is")."""
-        return [q for q in self.types if q.name != "what_is" and any(_contains(terms, c) for c in q.cues)]
+    def matching(self, terms: list[str], text: str = "") -> list[QuestionType]:
+        """Every question type whose cue the terms (or pattern the text) contain, in file order, not "what is"."""
+        lowered = " ".join(text.lower().replace("’", "'").split())
+        return [q for q in self.types if q.name != "what_is" and self._asks(q, terms, lowered)]
+
+    @staticmethod
+    def _asks(qtype: QuestionType, terms: list[str], lowered: str) -> bool:
+        return any(_contains(terms, cue) for cue in qtype.cues) or (
+            bool(lowered) and qtype.pattern is not None and qtype.pattern.search(lowered) is not None)
 
     def section_matches(self, qtype: QuestionType | None, section: str) -> bool:
         return self.section_score(qtype, section) > 0

@@ -458,7 +458,7 @@ class Understander:
                 outside_phrases = outside_phrases.replace(phrase, " ")
         cue_terms = analyzer.tokens(outside_phrases) if outside_phrases != lowered else question_terms
         aspect = self.qtypes.detect(question, cue_terms)
-        asked = self.qtypes.matching(cue_terms)
+        asked = self.qtypes.matching(cue_terms, outside_phrases)
         if aspect is not None and aspect.name == "stages" and (context.stage or "early stage" in lowered):
             # "treatment for stage 3": the stage says which part of the page, the question is the treatment
             others = [t for t in self.qtypes.matching(question_terms) if t.name != "stages"]
