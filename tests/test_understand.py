@@ -347,3 +347,9 @@ def test_question_types_read_wordings_made_of_common_words():
         detected = qtypes.detect(text)
         assert detected is not None and detected.name == name, (text, detected and detected.name)
     assert [t.name for t in qtypes.matching(analyzer.tokens("what can I do"), "what can I do")] == ["self_care"]
+
+
+def test_a_story_phrase_is_not_a_question_type_cue(small):
+    query = small.understand("my dad was diagnosed with acute lymphoblastic leukemia, is that a type of cancer?")
+    assert query.aspect is not None and query.aspect.name == "what_is"  # not "diagnosis"
+    assert small.understand("how is acute lymphoblastic leukemia diagnosed?").aspect.name == "diagnosis"

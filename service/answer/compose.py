@@ -187,6 +187,16 @@ def _idf_weighted_overlap(terms: frozenset[str], query: Mapping[str, float], idf
     return sum(w * idf.get(t, 1.0) for t, w in query.items() if t in terms)
 
 
+DEFINITION = re.compile(r"^(.{3,80}?)\s(?:is|are)\s(?:a|an|the|one|any|drugs?|medicines?|treatments?|types?|cancers?|"
+                        r"diseases?|conditions?|tests?|procedures?|proteins?|cells?|substances?|when|how|what)\b")
+
+
+def _defines(text: str, terms: frozenset[str], analyzer: Analyzer) -> bool:
+    """The sentence says what the topic is: its subject, before "is" or "are", names the topic."""
+    m = DEFINITION.match(text)
+    return bool(m) and bool(terms & set(analyzer.tokens(m.group(1)))) and len(m.group(1).split()) <= 8
+
+
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
         return False
@@ -199,10 +209,13 @@ def select_units(
     idf: Mapping[str, float],
     analyzer: Analyzer,
     answer_words: tuple[tuple[str, ...], ...] = (),
+    defines: frozenset[str] = frozenset(),
 ) -> list[Unit]:
     """Pick the units that best answer the query from ranked (passage, index, score) candidates.
 
     `answer_words` are words that show a sentence answers the type of question asked ("weeks" for "how long?").
+    `defines`: for "what is X?", the terms of X; a sentence that says what X is ("Immune checkpoint inhibitors
+    are drugs that ...") is preferred.
     """
     if not candidates:
         return []
@@ -231,6 +244,8 @@ def select_units(
                 value += 0.2  # a lead-in brings its whole list: a complete answer
             if answer_words and any(all(t in unit.terms for t in words) for words in answer_words):
                 value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
+            if defines and _defines(unit.text, defines, analyzer):
+                value += ANSWER_WORD_BONUS
             if BACK_REFERENCE.match(unit.text):
                 value -= 0.3  # reads as complete only after the sentence before it
             scored.append((value, unit))

@@ -619,7 +619,9 @@ class Responder:
             candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights)
             asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
             answer_words = tuple(words for t in asked for words in t.answers)
-            units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words))
+            defines = frozenset(t for t, w in weights.items() if w >= 0.9) if qtype is not None and \
+                qtype.name == "what_is" else frozenset()
+            units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
             feel.update({t: 0.5 for t in weights})

@@ -161,6 +161,7 @@ class ContextWords:
     treatment_links: tuple[str, ...]  # "from", "since", "because of": a problem blamed on ...
     treatments: tuple[str, ...]  # ... a treatment ("the radiation", "my op")
     disease_heads: tuple[str, ...] = ()  # "cancer", "lymphoma": a turn naming another one changes the topic
+    story_phrases: tuple[str, ...] = ()  # "diagnosed with": what happened, not a question-type cue
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -188,6 +189,7 @@ class ContextWords:
             treatment_links=tuple(str(w).lower() for w in raw.get("treatment_links", [])),
             treatments=tuple(str(w).lower() for w in raw.get("treatments", [])),
             disease_heads=tuple(str(w).lower() for w in raw.get("disease_heads", [])),
+            story_phrases=tuple(sorted((str(w).lower() for w in raw.get("story_phrases", [])), key=len, reverse=True)),
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
@@ -451,11 +453,12 @@ class Understander:
             if t in focus:
                 del steer[t]
         question_terms = analyzer.tokens(lowered)
-        # words inside a lay phrase are not cues: "check ups" is follow-up care, not a diagnosis question
+        # words inside a lay phrase are not cues: "check ups" is follow-up care, not a diagnosis question;
+        # nor are a story's words: "my dad was diagnosed with MDS, is that a leukaemia?" is not about diagnosis
         outside_phrases = lowered
-        for phrase in lay_found:
-            if " " in phrase:
-                outside_phrases = outside_phrases.replace(phrase, " ")
+        for phrase in [p for p in lay_found if " " in p] + list(cw.story_phrases):
+            if phrase in outside_phrases:
+                outside_phrases = re.sub(rf"\b{re.escape(phrase)}\b", " ", outside_phrases)
         cue_terms = analyzer.tokens(outside_phrases) if outside_phrases != lowered else question_terms
         aspect = self.qtypes.detect(question, cue_terms)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
