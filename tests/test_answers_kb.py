@@ -255,3 +255,20 @@ def test_every_suggestion_shown_is_answered_from_the_same_page(kb_client):
     assert asked >= 100
     assert failures == []
     assert time.perf_counter() - started < 90
+
+
+def test_a_message_asking_two_things_is_answered_on_both(kb_client):
+    body = turn(kb_client, "nurse said my ANC is really low after this round of chemo, what does that mean and "
+                           "how do I avoid catching stuff")
+    sections = " ".join(c["section"] for c in quoted(body)).lower()
+    texts = " ".join(s["text"] for s in body["sentences"]).lower()
+    assert "prevent" in sections  # how to avoid infection
+    assert "neutropenia" in texts and "low number" in texts  # and what a low count means
+
+
+def test_drug_page_furniture_is_never_quoted(kb_client):
+    body = turn(kb_client, "my mum's been started on revlimid for her myeloma, what is it?")
+    assert body["kind"] == "answer"
+    texts = " ".join(s["text"] for s in body["sentences"])
+    assert "This page contains" not in texts and "DailyMed" not in texts
+    assert "Lenalidomide" in texts

@@ -53,7 +53,8 @@ FURNITURE = re.compile(
     r"go to|click|"
     r"(see|visit|find) (our|the nci)|this (summary|page|section) (is|describes|tells)|\(see the)"
     r"|\b(visit|see|use) our\b|\blearn more (on|about|in)\b|\bsearch for (clinical )?trials\b"
-    r"|\bis (also )?available\.$|\bon (the|our) .{0,60} page\.$", re.I)
+    r"|\bis (also )?available\.$|\bon (the|our) .{0,60} page\.$"
+    r"|^this page (contains|has|includes|lists|gives)\b|\bis (also )?available (at|from|on|in) [A-Z][\w.]*\.$", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
 BACK_REFERENCE = re.compile(r"^(these|this|those|they|it|such|both|also|however|but|and|or|then)\b", re.I)
 
@@ -210,6 +211,7 @@ def select_units(
     analyzer: Analyzer,
     answer_words: tuple[tuple[str, ...], ...] = (),
     defines: frozenset[str] = frozenset(),
+    max_units: int = MAX_UNITS,
 ) -> list[Unit]:
     """Pick the units that best answer the query from ranked (passage, index, score) candidates.
 
@@ -254,7 +256,7 @@ def select_units(
     chosen: list[Unit] = []
     shown = 0
     for _value, unit in scored:
-        if shown >= MAX_UNITS:
+        if shown >= max_units:
             break
         if unit.is_item and unit.lead_in is not None:
             unit = unit.lead_in  # show the list with its lead-in

@@ -37,6 +37,7 @@ from .understand import ASPECT_WEIGHT, PLAIN_WEIGHT, Query, Understander, topic_
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GENERIC_ASPECT_TERMS = frozenset({"side", "late", "new", "type", "of"})  # parts of aspect phrases that name nothing
+PART_UNITS = 4  # units shared between the parts of a message that asks several things
 POINTED_WEIGHT = 0.7  # "can it be used for kidney cancer?": the new words weigh less than "it"
 # Title words that fit who a question is about ("Talking to Children about Cancer").
 POPULATION_TITLE_WORDS = {"child": "child children childhood kids pediatric teens adolescents", "adult": "adult adults"}
@@ -622,6 +623,12 @@ class Responder:
             defines = frozenset(t for t, w in weights.items() if w >= 0.9) if qtype is not None and \
                 qtype.name == "what_is" else frozenset()
             units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
+            if not units and qtype is not None:
+                # the aspect's section holds nothing to quote (only page furniture): the page's best passages
+                candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights)
+                units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
+            if query is not None and query.parts and not stage:
+                units = self._answer_parts(main, query, scoring, audience, population, feelings) or units
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
             feel.update({t: 0.5 for t in weights})
@@ -653,6 +660,30 @@ class Responder:
                                                   cited=[self.index.passages[u.passage_index] for u in units],
                                                   shown_texts=tuple(u.text for u in units))
         return reply
+
+    def _answer_parts(self, main: DocumentHit, query: Query, scoring: dict[str, float], audience: str,
+                      population: str | None, feelings: bool) -> list:
+        """A message that asks two or three things ("what does a low ANC mean and how do I avoid catching
+        things?"): a little from the page's section for each, in the order asked."""
+        analyzer = self.index.analyzer
+        per_part = max(1, PART_UNITS // len(query.parts))
+        chosen: list = []
+        for text, qtype in query.parts:
+            part_scoring = dict(scoring)
+            for t in analyzer.tokens(text):
+                if t in part_scoring:
+                    part_scoring[t] = max(part_scoring[t], 1.0)
+            if qtype is not None:
+                for cue in qtype.sections:
+                    for t in cue:
+                        part_scoring[t] = max(part_scoring.get(t, 0.0), 0.5)
+            candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring)
+            defines = frozenset(t for t, w in scoring.items() if w >= 0.9) if qtype is not None and \
+                qtype.name == "what_is" else frozenset()
+            picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
+                                  qtype.answers if qtype is not None else (), defines, max_units=per_part)
+            chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
+        return flatten(chosen)
 
     def _related(self, docs: list[DocumentHit], reply: Reply, population: str | None, weights: dict[str, float],
                  query: Query | None) -> list[Related]:

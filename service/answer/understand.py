@@ -36,6 +36,7 @@ from .safety import Route, route
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ASPECT_WEIGHT = 0.3  # question-type words say what aspect, not which page
+MAX_PARTS = 3  # a message's questions answered in turn, at most
 MIN_PROMOTED_TYPO = 6  # a corrected word of this many letters or more is read as the word meant
 PLAIN_WEIGHT = 0.3  # a focus word the library never uses in a topic name ("shower", "picking")
 STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, never decide
@@ -79,6 +80,9 @@ BACKGROUND_WEIGHT = 0.4
 TOPIC_HEADING_WORDS = 2  # a heading this short is a topic name; longer ones are sentences
 SPECIFIC_IDF = 2.5  # a term rarer than this names a topic ("cancer" and "treatment" are far below)
 SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
+# Where one question ends and the next begins: "what does that mean and how do I avoid catching stuff?"
+PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what|why|can|could|is|are|does|do|should|"
+                        r"will|would|when|which)\b)", re.I)
 QUESTION_START = re.compile(
     r"(how|what|why|can|could|is|are|does|do|did|should|will|would|where|when|which|who|please|i would like to know|"
     r"i'd like to know|i want to know|tell me|i wonder)\b", re.I)
@@ -126,6 +130,9 @@ class Query:
     cancer_context: bool = True  # the message names something of cancer care (service/data/cancer_context.txt)
     blames_treatment: bool = False  # a problem linked to a treatment ("sore skin from the radiation")
     asked: list[QuestionType] = field(default_factory=list)  # every question type asked ("how long ... side effects")
+    # a message asking two or three things: each part with its question type ("what does that mean" / "how do I
+    # avoid catching stuff"), answered in turn
+    parts: list[tuple[str, QuestionType | None]] = field(default_factory=list)
 
     @property
     def has_focus(self) -> bool:
@@ -281,6 +288,13 @@ class Understander:
         self.words = context_words or default_context_words()
         self.filler_terms = frozenset(analyzer.term(w) for w in self.words.filler_words)
         self.blames_treatment = self.words.blame_pattern(expander.drug_names())
+
+    def _parts(self, lowered: str) -> list[tuple[str, QuestionType | None]]:
+        """The separate questions of a message, when they ask different things (else empty)."""
+        pieces = [p.strip(" ,.;") for p in PART_BREAK.split(lowered)]
+        parts = [(p, self.qtypes.detect(p)) for p in pieces if len(p.split()) >= 2][:MAX_PARTS]
+        kinds = {t.name if t is not None else None for _, t in parts}
+        return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
     def _names_cancer_care(self, terms: set[str], acronyms: list[str]) -> bool:
         """The message names something of cancer care (service/data/cancer_context.txt and mined names)."""
@@ -487,6 +501,7 @@ class Understander:
             keeps_subject=keeps_subject(question),
             blames_treatment=bool(blamed),
             asked=asked,
+            parts=self._parts(outside_phrases if outside_phrases != lowered else lowered),
             cancer_context=self._names_cancer_care(set(question_terms) | set(focus) | set(own_terms), acronyms),
         )
 
