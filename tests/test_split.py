@@ -85,3 +85,13 @@ def test_plain_text_headings_are_detected():
     text = " OVERVIEW\n\nIntroduction\nLuspatercept is a protein.\n\nBackground\nIt is given every 3 weeks.\n"
     md = plain_text_to_markdown(text)
     assert "## Overview" in md and "### Introduction" in md and "### Background" in md
+
+
+def test_an_empty_heading_mark_takes_its_text_from_the_next_line():
+    # some NCI pages write "##" alone, with the heading's text as the next paragraph
+    text = ("# Radiation Therapy\n\nIntro text.\n\n##\n\nRadiation therapy can cause side effects\n\n"
+            "Damage to healthy cells can cause side effects.\n\n##\n\nA sentence, not a heading, follows here.\n")
+    blocks = markdown_blocks(text)
+    assert ("heading", "Radiation therapy can cause side effects", 2) in [(b.kind, b.text, b.level) for b in blocks]
+    # a sentence after an empty mark stays a paragraph
+    assert ("para", "A sentence, not a heading, follows here.") in [(b.kind, b.text) for b in blocks]

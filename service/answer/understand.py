@@ -502,7 +502,10 @@ class Understander:
             blames_treatment=bool(blamed),
             asked=asked,
             parts=self._parts(outside_phrases if outside_phrases != lowered else lowered),
-            cancer_context=self._names_cancer_care(set(question_terms) | set(focus) | set(own_terms), acronyms),
+            # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
+            cancer_context=self._names_cancer_care(
+                set(question_terms) | set(own_terms) | (set(focus) - {fixed for typo, fixed in corrections.items()
+                                                                      if len(typo) < MIN_PROMOTED_TYPO}), acronyms),
         )
 
 
@@ -556,7 +559,10 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
     candidates: set[str] = set()
     for p in index.passages:
         if p.audience == "patient" and is_cancer_page(p.url):
-            for name in (p.title, *(h for h in p.section.split(" > ") if len(h.split()) <= max_heading_words)):
+            # short headings name topics ("Polycythemia Vera"); a question heading ("What is flat closure?") does
+            # not make its words cancer care
+            for name in (p.title, *(h for h in p.section.split(" > ")
+                                    if len(h.split()) <= max_heading_words and not h.rstrip().endswith("?"))):
                 candidates.update(analyzer.tokens(name))
     for t in candidates:
         tid = index.vocab.get(t)

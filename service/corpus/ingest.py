@@ -24,7 +24,7 @@ from .split import (
 )
 
 # Bump when cleaning or splitting changes what passages contain: it is part of the index fingerprint.
-PASSAGE_RULES_VERSION = 2
+PASSAGE_RULES_VERSION = 3  # 3: an empty heading mark takes its text from the next line
 
 REVIEW_DAYS = {
     "weekly": 7,

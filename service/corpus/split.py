@@ -15,6 +15,7 @@ from .clean import normalize_space
 from .sentences import split_sentences
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+EMPTY_HEADING = re.compile(r"^(#{1,6})()\s*$")  # "##" alone: the heading's text follows on the next line
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -44,6 +45,7 @@ def markdown_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     current: list[str] = []
     kind = "para"
+    pending_level = 0  # an empty heading mark ("##") whose text is on the next line (some NCI pages)
 
     def flush() -> None:
         nonlocal current
@@ -57,13 +59,21 @@ def markdown_blocks(text: str) -> list[Block]:
         if not line.strip():
             flush()
             continue
-        heading = HEADING.match(line)
+        heading = HEADING.match(line) or EMPTY_HEADING.match(line)
         if heading:
             flush()
             title = normalize_space(heading.group(2))
             if title:
                 blocks.append(Block("heading", title, len(heading.group(1))))
+                pending_level = 0
+            else:
+                pending_level = len(heading.group(1))
             continue
+        if pending_level:
+            level, pending_level = pending_level, 0
+            if _is_heading_text(line):
+                blocks.append(Block("heading", normalize_space(line), level))
+                continue
         if TABLE_RULE.match(line) and "-" in line:
             flush()
             continue
@@ -84,6 +94,13 @@ def markdown_blocks(text: str) -> list[Block]:
         current.append(line.strip())
     flush()
     return [b for b in blocks if b.text]
+
+
+def _is_heading_text(line: str) -> bool:
+    """The line after an empty heading mark is its text when it reads like a heading, not a sentence."""
+    s = line.strip()
+    return (0 < len(s) <= 120 and len(s.split()) <= 15 and not s.endswith((".", ":", ";", ","))
+            and not LIST_ITEM.match(line) and not TABLE_ROW.match(line))
 
 
 def _looks_like_plain_heading(line: str, prev: str, nxt: str) -> bool:

@@ -307,7 +307,8 @@ class DocumentRanker:
             terms = set(part.titles[part.doc_ids[doc_path]])
             for g in self.doc_passages(doc_path, audience):
                 for name in heading_names(self.index.passages[g].section, max_heading_words):
-                    terms.update(self.index.analyzer.tokens(name))
+                    if not name.rstrip().endswith("?"):  # "What is flat closure?" asks; it does not name the page
+                        terms.update(self.index.analyzer.tokens(name))
             names = self._names_cache[key] = frozenset(terms - part.generic)
         return names
 
