@@ -342,6 +342,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "my mouth hurts, what can I do": "self_care",
         "how long will the tiredness last": "duration",
         "will my hair grow back after chemo?": "duration",
+        "i dont understand how a blood cancer causes back pain": "why",  # how, not who is at risk
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
