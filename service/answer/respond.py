@@ -55,6 +55,30 @@ TITLE_NOISE = re.compile(
 )
 
 
+def weigh_aspect_cue(weights: dict[str, float], aspect: QuestionType) -> None:
+    """An aspect carried over from the conversation joins the query at aspect weight (its first cue)."""
+    for cue in aspect.cues[:1]:
+        for t in cue:
+            weights[t] = max(weights.get(t, 0.0), ASPECT_WEIGHT)
+
+
+def with_section_cues(weights: dict[str, float], qtype: QuestionType | None) -> dict[str, float]:
+    """Weights for choosing sentences: the query, and the words of the aspect's section headings at 0.5."""
+    scoring = dict(weights)
+    if qtype is not None:
+        for cue in qtype.sections:
+            for t in cue:
+                scoring[t] = max(scoring.get(t, 0.0), 0.5)
+    return scoring
+
+
+def defined_terms(weights: dict[str, float], qtype: QuestionType | None) -> frozenset[str]:
+    """For "what is X?": the terms of X (the topic's own words), whose definition an answer should give."""
+    if qtype is None or qtype.name != "what_is":
+        return frozenset()
+    return frozenset(t for t, w in weights.items() if w >= 0.9)
+
+
 @dataclass
 class ResponderSettings:
     emergency_number: str = "911"
@@ -216,9 +240,7 @@ class Responder:
                 or (aspect is not None and aspect.name == "stages" != earlier_aspect.name and query.context.stage
                     and not query.has_focus)):  # "how is it treated?" "what about stage 3?"
             aspect = earlier_aspect
-            for cue in aspect.cues[:1]:
-                for t in cue:
-                    weights[t] = max(weights.get(t, 0.0), ASPECT_WEIGHT)
+            weigh_aspect_cue(weights, aspect)
         if state.topic and not query.new_topic and (query.points_back or query.continues or not query.has_focus):
             earlier = self.understander.analyse(state.topic, state.topic, query.route)
             if not query.has_focus:
@@ -254,9 +276,7 @@ class Responder:
                 if aspect is None and state.intent:
                     aspect = self.qtypes.by_name.get(state.intent)
                     if aspect is not None:
-                        for cue in aspect.cues[:1]:
-                            for t in cue:
-                                weights[t] = max(weights.get(t, 0.0), ASPECT_WEIGHT)
+                        weigh_aspect_cue(weights, aspect)
         if not inherited and not own and query.context.population_words:
             # "what are the most common cancers in children?": who it is about is the topic itself
             own = self.index.analyzer.tokens(" ".join(query.context.population_words))
@@ -605,11 +625,7 @@ class Responder:
         felt = query.context.feelings if query is not None else []
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
         main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
-        scoring = dict(weights)
-        if qtype is not None:
-            for cue in qtype.sections:
-                for term in cue:
-                    scoring[term] = max(scoring.get(term, 0.0), 0.5)
+        scoring = with_section_cues(weights, qtype)
         idf = self._patient_idf(scoring)
         coping = self._coping_page(query, audience, population) if feelings and query is not None else None
         # a practical question was asked too: an aspect, or a page named by the question's own words
@@ -617,18 +633,18 @@ class Responder:
             {t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title)))
         units = []
         if coping is None or practical or COPING_TITLE.search(main.title):
-            candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights)
-            asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
-            answer_words = tuple(words for t in asked for words in t.answers)
-            defines = frozenset(t for t, w in weights.items() if w >= 0.9) if qtype is not None and \
-                qtype.name == "what_is" else frozenset()
-            units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
-            if not units and qtype is not None:
-                # the aspect's section holds nothing to quote (only page furniture): the page's best passages
-                candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights)
-                units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
             if query is not None and query.parts and not stage:
-                units = self._answer_parts(main, query, scoring, audience, population, feelings) or units
+                units = self._answer_parts(main, query, scoring, audience, population, feelings)
+            if not units:
+                candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights)
+                asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
+                answer_words = tuple(words for t in asked for words in t.answers)
+                defines = defined_terms(weights, qtype)
+                units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
+                if not units and qtype is not None:
+                    # the aspect's section holds nothing to quote (only page furniture): the page's best passages
+                    candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights)
+                    units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
             feel.update({t: 0.5 for t in weights})
@@ -673,15 +689,11 @@ class Responder:
             for t in analyzer.tokens(text):
                 if t in part_scoring:
                     part_scoring[t] = max(part_scoring[t], 1.0)
-            if qtype is not None:
-                for cue in qtype.sections:
-                    for t in cue:
-                        part_scoring[t] = max(part_scoring.get(t, 0.0), 0.5)
+            part_scoring = with_section_cues(part_scoring, qtype)
             candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring)
-            defines = frozenset(t for t, w in scoring.items() if w >= 0.9) if qtype is not None and \
-                qtype.name == "what_is" else frozenset()
             picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
-                                  qtype.answers if qtype is not None else (), defines, max_units=per_part)
+                                  qtype.answers if qtype is not None else (), defined_terms(scoring, qtype),
+                                  max_units=per_part)
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
         return flatten(chosen)
 

@@ -373,7 +373,7 @@ class RedFlagRules:
             if unit.startswith("f") or (not unit and 95 <= value <= 110 and context) or (
                     not unit and decimal and 99.5 <= value <= 106.5 and any_context):  # "100.8 ... is that a fever"
                 celsius = (value - 32) * 5 / 9
-            elif unit or context or (re.search(r"[.,]", m.group(1)) and 37.0 <= value <= 42.5
+            elif unit or context or (decimal and 37.0 <= value <= 42.5
                                      and (any_context or not LAB_CONTEXT.search(" ".join(before.split()[-4:])))):
                 celsius = value
             else:

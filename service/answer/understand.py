@@ -428,13 +428,13 @@ class Understander:
         blamed = self.blames_treatment.search(lowered) if self.blames_treatment else None
         # A lay phrase of several words is one topic ("back passage" is the rectum, not the back): its
         # words weigh little and the phrase itself is the focus term, found through its targets.
+        # A phrase of common words ("get it up", "where it started") is a topic too, although
+        # none of its words was read as one; not when they were read as people or feelings.
+        read_as = set(focus_words) | set(context.people) | set(context.feelings)
         for phrase in lay_found:
             words = analyzer.tokens(phrase)
             if len(phrase.split()) < 2 or not words:
                 continue
-            # A phrase of common words ("get it up", "where it started") is a topic too, although
-            # none of its words was read as one; not when they were read as people or feelings.
-            read_as = set(focus_words) | set(context.people) | set(context.feelings)
             of_common_words = not read_as & set(phrase.split())
             if of_common_words or any(t in own_terms or t in aspect_terms for t in words):
                 own_terms = [t for t in own_terms if t not in words]
@@ -501,7 +501,7 @@ class Understander:
             keeps_subject=keeps_subject(question),
             blames_treatment=bool(blamed),
             asked=asked,
-            parts=self._parts(outside_phrases if outside_phrases != lowered else lowered),
+            parts=self._parts(outside_phrases),
             # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
                 set(question_terms) | set(own_terms) | (set(focus) - {fixed for typo, fixed in corrections.items()
