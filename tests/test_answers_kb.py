@@ -66,6 +66,10 @@ def whole_thought_problems(body: dict) -> list[str]:
                 problems.append(f"a heading as a unit: {text!r}")
     if sentences and sentences[-1]["text"].endswith(":") and not sentences[-1].get("item"):
         problems.append("ends with a lead-in and no list")
+    for i, s in enumerate(sentences):
+        after = sentences[i + 1] if i + 1 < len(sentences) else None
+        if s.get("item") and s["text"].endswith(":") and not (after and after.get("item")):
+            problems.append(f"a list item that leads into a list not shown: {s['text']!r}")
     return problems
 
 
@@ -166,6 +170,43 @@ def test_feedback_is_credited_only_to_cited_passages(kb_app, kb_client):
     kb_client.post("/feedback", data={"turn": "0", "rating": "up", "reason": "", "csrf_token": token})
     (record,) = kb_app.extensions["feedback"].recent()
     assert set(record["passage_ids"]) == cited
+
+
+# --- cancer that came back ----------------------------------------------------------------------
+
+
+RECURRENT = re.compile(r"\b(recurrent|relapsed|refractory|recurs?|recurred|comes? back)\b", re.I)
+
+
+@pytest.mark.parametrize("message", ["my sons been diagnosed with neuroblastoma, how is it treated",
+                                     "what is primary CNS lymphoma and how is it treated?"])
+def test_a_treatment_question_is_not_answered_from_the_recurrent_cancer_section(kb_client, message):
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    assert "treat" in body["text"].lower()
+    for c in quoted(body):
+        assert not RECURRENT.search(c["section"]), c["section"]
+
+
+def test_cancer_that_came_back_is_answered_from_the_recurrent_cancer_section(kb_client):
+    body = turn(kb_client, "my son's neuroblastoma has come back, how is it treated now?")
+    assert body["kind"] == "answer"
+    assert any(RECURRENT.search(c["section"]) for c in quoted(body))
+
+
+def test_a_misspelt_question_word_still_says_what_is_asked(kb_client):
+    body = turn(kb_client, "my son has medulloblastoma, whats the treatmant")
+    assert body["kind"] == "answer"
+    assert "treatment" in quoted(body)[0]["section"].lower()
+
+
+def test_a_list_is_shown_whole_with_its_lead_in(kb_client):
+    """The passage split keeps a list with its lead-in, so a list is never cut to its first item."""
+    body = turn(kb_client, "why is pancreatic cancer found so late")
+    assert "difficult to detect and diagnose" in body["text"]
+    items = [s for s in body["sentences"] if s.get("item")]
+    assert len(items) >= 3
+    assert whole_thought_problems(body) == []
 
 
 # --- population --------------------------------------------------------------------------------------

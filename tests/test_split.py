@@ -95,3 +95,24 @@ def test_an_empty_heading_mark_takes_its_text_from_the_next_line():
     assert ("heading", "Radiation therapy can cause side effects", 2) in [(b.kind, b.text, b.level) for b in blocks]
     # a sentence after an empty mark stays a paragraph
     assert ("para", "A sentence, not a heading, follows here.") in [(b.kind, b.text) for b in blocks]
+
+
+def test_a_list_stays_whole_with_its_lead_in_up_to_twice_the_passage_size():
+    from service.corpus.split import Block
+
+    blocks = [Block("para", "word " * 20 + "can happen at different times:")]  # 24 words, + 48 in items
+    blocks += [Block("item", "an item of the list with eight words") for _ in range(6)]
+    blocks += [Block("para", "A closing sentence after the list. " * 4)]
+    groups = group_blocks(blocks, max_words=40, min_words=10)
+    with_lead = next(g for g in groups if g[0].text.endswith("times:"))
+    assert [b.kind for b in with_lead] == ["para"] + ["item"] * 6  # not cut after the first item
+
+
+def test_a_list_longer_than_the_cap_is_cut_between_items():
+    from service.corpus.split import Block
+
+    blocks = [Block("para", "The list:")] + [Block("item", "item " * 20) for _ in range(10)]
+    groups = group_blocks(blocks, max_words=40, min_words=10)
+    assert len(groups) > 1
+    assert all(block.kind == "item" for group in groups[1:] for block in group)
+    assert sum(len(g) for g in groups) == 11

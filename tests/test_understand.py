@@ -354,3 +354,15 @@ def test_a_story_phrase_is_not_a_question_type_cue(small):
     query = small.understand("my dad was diagnosed with acute lymphoblastic leukemia, is that a type of cancer?")
     assert query.aspect is not None and query.aspect.name == "what_is"  # not "diagnosis"
     assert small.understand("how is acute lymphoblastic leukemia diagnosed?").aspect.name == "diagnosis"
+
+
+@pytest.mark.parametrize("message, recurrence", [
+    ("my dad's lymphoma has come back, what now?", True),
+    ("relapsed AML treatment", True),
+    ("the cancer is not responding to chemo any more", True),
+    ("my PSA came back at 6.2, does that mean cancer?", False),
+    ("the biopsy came back clear, what happens next?", False),
+    ("how is neuroblastoma treated?", False),
+])
+def test_cancer_that_came_back_is_read_but_not_a_result_that_came_back(small, message, recurrence):
+    assert small.understand(message).context.recurrence is recurrence

@@ -101,8 +101,16 @@ def population_of(text: str) -> str | None:
     return None
 
 
-def conflicts(passage: Passage, population: str | None, stage: str | None) -> bool:
-    """The passage is about another population or another stage than the one asked."""
+# A section about cancer that came back or stopped responding ("Treatment of Recurrent Neuroblastoma").
+RECURRENT_SECTION = re.compile(
+    r"\b(recurrent|relapsed|refractory|progressive|recurrence|recurs?|recurred|comes? back)\b", re.I)
+
+
+def conflicts(passage: Passage, population: str | None, stage: str | None, recurrence: bool = True) -> bool:
+    """The passage is about another population or another stage than the one asked, or about cancer that
+    came back when the question did not say so (`recurrence` False)."""
+    if not recurrence and RECURRENT_SECTION.search(passage.section):
+        return True
     if population is not None:
         other = population_of(passage.title) or population_of(passage.section)
         if other is not None and other != population:
@@ -219,40 +227,7 @@ def select_units(
     `defines`: for "what is X?", the terms of X; a sentence that says what X is ("Immune checkpoint inhibitors
     are drugs that ...") is preferred.
     """
-    if not candidates:
-        return []
-    top_score = max(score for _, _, score in candidates) or 1.0
-    scored: list[tuple[float, Unit]] = []
-    query_mass = sum(w * idf.get(t, 1.0) for t, w in query.items()) or 1.0
-    for rank, (passage, pidx, score) in enumerate(candidates):
-        if is_boilerplate(passage.section):
-            continue
-        units = passage_units(passage, pidx, analyzer)
-        for i, unit in enumerate(units):
-            words = len(unit.text.split())
-            if words < 3 and not unit.is_item:
-                continue
-            if not shows_whole_thought(unit, passage.section):
-                continue
-            coverage = _idf_weighted_overlap(unit.terms, query, idf) / query_mass
-            value = (
-                coverage
-                + 0.6 * score / top_score
-                + (0.15 if i == 0 else 0.0)  # a passage's first sentence usually states its point
-                - 0.1 * rank
-                - (0.2 if words > 60 else 0.0)
-            )
-            if unit.items:
-                value += 0.2  # a lead-in brings its whole list: a complete answer
-            if answer_words and any(all(t in unit.terms for t in words) for words in answer_words):
-                value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
-            if defines and _defines(unit.text, defines, analyzer):
-                value += ANSWER_WORD_BONUS
-            if BACK_REFERENCE.match(unit.text):
-                value -= 0.3  # reads as complete only after the sentence before it
-            scored.append((value, unit))
-    scored.sort(key=lambda x: -x[0])
-
+    scored = score_units(candidates, query, idf, analyzer, answer_words, defines)
     chosen: list[Unit] = []
     shown = 0
     for _value, unit in scored:
@@ -269,10 +244,61 @@ def select_units(
     return sorted(chosen, key=lambda u: u.order)
 
 
+def score_units(
+    candidates: list[tuple[Passage, int, float]],
+    query: Mapping[str, float],
+    idf: Mapping[str, float],
+    analyzer: Analyzer,
+    answer_words: tuple[tuple[str, ...], ...] = (),
+    defines: frozenset[str] = frozenset(),
+) -> list[tuple[float, Unit]]:
+    """Every unit that may be shown, with how well it answers the query, best first."""
+    if not candidates:
+        return []
+    top_score = max(score for _, _, score in candidates) or 1.0
+    scored: list[tuple[float, Unit]] = []
+    query_mass = sum(w * idf.get(t, 1.0) for t, w in query.items()) or 1.0
+    for rank, (passage, pidx, score) in enumerate(candidates):
+        if is_boilerplate(passage.section):
+            continue
+        units = passage_units(passage, pidx, analyzer)
+        for i, unit in enumerate(units):
+            words = len(unit.text.split())
+            if words < 3 and not unit.is_item:
+                continue
+            if not shows_whole_thought(unit, passage.section):
+                continue
+            # a lead-in is shown with its list, so it answers with the list's words too
+            terms = unit.terms.union(*(item.terms for item in unit.items[:MAX_LIST_ITEMS])) if unit.items \
+                else unit.terms
+            coverage = _idf_weighted_overlap(terms, query, idf) / query_mass
+            value = (
+                coverage
+                + 0.6 * score / top_score
+                + (0.15 if i == 0 else 0.0)  # a passage's first sentence usually states its point
+                - 0.1 * rank
+                - (0.2 if words > 60 else 0.0)
+            )
+            if unit.items:
+                value += 0.2  # a lead-in brings its whole list: a complete answer
+            if answer_words and any(all(t in terms for t in words) for words in answer_words):
+                value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
+            if defines and _defines(unit.text, defines, analyzer):
+                value += ANSWER_WORD_BONUS
+            if BACK_REFERENCE.match(unit.text):
+                value -= 0.3  # reads as complete only after the sentence before it
+            scored.append((value, unit))
+    scored.sort(key=lambda x: -x[0])
+    return scored
+
+
 def flatten(units: list[Unit]) -> list[Unit]:
     """Units in display order, lists expanded after their lead-in (at most MAX_LIST_ITEMS items)."""
     out: list[Unit] = []
     for unit in units:
         out.append(unit)
-        out.extend(unit.items[:MAX_LIST_ITEMS])
+        items = unit.items[:MAX_LIST_ITEMS]
+        while items and items[-1].text.endswith(":"):
+            items.pop()  # "foods that burn, such as:" would end the answer without its own list
+        out.extend(items)
     return out

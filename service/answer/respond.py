@@ -29,7 +29,7 @@ from .compose import (
     stages_named,
 )
 from .conversation import ConversationState
-from .expand import QueryExpander
+from .expand import SYNONYM_WEIGHT, QueryExpander
 from .intent import QuestionType, QuestionTypes
 from .response import Citation, Related, Reply, Sentence
 from .safety import Route
@@ -47,6 +47,7 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
 # Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
 # A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
+EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
 RECURRENCE = re.compile(r"\bcan recur\b", re.I)
@@ -547,20 +548,23 @@ class Responder:
 
     def _candidates(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
                     population: str | None, stage: str | None, feelings: bool,
-                    focus: dict[str, float] | None = None) -> list[tuple]:
+                    focus: dict[str, float] | None = None, recurrence: bool = True,
+                    answer_words: tuple[tuple[str, ...], ...] = ()) -> list[tuple]:
         """Passages of the page to choose units from: the aspect's section first; never another population
-        or stage than the one asked; for a message about feelings, never a disorder's symptoms list."""
+        or stage than the one asked, nor cancer that came back unless `recurrence` was said (when the page
+        has other passages); for a message about feelings, never a disorder's symptoms list."""
         hit_scores = {h.index: h.score for h in main.passages}
 
-        def allowed(g: int) -> bool:
+        def allowed(g: int, recurrent_ok: bool) -> bool:
             p = self.index.passages[g]
-            if is_boilerplate(p.section) or conflicts(p, population, stage):
+            if is_boilerplate(p.section) or conflicts(p, population, stage, recurrent_ok):
                 return False
             if feelings and (qtype is None or qtype.name != "symptoms") and SYMPTOM_SECTION.search(p.section):
                 return False
             return True
 
-        page = [g for g in self.ranker.doc_passages(main.doc_path, audience) if allowed(g)]
+        passages = self.ranker.doc_passages(main.doc_path, audience)
+        page = [g for g in passages if allowed(g, recurrence)] or [g for g in passages if allowed(g, True)]
         if stage is not None:
             staged = [g for g in page if stage in stages_named(self.index.passages[g].section)]
             if staged:
@@ -597,7 +601,23 @@ class Responder:
         ok = set(page)
         hits = [(h.passage, h.index, h.score) for h in main.passages if h.index in ok][:6]
         if not hits:  # a page opened by title (no scores): its first passages
-            hits = [(self.index.passages[g], g, 0.0) for g in page[:6]]
+            return [(self.index.passages[g], g, 0.0) for g in page[:6]]
+        meant = {t: w for t, w in (focus or {}).items() if w >= SYNONYM_WEIGHT and t not in generic}
+        if answer_words and meant:
+            # No section fits the question type, and the passages that match the words best may not hold
+            # the kind of answer asked ("how long": a list of when nausea starts and stops, further down):
+            # the page's passages that name the topic and hold an answer word are read too.
+            taken = {g for _, g, _ in hits}
+            floor = min(score for _, _, score in hits)
+
+            def weight(g: int) -> float:
+                terms = self.ranker.passage_terms(g)
+                if not any(all(t in terms for t in words) for words in answer_words):
+                    return 0.0
+                return sum(w for t, w in meant.items() if t in terms)
+
+            extra = sorted((g for g in page if g not in taken), key=lambda g: (-weight(g), g))
+            hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
 
     def _coping_page(self, query: Query, audience: str, population: str | None) -> DocumentHit | None:
@@ -622,6 +642,7 @@ class Responder:
                  topic_title: str | None = None, topic_words: str = "", with_suggestions: bool = True) -> Reply:
         analyzer = self.index.analyzer
         stage = query.context.stage if query is not None else None
+        recurrence = query.context.recurrence if query is not None else True
         felt = query.context.feelings if query is not None else []
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
         main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
@@ -636,14 +657,16 @@ class Responder:
             if query is not None and query.parts and not stage:
                 units = self._answer_parts(main, query, scoring, audience, population, feelings)
             if not units:
-                candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights)
                 asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
                 answer_words = tuple(words for t in asked for words in t.answers)
+                candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights,
+                                              recurrence=recurrence, answer_words=answer_words)
                 defines = defined_terms(weights, qtype)
                 units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
-                    candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights)
+                    candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights,
+                                                  recurrence=recurrence)
                     units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
@@ -690,7 +713,8 @@ class Responder:
                 if t in part_scoring:
                     part_scoring[t] = max(part_scoring[t], 1.0)
             part_scoring = with_section_cues(part_scoring, qtype)
-            candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring)
+            candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring,
+                                          recurrence=query.context.recurrence)
             picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
                                   qtype.answers if qtype is not None else (), defined_terms(scoring, qtype),
                                   max_units=per_part)

@@ -103,6 +103,7 @@ class Context:
     population_words: list[str] = field(default_factory=list)  # "children", "adults", ...
     stage: str | None = None  # "III" for "stage 3", "stage three", "stage III"
     grade: str | None = None
+    recurrence: bool = False  # the cancer came back or stopped responding: recurrent sections may answer
 
 
 @dataclass
@@ -169,6 +170,7 @@ class ContextWords:
     treatments: tuple[str, ...]  # ... a treatment ("the radiation", "my op")
     disease_heads: tuple[str, ...] = ()  # "cancer", "lymphoma": a turn naming another one changes the topic
     story_phrases: tuple[str, ...] = ()  # "diagnosed with": what happened, not a question-type cue
+    recurrence: re.Pattern | None = None  # "came back", "relapsed": the cancer returned
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -197,6 +199,7 @@ class ContextWords:
             treatments=tuple(str(w).lower() for w in raw.get("treatments", [])),
             disease_heads=tuple(str(w).lower() for w in raw.get("disease_heads", [])),
             story_phrases=tuple(sorted((str(w).lower() for w in raw.get("story_phrases", [])), key=len, reverse=True)),
+            recurrence=_any_phrase(raw.get("recurrence", []), not_before=raw.get("results_back", [])),
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
@@ -207,6 +210,16 @@ class ContextWords:
         links = "|".join(re.escape(w) for w in sorted(self.treatment_links, key=len, reverse=True))
         names = "|".join(re.escape(w) for w in treatments)
         return re.compile(rf"\b(?:{links})\s+(?:[\w']+\s+){{0,3}}?(?:{names})\w*")
+
+
+def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pattern | None:
+    """Any of the phrases, as whole words, unless the next word is one of `not_before`."""
+    words = sorted((str(p).lower() for p in phrases), key=len, reverse=True)
+    if not words:
+        return None
+    unless = "|".join(re.escape(str(w).lower()) for w in not_before)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
+                      + (rf"(?!\s+(?:{unless})\b)" if unless else ""))
 
 
 @lru_cache(maxsize=1)
@@ -296,6 +309,12 @@ class Understander:
         kinds = {t.name if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
+    def _names_with_previous(self, text: str, word: str, term: str) -> bool:
+        """`word`, read as `term`, ends a two-word title with the word before it ("radiation treatment")."""
+        words = self.analyzer.words(text)
+        return any(w == word and i and (self.analyzer.term(words[i - 1]), term) in self.title_bigrams
+                   for i, w in enumerate(words))
+
     def _names_cancer_care(self, terms: set[str], acronyms: list[str]) -> bool:
         """The message names something of cancer care (service/data/cancer_context.txt and mined names)."""
         if not self.cancer_terms:
@@ -333,6 +352,7 @@ class Understander:
         context = Context()
         context.stage, context.grade = read_stage(question)
         context.ages = read_ages(question)
+        context.recurrence = bool(cw.recurrence and cw.recurrence.search(lowered))
         filler_text = lowered
         if cw.filler_phrases is not None:
             context.filler.extend(m.group(0) for m in cw.filler_phrases.finditer(lowered))
@@ -396,6 +416,7 @@ class Understander:
         written = {w.lower() for w in focus_words}
         focus_text = " ".join(focus_words + [a.lower() for a in acronyms if a.lower() not in written])
         corrections: dict[str, str] = {}
+        corrected_cues: list[str] = []  # misspelt cue words, read as written right
         focus, sources = self.expander.expand_with_sources(focus_text, acronyms=acronyms, lay_phrases=lay_found,
                                                            corrections=corrections)
         own_terms = analyzer.tokens(focus_text)
@@ -407,6 +428,12 @@ class Understander:
                 if fixed in self.filler_terms:  # "actualy": filler
                     own_terms.remove(typo)
                     focus.pop(fixed, None)
+                elif fixed in self.qtypes.cue_terms and not self._names_with_previous(filler_text, typo, fixed):
+                    # "whats the treatmant": the aspect asked, not a topic (but "radiation treatmnet" is a topic)
+                    own_terms.remove(typo)
+                    focus.pop(fixed, None)
+                    aspect_terms.append(fixed)
+                    corrected_cues.append(typo)
                 else:
                     own_terms[own_terms.index(typo)] = fixed
                     focus[fixed] = 1.0
@@ -470,10 +497,12 @@ class Understander:
         # words inside a lay phrase are not cues: "check ups" is follow-up care, not a diagnosis question;
         # nor are a story's words: "my dad was diagnosed with MDS, is that a leukaemia?" is not about diagnosis
         outside_phrases = lowered
+        for typo in corrected_cues:
+            outside_phrases = re.sub(rf"\b{re.escape(typo)}\b", corrections[typo], outside_phrases)
         for phrase in [p for p in lay_found if " " in p] + list(cw.story_phrases):
             if phrase in outside_phrases:
                 outside_phrases = re.sub(rf"\b{re.escape(phrase)}\b", " ", outside_phrases)
-        cue_terms = analyzer.tokens(outside_phrases) if outside_phrases != lowered else question_terms
+        cue_terms = analyzer.tokens(outside_phrases)
         aspect = self.qtypes.detect(question, cue_terms)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
         if aspect is not None and aspect.name == "stages" and (context.stage or "early stage" in lowered):

@@ -24,7 +24,7 @@ from .split import (
 )
 
 # Bump when cleaning or splitting changes what passages contain: it is part of the index fingerprint.
-PASSAGE_RULES_VERSION = 3  # 3: an empty heading mark takes its text from the next line
+PASSAGE_RULES_VERSION = 4  # 3: an empty heading mark takes its text from the next line; 4: lists kept whole
 
 REVIEW_DAYS = {
     "weekly": 7,

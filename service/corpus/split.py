@@ -22,6 +22,7 @@ TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 MAX_WORDS = 130
 MIN_WORDS = 40
+LIST_FACTOR = 2  # a list with its lead-in stays in one passage up to twice the usual size
 
 
 @dataclass
@@ -180,19 +181,39 @@ def sections(blocks: list[Block]) -> list[Section]:
     return out
 
 
+def _lists_kept_whole(pieces: list[Block], max_words: int) -> list[list[Block]]:
+    """Runs of blocks that must stay in one passage: a lead-in ("... include:") with its items.
+
+    A list cut in two leaves items without the sentence that says what they are (and a lead-in
+    with one item), so a list stays whole up to LIST_FACTOR times the passage size; a longer one
+    is cut between items.
+    """
+    runs: list[list[Block]] = []
+    for block in pieces:
+        run = runs[-1] if runs else None
+        opens_list = run is not None and run[-1].kind == "para" and run[-1].text.endswith(":")
+        continues_list = run is not None and run[-1].kind == "item" and len(run) > 1 and run[0].text.endswith(":")
+        if block.kind == "item" and (opens_list or continues_list) \
+                and sum(b.words for b in run) + block.words <= max_words * LIST_FACTOR:
+            run.append(block)
+        else:
+            runs.append([block])
+    return runs
+
+
 def group_blocks(blocks: list[Block], max_words: int = MAX_WORDS, min_words: int = MIN_WORDS) -> list[list[Block]]:
-    """Consecutive blocks packed into groups of at most max_words (one long item stands alone)."""
+    """Consecutive blocks packed into groups of at most max_words (a long item or list stands alone)."""
     pieces = [part for block in blocks for part in _split_long(block, max_words)]
     groups: list[list[Block]] = []
     current: list[Block] = []
     count = 0
-    for block in pieces:
-        lead_in = current and current[-1].kind == "para" and current[-1].text.endswith(":")
-        if current and count + block.words > max_words and count >= min_words and not lead_in:
+    for run in _lists_kept_whole(pieces, max_words):
+        words = sum(b.words for b in run)
+        if current and count + words > max_words and count >= min_words:
             groups.append(current)
             current, count = [], 0
-        current.append(block)
-        count += block.words
+        current.extend(run)
+        count += words
     if current:
         # A short tail reads better joined to the group before it.
         if groups and count < min_words // 2 and sum(b.words for b in groups[-1]) + count <= max_words * 1.5:
