@@ -130,3 +130,19 @@ def test_sentences_that_answer_the_kind_of_question_are_preferred():
                          answer_words=(tuple(analyzer.tokens("months")), tuple(analyzer.tokens("grow back"))))
     assert not any("months" in u.text for u in plain)  # four sentences richer in the topic's words win...
     assert any("months" in u.text for u in asked)  # ...unless the question asks how long
+
+
+def test_a_sentence_that_goes_on_from_the_one_before_is_shown_after_it():
+    from service.answer.compose import flatten, select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Children react to a parent's illness in many ways. For example, they may:\n"
+            "- feel scared or angry\n- behave as they did when younger")
+    passage = Passage("1", "kids.md", "Talking to Children", "How kids may act", text, None, "NCI", None, "patient")
+    units = flatten(select_units([(passage, 0, 1.0)], {"scare": 1.0, "angri": 1.0}, {"scare": 2.0, "angri": 2.0},
+                                 analyzer, max_units=1))
+    texts = [u.text for u in units]
+    assert texts[:2] == ["Children react to a parent's illness in many ways.", "For example, they may:"]
+    assert "feel scared or angry" in texts

@@ -313,3 +313,22 @@ def test_drug_page_furniture_is_never_quoted(kb_client):
     texts = " ".join(s["text"] for s in body["sentences"])
     assert "This page contains" not in texts and "DailyMed" not in texts
     assert "Lenalidomide" in texts
+
+
+# --- age bands and sentences that go on from the one before ----------------------------------------
+
+
+def test_young_children_are_not_answered_from_the_teens_section(kb_client):
+    body = turn(kb_client, "how do I tell my 5 and 8 year old that mummy has cancer without scaring them")
+    assert body["kind"] == "answer"
+    assert "Talking to Children" in quoted(body)[0]["title"]
+    for c in quoted(body):
+        assert not re.search(r"\b(teens?|adult children)\b", headings(c)[-1], re.I), c["section"]
+
+
+def test_a_sentence_that_goes_on_from_another_brings_it(kb_client):
+    body = turn(kb_client, "how do I tell my 5 and 8 year old that mummy has cancer without scaring them")
+    texts = [s["text"] for s in body["sentences"]]
+    for i, text in enumerate(texts):
+        if re.match(r"(for example|for instance)\b", text, re.I):
+            assert i > 0 and not body["sentences"][i - 1].get("item"), texts

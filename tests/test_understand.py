@@ -366,3 +366,13 @@ def test_a_story_phrase_is_not_a_question_type_cue(small):
 ])
 def test_cancer_that_came_back_is_read_but_not_a_result_that_came_back(small, message, recurrence):
     assert small.understand(message).context.recurrence is recurrence
+
+
+def test_an_age_band_heading_is_read_against_the_ages_asked():
+    from service.answer.compose import outside_ages
+
+    assert outside_ages("Talking with Children > Teens", [5, 8])
+    assert not outside_ages("Talking with Children > Teens", [14])
+    assert outside_ages("Coping > Adult Children", [5])
+    assert not outside_ages("Coping > Adult Children", [])  # no age said: nothing is ruled out
+    assert not outside_ages("Teens > What to expect", [5])  # only the section's own heading counts

@@ -7,7 +7,7 @@ carries that passage's citation number. Lists stay lists, with their lead-in sen
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +34,7 @@ class Unit:
     lead_in: Unit | None = None  # the sentence that introduces this item's list
     items: list[Unit] = field(default_factory=list)  # for a lead-in: its list items
     terms: frozenset[str] = frozenset()
+    previous: Unit | None = None  # the sentence before this one in its passage (not a list item)
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +58,8 @@ FURNITURE = re.compile(
     r"|^this page (contains|has|includes|lists|gives)\b|\bis (also )?available (at|from|on|in) [A-Z][\w.]*\.$", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
 BACK_REFERENCE = re.compile(r"^(these|this|those|they|it|such|both|also|however|but|and|or|then)\b", re.I)
+# ... or that go on from it ("For example, they may:"): shown, they bring the sentence before them.
+GOES_ON = re.compile(BACK_REFERENCE.pattern[:-3] + r"|for example|for instance|in addition|as a result)\b", re.I)
 
 ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "i": "I", "ii": "II", "iii": "III",
          "iv": "IV", "v": "V", "zero": "0", "one": "I", "two": "II", "three": "III", "four": "IV", "five": "V"}
@@ -106,10 +109,32 @@ RECURRENT_SECTION = re.compile(
     r"\b(recurrent|relapsed|refractory|progressive|recurrence|recurs?|recurred|comes? back)\b", re.I)
 
 
-def conflicts(passage: Passage, population: str | None, stage: str | None, recurrence: bool = True) -> bool:
-    """The passage is about another population or another stage than the one asked, or about cancer that
-    came back when the question did not say so (`recurrence` False)."""
+# Headings for an age band ("Teens", "Adult Children"): the youngest and oldest age each is about.
+AGE_BANDS = (
+    (re.compile(r"\b(infants?|babies)\b", re.I), 0, 1),
+    (re.compile(r"\btoddlers?\b", re.I), 1, 3),
+    (re.compile(r"\b(teens?|teenagers?|adolescents?)\b", re.I), 12, 19),
+    (re.compile(r"\byoung adults?\b", re.I), 15, 39),
+    (re.compile(r"\b(adult children|grown children)\b", re.I), 18, 120),
+)
+
+
+def outside_ages(section: str, ages: Sequence[int]) -> bool:
+    """The section's own heading names an age band none of the ages asked about falls in."""
+    if not ages:
+        return False
+    heading = section.rsplit(" > ", 1)[-1]
+    bands = [(lo, hi) for pattern, lo, hi in AGE_BANDS if pattern.search(heading)]
+    return bool(bands) and not any(lo <= age <= hi for lo, hi in bands for age in ages)
+
+
+def conflicts(passage: Passage, population: str | None, stage: str | None, recurrence: bool = True,
+              ages: Sequence[int] = ()) -> bool:
+    """The passage is about another population, age band or stage than the one asked, or about cancer
+    that came back when the question did not say so (`recurrence` False)."""
     if not recurrence and RECURRENT_SECTION.search(passage.section):
+        return True
+    if outside_ages(passage.section, ages):
         return True
     if population is not None:
         other = population_of(passage.title) or population_of(passage.section)
@@ -171,6 +196,7 @@ def passage_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> t
 def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> list[Unit]:
     units: list[Unit] = []
     lead: Unit | None = None
+    previous: Unit | None = None
     for line_no, line in enumerate(passage.text.split("\n")):
         if line.startswith("- "):
             item = Unit(line[2:].strip(), passage_index, (passage.order, line_no, 0), is_item=True, lead_in=lead)
@@ -184,8 +210,9 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
         for pos, sentence in enumerate(split_sentences(line)):
             if not sentence.endswith(SENTENCE_END):
                 continue  # a run of link titles or a caption, not a sentence
-            unit = Unit(sentence, passage_index, (passage.order, line_no, pos))
+            unit = Unit(sentence, passage_index, (passage.order, line_no, pos), previous=previous)
             units.append(unit)
+            previous = unit
             lead = unit if sentence.endswith(":") else None
     for u in units:
         u.terms = frozenset(analyzer.tokens(u.text))
@@ -237,6 +264,11 @@ def select_units(
             unit = unit.lead_in  # show the list with its lead-in
         if any(unit is c or _similar(unit.terms, c.terms) for c in chosen):
             continue
+        before = unit.previous
+        if GOES_ON.match(unit.text) and before is not None and shows_whole_thought(before, "") \
+                and not any(before is c for c in chosen):
+            chosen.append(before)  # "For example, they may:" reads only after the sentence it follows
+            shown += 1
         chosen.append(unit)
         shown += 1
         if unit.items:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -549,7 +549,7 @@ class Responder:
     def _candidates(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
                     population: str | None, stage: str | None, feelings: bool,
                     focus: dict[str, float] | None = None, recurrence: bool = True,
-                    answer_words: tuple[tuple[str, ...], ...] = ()) -> list[tuple]:
+                    answer_words: tuple[tuple[str, ...], ...] = (), ages: Sequence[int] = ()) -> list[tuple]:
         """Passages of the page to choose units from: the aspect's section first; never another population
         or stage than the one asked, nor cancer that came back unless `recurrence` was said (when the page
         has other passages); for a message about feelings, never a disorder's symptoms list."""
@@ -557,7 +557,7 @@ class Responder:
 
         def allowed(g: int, recurrent_ok: bool) -> bool:
             p = self.index.passages[g]
-            if is_boilerplate(p.section) or conflicts(p, population, stage, recurrent_ok):
+            if is_boilerplate(p.section) or conflicts(p, population, stage, recurrent_ok, ages):
                 return False
             if feelings and (qtype is None or qtype.name != "symptoms") and SYMPTOM_SECTION.search(p.section):
                 return False
@@ -643,6 +643,7 @@ class Responder:
         analyzer = self.index.analyzer
         stage = query.context.stage if query is not None else None
         recurrence = query.context.recurrence if query is not None else True
+        ages = query.context.ages if query is not None else []
         felt = query.context.feelings if query is not None else []
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
         main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
@@ -660,13 +661,13 @@ class Responder:
                 asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
                 answer_words = tuple(words for t in asked for words in t.answers)
                 candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights,
-                                              recurrence=recurrence, answer_words=answer_words)
+                                              recurrence=recurrence, answer_words=answer_words, ages=ages)
                 defines = defined_terms(weights, qtype)
                 units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights,
-                                                  recurrence=recurrence)
+                                                  recurrence=recurrence, ages=ages)
                     units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
@@ -714,7 +715,7 @@ class Responder:
                     part_scoring[t] = max(part_scoring[t], 1.0)
             part_scoring = with_section_cues(part_scoring, qtype)
             candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring,
-                                          recurrence=query.context.recurrence)
+                                          recurrence=query.context.recurrence, ages=query.context.ages)
             picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
                                   qtype.answers if qtype is not None else (), defined_terms(scoring, qtype),
                                   max_units=per_part)
