@@ -146,3 +146,19 @@ def test_a_sentence_that_goes_on_from_the_one_before_is_shown_after_it():
     texts = [u.text for u in units]
     assert texts[:2] == ["Children react to a parent's illness in many ways.", "For example, they may:"]
     assert "feel scared or angry" in texts
+
+
+def test_a_list_of_questions_to_ask_answers_only_a_question_about_what_to_ask():
+    from service.answer.compose import select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Nausea can last a few days after treatment.\nQuestions to ask about nausea:\n"
+            "- How long will the nausea last?\n- What medicine helps nausea?")
+    passage = Passage("1", "n.md", "Nausea", "Nausea", text, None, "NCI", None, "patient")
+    idf = {"nausea": 2.0, "last": 1.0, "ask": 1.0}
+    plain = select_units([(passage, 0, 1.0)], {"nausea": 1.0, "last": 1.0}, idf, analyzer, max_units=1)
+    asking = select_units([(passage, 0, 1.0)], {"nausea": 1.0, "ask": 1.0}, idf, analyzer, max_units=1)
+    assert [u.text for u in plain] == ["Nausea can last a few days after treatment."]
+    assert [u.text for u in asking] == ["Questions to ask about nausea:"]

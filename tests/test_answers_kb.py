@@ -332,3 +332,43 @@ def test_a_sentence_that_goes_on_from_another_brings_it(kb_client):
     for i, text in enumerate(texts):
         if re.match(r"(for example|for instance)\b", text, re.I):
             assert i > 0 and not body["sentences"][i - 1].get("item"), texts
+
+
+# --- question types read from wordings: what to expect, whether something helps ---------------------
+
+
+def test_what_happens_during_a_treatment_is_answered_from_what_to_expect(kb_client):
+    body = turn(kb_client, "what actually happens during external beam radiotherapy? does it hurt?")
+    assert body["kind"] == "answer"
+    assert any(re.search(r"\b(expect|what happens)\b", c["section"], re.I) for c in quoted(body))
+
+
+def test_does_it_help_is_answered_from_what_studies_found(kb_client):
+    body = turn(kb_client, "high dose vitamin c drips for cancer, do they actually work?")
+    assert body["kind"] == "answer"
+    assert "Vitamin C" in quoted(body)[0]["title"]
+    assert re.search(r"\bstud(y|ies)\b", body["text"], re.I)
+
+
+def test_does_a_standard_treatment_work_falls_back_to_its_treatment_sections(kb_client):
+    body = turn(kb_client, "does chemo work for pancreatic cancer")
+    assert body["kind"] == "answer"
+    assert all("treat" in c["section"].lower() for c in quoted(body)), [c["section"] for c in quoted(body)]
+
+
+def test_a_treatment_section_split_by_bold_labels_is_still_the_treatment_section(kb_client):
+    body = turn(kb_client, "my son has medulloblastoma, how is it treated")
+    assert body["kind"] == "answer"
+    assert all(c["section"].startswith("Treatment of Childhood Medulloblastoma") for c in quoted(body))
+
+
+def test_a_question_about_children_and_teenagers_is_answered_from_their_page(kb_client):
+    body = turn(kb_client, "just out of interest, what are the most common cancers in children and teenagers?")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["title"].startswith("Cancer in Children and Adolescents")
+
+
+def test_support_for_feelings_says_what_helps_not_how_anxiety_shows(kb_client):
+    body = turn(kb_client, "I'm so anxious about my scan next week I can't sleep, how do people cope with the waiting")
+    assert body["kind"] == "answer"
+    assert not any(t.startswith("You may notice that you") for t in (s["text"] for s in body["sentences"]))

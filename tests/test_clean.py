@@ -76,3 +76,19 @@ def test_paragraph_break_after_a_full_sentence_is_kept():
 def test_html_entities_and_tags():
     text, _ = clean_markdown("A &amp; B<br/>C <em>D</em>")
     assert text == "A & B C D"
+
+
+def test_bold_heading_lines_become_headings_below_the_last_real_heading():
+    from service.corpus.clean import bold_lines_to_headings
+
+    text = ("## Herbs\n\n### Questions About St. John's Wort\n\n"
+            "4. **Have any studies of *St. John's wort* been done in people with cancer?**\n\nStudies found ...\n\n"
+            "**Pain relief**\n\nText.\n\n**Treatment options:**\n- surgery\n\n"
+            "**NOTE: This summary is not updated.**\n\n"
+            "## Foods\n\n**Grapefruit**")
+    lines = bold_lines_to_headings(text).split("\n")
+    assert "#### Have any studies of *St. John's wort* been done in people with cancer?" in lines
+    assert "##### Pain relief" in lines  # under the numbered question
+    assert "**Treatment options:**" in lines  # a lead-in, not a heading
+    assert "**NOTE: This summary is not updated.**" in lines  # a sentence, not a heading
+    assert "### Grapefruit" in lines  # one below the "## Foods" that came after

@@ -21,6 +21,8 @@ MAX_LIST_ITEMS = 10
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 MAX_UNITS = 4
 ANSWER_WORD_BONUS = 0.4
+QUESTION_LIST_PENALTY = 0.5
+QUESTION_WORDS = ("ask", "question")  # analyzed terms: a list of questions answers "what should I ask?"
 
 
 @dataclass
@@ -290,6 +292,7 @@ def score_units(
     top_score = max(score for _, _, score in candidates) or 1.0
     scored: list[tuple[float, Unit]] = []
     query_mass = sum(w * idf.get(t, 1.0) for t, w in query.items()) or 1.0
+    asks_for_questions = any(t in query for t in QUESTION_WORDS)  # "what should I ask the doctor?"
     for rank, (passage, pidx, score) in enumerate(candidates):
         if is_boilerplate(passage.section):
             continue
@@ -313,6 +316,8 @@ def score_units(
             )
             if unit.items:
                 value += 0.2  # a lead-in brings its whole list: a complete answer
+                if not asks_for_questions and sum(i.text.endswith("?") for i in unit.items) * 2 > len(unit.items):
+                    value -= QUESTION_LIST_PENALTY  # questions to ask the doctor answer no question asked
             if answer_words and any(all(t in terms for t in words) for words in answer_words):
                 value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
             if defines and _defines(unit.text, defines, analyzer):

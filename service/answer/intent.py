@@ -13,6 +13,14 @@ from ..search.analyzer import Analyzer
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+MAX_LABEL_WORDS = 10  # a heading this short, not a sentence, is a label ("Younger children with medulloblastoma")
+
+
+def is_label(heading: str) -> bool:
+    """A short heading that names a part ("Younger children"), not a key-point sentence or a lead-in."""
+    return len(heading.split()) <= MAX_LABEL_WORDS and not heading.rstrip().endswith((".", "?", ":"))
+
+
 @dataclass(frozen=True)
 class QuestionType:
     name: str
@@ -21,6 +29,7 @@ class QuestionType:
     suggestion: str
     answers: tuple[tuple[str, ...], ...] = ()  # analyzed words of a sentence that answers this type
     pattern: re.Pattern | None = None  # wordings the analyzer cannot see ("why", "what can I do"), on lower case
+    fallback: str | None = None  # the type whose sections answer when a page has none for this one
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -37,12 +46,13 @@ class QuestionTypes:
             self.types.append(
                 QuestionType(
                     name=name,
-                    cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec["cues"]) if t),
+                    cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec.get("cues", [])) if t),
                     sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in spec["sections"]) if t),
                     suggestion=spec["suggestion"],
                     answers=tuple(t for t in (tuple(analyzer.tokens(a)) for a in spec.get("answers", [])) if t),
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
                     else None,
+                    fallback=spec.get("fallback"),
                 )
             )
         self.by_name = {t.name: t for t in self.types}
@@ -86,22 +96,29 @@ class QuestionTypes:
         key = (qtype.name, section)
         score = self._scores.get(key)
         if score is None:  # cached: the same headings are scored again for every answer and suggestion
-            own_terms, parent_terms = self._section_terms(section)
+            own_terms, parent_terms, label_under = self._section_terms(section)
             if any(_contains(own_terms, cue) for cue in qtype.sections):
                 score = 2
+            elif any(_contains(parent_terms, cue) for cue in qtype.sections):
+                # a short label under the fitting heading ("Treatment of Medulloblastoma > Younger children")
+                # is that section's part; a key-point sentence under it is not
+                score = 2 if label_under and any(_contains(label_under, cue) for cue in qtype.sections) else 1
             else:
-                score = 1 if any(_contains(parent_terms, cue) for cue in qtype.sections) else 0
+                score = 0
             if len(self._scores) >= 200_000:
                 self._scores.clear()
             self._scores[key] = score
         return score
 
-    def _section_terms(self, section: str) -> tuple[list[str], list[str]]:
-        """Terms of a section's own heading and of its parents (cached: a library has few distinct headings)."""
+    def _section_terms(self, section: str) -> tuple[list[str], list[str], list[str]]:
+        """Terms of a section's own heading, of its parents, and of the parent heading when both are short
+        labels (cached: a library has few distinct headings)."""
         cached = self._sections.get(section)
         if cached is None:
             *parents, own = section.split(" > ")
-            cached = (self.analyzer.tokens(own), self.analyzer.tokens(" ".join(parents)))
+            label = bool(parents) and is_label(own) and is_label(parents[-1])
+            cached = (self.analyzer.tokens(own), self.analyzer.tokens(" ".join(parents)),
+                      self.analyzer.tokens(parents[-1]) if label else [])
             if len(self._sections) >= 100_000:
                 self._sections.clear()
             self._sections[section] = cached

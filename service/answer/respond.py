@@ -428,6 +428,10 @@ class Responder:
         generic = self.ranker.partition(audience).generic
         if any(c.found_in(names, generic) for c in self._concepts(topic, audience)):
             return True
+        # "the most common cancers in children and teenagers": the people asked about name the page
+        population = {self.index.analyzer.term(w) for w in query.context.population_words}
+        if population & names:
+            return True
         return bool(query.context.feelings) and bool(set(query.steer) & names)
 
     def coverage(self, doc: DocumentHit, topic: Resolved, audience: str = "patient") -> float:
@@ -598,6 +602,9 @@ class Responder:
                                              self.index.passages[g].order))
         if matched:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
+        if qtype is not None and qtype.fallback in self.qtypes.by_name:
+            return self._candidates(main, self.qtypes.by_name[qtype.fallback], audience, population, stage, feelings,
+                                    focus, recurrence, answer_words, ages)
         ok = set(page)
         hits = [(h.passage, h.index, h.score) for h in main.passages if h.index in ok][:6]
         if not hits:  # a page opened by title (no scores): its first passages
@@ -672,8 +679,10 @@ class Responder:
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
             feel.update({t: 0.5 for t in weights})
+            # support that says what helps ("talk with", "try"), not how a feeling shows ("You may notice that you:")
+            helps = self.qtypes.by_name.get("self_care")
             support = select_units(self._candidates(coping, None, audience, population, None, True), feel,
-                                   self._patient_idf(feel), analyzer)
+                                   self._patient_idf(feel), analyzer, helps.answers if helps else ())
             # the practical answer, then a little support: whole units only (a lead-in keeps its list)
             units = units + flatten(support[:2]) if units else flatten(support)
             if not practical:

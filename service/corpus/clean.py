@@ -108,12 +108,44 @@ def repair_page_breaks(text: str) -> str:
     return "\n".join(out)
 
 
+# Headings some pages write in bold instead of with "#": a numbered question on its own line
+# ("6. **Have any studies of Cannabis been done in people with cancer?**") and a short bold line
+# ("**Pain relief**"). A bold line ending with ":" or "." is a lead-in or a sentence, not a heading.
+_BOLD_TEXT = r"(?:[^*\n]|\*(?!\*))"  # italics may sit inside: "**Have any studies of *Cannabis* been done?**"
+BOLD_QUESTION_LINE = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+\*\*(" + _BOLD_TEXT + r"+\?)\*\*[ \t]*$")
+BOLD_LINE = re.compile(r"^[ \t]*\*\*(" + _BOLD_TEXT + r"{2,100}?[^*\n.:;,])\*\*[ \t]*$")
+MAX_BOLD_HEADING_WORDS = 12
+
+
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s")
+
+
+def bold_lines_to_headings(text: str) -> str:
+    """Bold heading lines become headings one level below the page's last real heading (a bold line
+    under a numbered question, two levels below)."""
+    out: list[str] = []
+    level, under_question = 1, False
+    for line in text.split("\n"):
+        real = MARKDOWN_HEADING.match(line)
+        question = BOLD_QUESTION_LINE.match(line)
+        bold = BOLD_LINE.match(line)
+        if real:
+            level, under_question = len(real.group(1)), False
+        elif question:
+            line, under_question = f"{'#' * min(level + 1, 6)} {question.group(1).strip()}", True
+        elif bold and len(bold.group(1).split()) <= MAX_BOLD_HEADING_WORDS:
+            line = f"{'#' * min(level + (2 if under_question else 1), 6)} {bold.group(1).strip()}"
+        out.append(line)
+    return "\n".join(out)
+
+
 def clean_markdown(text: str, base_url: str | None = None) -> tuple[str, list[tuple[str, str]]]:
     """Markdown body to plain Markdown-like text (headings and list marks kept)."""
     text = drop_citation_markers(text)
     text = drop_images(text)
     text, links = replace_links(text, base_url)
     text = drop_navigation_lines(text)
+    text = bold_lines_to_headings(text)
     text = strip_emphasis(text)
     text = strip_html(text)
     text = BACKSLASH_ESCAPE.sub(r"\1", text)

@@ -24,7 +24,8 @@ from .split import (
 )
 
 # Bump when cleaning or splitting changes what passages contain: it is part of the index fingerprint.
-PASSAGE_RULES_VERSION = 4  # 3: an empty heading mark takes its text from the next line; 4: lists kept whole
+# 3: an empty heading mark takes its text from the next line; 4: lists kept whole; 5: bold lines as headings
+PASSAGE_RULES_VERSION = 5
 
 REVIEW_DAYS = {
     "weekly": 7,
