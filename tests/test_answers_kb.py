@@ -372,3 +372,18 @@ def test_support_for_feelings_says_what_helps_not_how_anxiety_shows(kb_client):
     body = turn(kb_client, "I'm so anxious about my scan next week I can't sleep, how do people cope with the waiting")
     assert body["kind"] == "answer"
     assert not any(t.startswith("You may notice that you") for t in (s["text"] for s in body["sentences"]))
+
+
+def test_what_does_that_mean_after_a_story_is_answered_with_what_it_is(kb_client):
+    body = turn(kb_client, "the palliative nurse used the word delirium about my grandad who has advanced cancer. "
+                           "what does that mean and what causes it?")
+    assert body["kind"] == "answer"
+    assert "Delirium is a confused mental state" in body["text"]  # from the "What is delirium?" section
+    assert "Causes of delirium may include:" in body["text"]
+
+
+def test_a_bare_topic_is_answered_with_what_it_is(kb_client):
+    body = turn(kb_client, "LCH?")
+    assert body["kind"] == "answer"
+    first = body["sentences"][0]["text"]
+    assert re.match(r"Langerhans cell histiocytosis( \(LCH\))? is ", first), first

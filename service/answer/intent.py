@@ -30,6 +30,7 @@ class QuestionType:
     answers: tuple[tuple[str, ...], ...] = ()  # analyzed words of a sentence that answers this type
     pattern: re.Pattern | None = None  # wordings the analyzer cannot see ("why", "what can I do"), on lower case
     fallback: str | None = None  # the type whose sections answer when a page has none for this one
+    section_pattern: re.Pattern | None = None  # headings made of stopwords ("What is delirium?"), on lower case
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -53,6 +54,8 @@ class QuestionTypes:
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
                     else None,
                     fallback=spec.get("fallback"),
+                    section_pattern=re.compile("|".join(f"(?:{p})" for p in spec["section_patterns"]))
+                    if spec.get("section_patterns") else None,
                 )
             )
         self.by_name = {t.name: t for t in self.types}
@@ -97,7 +100,9 @@ class QuestionTypes:
         score = self._scores.get(key)
         if score is None:  # cached: the same headings are scored again for every answer and suggestion
             own_terms, parent_terms, label_under = self._section_terms(section)
-            if any(_contains(own_terms, cue) for cue in qtype.sections):
+            own = section.rsplit(" > ", 1)[-1].lower()
+            if any(_contains(own_terms, cue) for cue in qtype.sections) or (
+                    qtype.section_pattern is not None and qtype.section_pattern.search(own)):
                 score = 2
             elif any(_contains(parent_terms, cue) for cue in qtype.sections):
                 # a short label under the fitting heading ("Treatment of Medulloblastoma > Younger children")

@@ -47,6 +47,7 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
 # Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
 # A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
+BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
@@ -322,7 +323,10 @@ class Responder:
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience)
 
-        reply = self._compose(docs, topic.weights, topic.aspect, audience, query=query,
+        answer_type = topic.aspect
+        if answer_type is None and not query.context.feelings and len(query.question.split()) <= BARE_TOPIC_WORDS:
+            answer_type = self.qtypes.by_name.get("what_is")  # "LCH?": a bare topic asks what it is
+        reply = self._compose(docs, topic.weights, answer_type, audience, query=query,
                               with_suggestions=with_suggestions,
                               population=topic.population,
                               topic_title=state.topic_title if self._follows_up(query, topic, state) else None,
@@ -598,8 +602,10 @@ class Responder:
         generic = self.ranker.partition("patient").generic
         topic = {t: w for t, w in (focus or {}).items() if w >= 0.9 and t not in generic}
         named = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in fit}
-        matched = sorted(fit, key=lambda g: (-fit[g], -named[g], -hit_scores.get(g, 0.0),
-                                             self.index.passages[g].order))
+        # "what is it?" is answered where the page starts; other aspects where the words match best
+        first = qtype is not None and qtype.name == "what_is"
+        matched = sorted(fit, key=lambda g: (-fit[g], -named[g], self.index.passages[g].order if first else 0,
+                                             -hit_scores.get(g, 0.0), self.index.passages[g].order))
         if matched:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
         if qtype is not None and qtype.fallback in self.qtypes.by_name:

@@ -304,7 +304,8 @@ class Understander:
 
     def _parts(self, lowered: str) -> list[tuple[str, QuestionType | None]]:
         """The separate questions of a message, when they ask different things (else empty)."""
-        pieces = [p.strip(" ,.;") for p in PART_BREAK.split(lowered)]
+        # each piece's question is its last sentence: "my grandad has cancer. what does that mean"
+        pieces = [re.split(r"(?<=[.!])\s+", p.strip(" ,.;"))[-1] for p in PART_BREAK.split(lowered)]
         parts = [(p, self.qtypes.detect(p)) for p in pieces if len(p.split()) >= 2][:MAX_PARTS]
         kinds = {t.name if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
