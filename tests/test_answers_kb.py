@@ -387,3 +387,10 @@ def test_a_bare_topic_is_answered_with_what_it_is(kb_client):
     assert body["kind"] == "answer"
     first = body["sentences"][0]["text"]
     assert re.match(r"Langerhans cell histiocytosis( \(LCH\))? is ", first), first
+
+
+def test_late_effects_of_childhood_treatment_are_answered_from_the_late_effects_page(kb_client):
+    body = turn(kb_client, "my daughter had chemo and radiation for leukaemia when she was 4, she's 15 now. could the "
+                           "treatment cause problems later on, like with her heart or growth?")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["title"].startswith("Late Effects")

@@ -376,3 +376,9 @@ def test_an_age_band_heading_is_read_against_the_ages_asked():
     assert outside_ages("Coping > Adult Children", [5])
     assert not outside_ages("Coping > Adult Children", [])  # no age said: nothing is ruled out
     assert not outside_ages("Teens > What to expect", [5])  # only the section's own heading counts
+
+
+@pytest.mark.parametrize("message", ["could the treatment cause problems later on, like with her heart?",
+                                     "can chemo damage your heart?", "can radiotherapy affect fertility?"])
+def test_a_treatment_causing_harm_asks_about_side_effects_not_risk_factors(small, message):
+    assert small.understand(message).aspect.name == "side_effects"
