@@ -162,3 +162,16 @@ def test_a_list_of_questions_to_ask_answers_only_a_question_about_what_to_ask():
     asking = select_units([(passage, 0, 1.0)], {"nausea": 1.0, "ask": 1.0}, idf, analyzer, max_units=1)
     assert [u.text for u in plain] == ["Nausea can last a few days after treatment."]
     assert [u.text for u in asking] == ["Questions to ask about nausea:"]
+
+
+def test_an_answer_shows_one_list_not_two():
+    from service.answer.compose import flatten, select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("If you have dry mouth:\n- sip water\n- chew gum\nIf you have mouth sores:\n- eat soft food\n"
+            "- suck ice chips\nMouth problems are common during chemotherapy.")
+    passage = Passage("1", "m.md", "Mouth", "Mouth problems", text, None, "NCI", None, "patient")
+    units = flatten(select_units([(passage, 0, 1.0)], {"mouth": 1.0}, {"mouth": 2.0}, analyzer))
+    assert sum(1 for u in units if u.items) == 1

@@ -20,6 +20,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_LIST_ITEMS = 10
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 MAX_UNITS = 4
+LIST_COST = 3  # a lead-in with its list counts as this many units
 ANSWER_WORD_BONUS = 0.4
 QUESTION_LIST_PENALTY = 0.5
 QUESTION_WORDS = ("ask", "question")  # analyzed terms: a list of questions answers "what should I ask?"
@@ -266,6 +267,8 @@ def select_units(
             unit = unit.lead_in  # show the list with its lead-in
         if any(unit is c or _similar(unit.terms, c.terms) for c in chosen):
             continue
+        if unit.items and any(c.items for c in chosen):
+            continue  # a second list makes an answer too long to read on a phone
         before = unit.previous
         if GOES_ON.match(unit.text) and before is not None and shows_whole_thought(before, "") \
                 and not any(before is c for c in chosen):
@@ -274,7 +277,7 @@ def select_units(
         chosen.append(unit)
         shown += 1
         if unit.items:
-            shown += 2  # a list fills most of an answer
+            shown += LIST_COST - 1  # a list fills most of an answer
     return sorted(chosen, key=lambda u: u.order)
 
 
