@@ -168,6 +168,7 @@ class ContextWords:
     adults: frozenset[str]
     treatment_links: tuple[str, ...]  # "from", "since", "because of": a problem blamed on ...
     treatments: tuple[str, ...]  # ... a treatment ("the radiation", "my op")
+    treatment_effects: tuple[str, ...] = ()  # "chemo has given me ...": a treatment, then what it did
     disease_heads: tuple[str, ...] = ()  # "cancer", "lymphoma": a turn naming another one changes the topic
     story_phrases: tuple[str, ...] = ()  # "diagnosed with": what happened, not a question-type cue
     recurrence: re.Pattern | None = None  # "came back", "relapsed": the cancer returned
@@ -197,6 +198,7 @@ class ContextWords:
             adults=words("adults"),
             treatment_links=tuple(str(w).lower() for w in raw.get("treatment_links", [])),
             treatments=tuple(str(w).lower() for w in raw.get("treatments", [])),
+            treatment_effects=tuple(str(w).lower() for w in raw.get("treatment_effects", [])),
             disease_heads=tuple(str(w).lower() for w in raw.get("disease_heads", [])),
             story_phrases=tuple(sorted((str(w).lower() for w in raw.get("story_phrases", [])), key=len, reverse=True)),
             recurrence=_any_phrase(raw.get("recurrence", []), not_before=raw.get("results_back", [])),
@@ -209,7 +211,12 @@ class ContextWords:
             return None
         links = "|".join(re.escape(w) for w in sorted(self.treatment_links, key=len, reverse=True))
         names = "|".join(re.escape(w) for w in treatments)
-        return re.compile(rf"\b(?:{links})\s+(?:[\w']+\s+){{0,3}}?(?:{names})\w*")
+        pattern = rf"\b(?:{links})\s+(?:[\w']+\s+){{0,3}}?(?:{names})\w*"
+        if self.treatment_effects:  # "chemo has given me the runs": the treatment first, then what it did
+            effects = "|".join(re.escape(w) for w in sorted(self.treatment_effects, key=len, reverse=True))
+            pattern += (rf"|\b(?:{names})\w*\s+(?:has\s+|have\s+|is\s+|are\s+|keeps?\s+)?(?:{effects})"
+                        r"\s+(?:me|him|her|them|us)\b")
+        return re.compile(pattern)
 
 
 def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pattern | None:
