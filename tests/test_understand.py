@@ -384,3 +384,9 @@ def test_an_age_band_heading_is_read_against_the_ages_asked():
                                      "can chemo damage your heart?", "can radiotherapy affect fertility?"])
 def test_a_treatment_causing_harm_asks_about_side_effects_not_risk_factors(small, message):
     assert small.understand(message).aspect.name == "side_effects"
+
+
+@pytest.mark.parametrize("message", ["can't get it up since my prostate op, what can be done",
+                                     "is there anything I can do for mouth sores from chemo"])
+def test_what_can_be_done_asks_for_self_care(small, message):
+    assert "self_care" in [t.name for t in small.understand(message).asked]
