@@ -390,3 +390,9 @@ def test_a_treatment_causing_harm_asks_about_side_effects_not_risk_factors(small
                                      "is there anything I can do for mouth sores from chemo"])
 def test_what_can_be_done_asks_for_self_care(small, message):
     assert "self_care" in [t.name for t in small.understand(message).asked]
+
+
+def test_why_comes_before_the_aspects_whose_words_it_contains(small):
+    query = small.understand("why do they need to check if it has spread to his brain and spinal cord?")
+    assert query.aspect.name == "why"
+    assert {"diagnosis", "stages"} <= {t.name for t in query.asked}  # still read, for the sentences chosen
