@@ -88,12 +88,15 @@ def test_a_general_looking_question_about_ones_own_thoughts_is_crisis(message):
     "Do I have cancer?",
     "How long do I have left?",
     "What dose should I take?",
+    "Should I have the surgery or radiotherapy?",
+    "should we try the clinical trial",
 ])
 def test_personal_advice_requests(message):
     assert route(message).kind == "advice"
 
 
-@pytest.mark.parametrize("message", ["What are the side effects of tamoxifen?", "How is breast cancer treated?"])
+@pytest.mark.parametrize("message", ["What are the side effects of tamoxifen?", "How is breast cancer treated?",
+                                     "is all my hair going to fall out? should i get a wig now or wait"])
 def test_general_questions_are_not_advice(message):
     assert route(message).kind == "library"
 
