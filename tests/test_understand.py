@@ -396,3 +396,12 @@ def test_why_comes_before_the_aspects_whose_words_it_contains(small):
     query = small.understand("why do they need to check if it has spread to his brain and spinal cord?")
     assert query.aspect.name == "why"
     assert {"diagnosis", "stages"} <= {t.name for t in query.asked}  # still read, for the sentences chosen
+
+
+@pytest.mark.kb
+def test_a_lay_word_is_corrected_only_to_what_it_means(kb):
+    peely = kb.understand("skin on my chest has gone red and peely from the radiation")
+    assert "pelvi" not in peely.focus  # "peely" is peeling skin, not a misspelt "pelvis"
+    assert "peel" in peely.focus
+    british = kb.understand("my dad has leukaemia, what is it?")
+    assert "leukemia" in british.focus

@@ -189,8 +189,18 @@ class QueryExpander:
                 weights[term] = max(weights.get(term, 0.0), w)
             sources.setdefault(term, set()).update(origin)
 
+        found = self.lay_phrases(text) if lay_phrases is None else lay_phrases
+        # a word the lay vocabulary explains ("peely") is corrected only to what it means ("leukaemia" to
+        # "leukemia"), never to another word ("pelvis")
+        meanings: dict[str, set[str]] = {}
+        for phrase in found:
+            targets = {t for target in self.lay[phrase] for t in self.analyzer.tokens(target)}
+            for w in self.analyzer.tokens(phrase):
+                meanings.setdefault(w, set()).update(targets)
         for t in terms:
             fixed = self.correct(t)
+            if fixed and t in meanings and fixed not in meanings[t]:
+                fixed = None
             if fixed:
                 add(fixed, SPELLING_WEIGHT, (t,))
                 if corrections is not None:
@@ -214,7 +224,7 @@ class QueryExpander:
             if t in self._lower_acronyms and t.upper() not in acronyms:
                 for target in self._lower_acronyms[t]:
                     add(target, LOWER_ACRONYM_WEIGHT, (t,))
-        for phrase in self.lay_phrases(text) if lay_phrases is None else lay_phrases:
+        for phrase in found:
             origin = tuple(self.analyzer.tokens(phrase)) or (phrase,)
             for target in self.lay[phrase]:
                 add(target, SYNONYM_WEIGHT, origin + (phrase,))
