@@ -394,3 +394,10 @@ def test_late_effects_of_childhood_treatment_are_answered_from_the_late_effects_
                            "treatment cause problems later on, like with her heart or growth?")
     assert body["kind"] == "answer"
     assert quoted(body)[0]["title"].startswith("Late Effects")
+
+
+def test_how_is_it_treated_quotes_a_treatment_section_that_names_treatments(kb_client):
+    body = turn(kb_client, "my sons been diagnosed with neuroblastoma, how is it treated")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["section"].startswith("Treatment of")
+    assert re.search(r"\b(surgery|chemotherapy|radiation therapy|observation)\b", body["text"], re.I)

@@ -31,6 +31,7 @@ class QuestionType:
     pattern: re.Pattern | None = None  # wordings the analyzer cannot see ("why", "what can I do"), on lower case
     fallback: str | None = None  # the type whose sections answer when a page has none for this one
     section_pattern: re.Pattern | None = None  # headings made of stopwords ("What is delirium?"), on lower case
+    labels_first: bool = False  # sections under a label ("Treatment of Low-Risk X") before key-point sentences
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -54,6 +55,7 @@ class QuestionTypes:
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
                     else None,
                     fallback=spec.get("fallback"),
+                    labels_first=bool(spec.get("labels_first", False)),
                     section_pattern=re.compile("|".join(f"(?:{p})" for p in spec["section_patterns"]))
                     if spec.get("section_patterns") else None,
                 )

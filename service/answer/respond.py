@@ -30,7 +30,7 @@ from .compose import (
 )
 from .conversation import ConversationState
 from .expand import SYNONYM_WEIGHT, QueryExpander
-from .intent import QuestionType, QuestionTypes
+from .intent import QuestionType, QuestionTypes, is_label
 from .response import Citation, Related, Reply, Sentence
 from .safety import Route
 from .understand import ASPECT_WEIGHT, PLAIN_WEIGHT, Query, Understander, topic_vocabulary
@@ -604,7 +604,13 @@ class Responder:
         named = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in fit}
         # "what is it?" is answered where the page starts; other aspects where the words match best
         first = qtype is not None and qtype.name == "what_is"
-        matched = sorted(fit, key=lambda g: (-fit[g], -named[g], self.index.passages[g].order if first else 0,
+
+        def labelled(g: int) -> bool:  # "Treatment of Low-Risk Neuroblastoma", not a key-point sentence
+            return is_label(self.index.passages[g].section.rsplit(" > ", 1)[-1])
+
+        labels_first = qtype is not None and qtype.labels_first
+        matched = sorted(fit, key=lambda g: (-fit[g], -named[g], labels_first and not labelled(g),
+                                             self.index.passages[g].order if first else 0,
                                              -hit_scores.get(g, 0.0), self.index.passages[g].order))
         if matched:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
