@@ -401,3 +401,17 @@ def test_how_is_it_treated_quotes_a_treatment_section_that_names_treatments(kb_c
     assert body["kind"] == "answer"
     assert quoted(body)[0]["section"].startswith("Treatment of")
     assert re.search(r"\b(surgery|chemotherapy|radiation therapy|observation)\b", body["text"], re.I)
+
+
+def test_what_is_a_drug_says_what_kind_of_drug_it_is_when_its_page_does_not(kb_client):
+    body = turn(kb_client, "Velcade for myeloma - what is it?")
+    assert body["kind"] == "answer"
+    cited = quoted(body)
+    assert cited[0]["title"].startswith("Bortezomib")  # the drug's own page stays the first source
+    last = body["sentences"][-1]
+    assert "proteasome inhibitor" in last["text"]
+    assert by_number(body)[last["citation"]]["title"] != cited[0]["title"]  # quoted, with its own source
+
+
+def by_number(body: dict) -> dict:
+    return {c["n"]: c for c in body["citations"]}

@@ -15,14 +15,17 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from ..corpus.sentences import split_sentences
 from ..search.index import Hit, SearchIndex
 from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
 from . import suggest
 from .compose import (
+    Unit,
     conflicts,
     flatten,
     is_boilerplate,
+    passage_units,
     population_of,
     select_units,
     shown_as_item,
@@ -46,9 +49,15 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
                           re.I)
 # Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
-# A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
+MAX_SUBJECT_WORDS = 8
+DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sentence that says what kind of drug it is
+# "X is a proteasome inhibitor", "X and Y are targeted therapies": what kind of drug X is
+DRUG_CLASS = re.compile(r"\b(is|are) (a |an )?(type of |kind of |class of )?[\w-]*\s?(targeted therap(y|ies)|"
+                        r"inhibitors?|monoclonal antibod(y|ies)|chemotherapy drugs?|hormone therapy|immunotherapy|"
+                        r"antibody-drug conjugates?|alkylating agents?|antimetabolites?|vaccines?)\b", re.I)
+# A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
 RECURRENCE = re.compile(r"\bcan recur\b", re.I)
@@ -639,6 +648,40 @@ class Responder:
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
 
+    def _drug_class_unit(self, main: DocumentHit, scoring: dict[str, float], audience: str):
+        """For "what is Velcade?", answered from a drug page that gives only its approved uses: the sentence
+        elsewhere in the library that says what kind of drug it is ("Bortezomib, carfilzomib, and ixazomib are
+        proteasome inhibitors used in the treatment of multiple myeloma"), the one nearest the question."""
+        part = self.ranker.partition(audience)
+        d = part.doc_ids.get(main.doc_path)
+        if d is None or not part.drug_page[d]:
+            return None
+        analyzer = self.index.analyzer
+        name = analyzer.term(main.title.split()[0].lower()) if main.title.split() else ""
+        if not name:
+            return None
+        best, best_value = None, 0.0
+        for hit in self.index.search({name: 1.0}, audience="patient", k=DRUG_CLASS_PASSAGES):
+            if hit.passage.doc_path == main.doc_path or hit.score <= 0 or not DRUG_CLASS.search(hit.passage.text):
+                continue  # (checked on the whole passage first: splitting into units is the costly part)
+            for unit in passage_units(hit.passage, hit.index, analyzer):
+                if name not in unit.terms:
+                    continue
+                # a sentence of its own, also inside a list item ("Proteasome inhibitor therapy: ... Bortezomib,
+                # carfilzomib, and ixazomib are proteasome inhibitors used in the treatment of multiple myeloma.")
+                for sentence in split_sentences(unit.text):
+                    found = DRUG_CLASS.search(sentence)
+                    subject = sentence[:found.start()] if found else ""
+                    if name not in analyzer.tokens(subject) or len(subject.split()) > MAX_SUBJECT_WORDS \
+                            or not sentence.endswith(".") or not sentence[:1].isupper():
+                        continue
+                    terms = frozenset(analyzer.tokens(sentence))
+                    value = sum(w for t, w in scoring.items() if t in terms)
+                    if best is None or value > best_value:
+                        best = Unit(sentence, hit.index, unit.order, terms=terms)
+                        best_value = value
+        return best
+
     def _coping_page(self, query: Query, audience: str, population: str | None) -> DocumentHit | None:
         """The library's coping and support material that fits the feeling expressed."""
         words = " ".join(["coping feelings emotions support", *query.context.feelings, *query.focus_words])
@@ -699,6 +742,11 @@ class Responder:
             units = units + flatten(support[:2]) if units else flatten(support)
             if not practical:
                 main = coping
+        if units and (qtype is None or qtype.name == "what_is") and coping is None \
+                and not any(DRUG_CLASS.search(u.text) for u in units):
+            kind_of_drug = self._drug_class_unit(main, scoring, audience)
+            if kind_of_drug is not None:
+                units = [*units, kind_of_drug]  # after the drug's own page, which stays the first source
         if not units:
             return Reply(kind="no_answer", text=self._say("no_answer"))
 
