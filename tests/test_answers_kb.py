@@ -415,3 +415,10 @@ def test_what_is_a_drug_says_what_kind_of_drug_it_is_when_its_page_does_not(kb_c
 
 def by_number(body: dict) -> dict:
     return {c["n"]: c for c in body["citations"]}
+
+
+def test_is_a_drug_chemo_is_answered_with_what_kind_of_drug_it_is(kb_client):
+    body = turn(kb_client, "is gleevec chemo? what cancers is it used for")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["title"].startswith("Imatinib")
+    assert re.search(r"\btargeted therap(y|ies)\b", body["text"], re.I)

@@ -648,6 +648,14 @@ class Responder:
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
 
+    def _asks_what_it_is(self, qtype: QuestionType | None, query: Query | None) -> bool:
+        """"What is X?", a bare topic, or "is gleevec chemo?" inside a question of another type."""
+        if qtype is None or qtype.name == "what_is":
+            return True
+        what_is = self.qtypes.by_name.get("what_is")
+        return bool(query is not None and what_is is not None and what_is.pattern is not None
+                    and what_is.pattern.search(" ".join(query.question.lower().split())))
+
     def _drug_class_unit(self, main: DocumentHit, scoring: dict[str, float], audience: str):
         """For "what is Velcade?", answered from a drug page that gives only its approved uses: the sentence
         elsewhere in the library that says what kind of drug it is ("Bortezomib, carfilzomib, and ixazomib are
@@ -742,7 +750,7 @@ class Responder:
             units = units + flatten(support[:2]) if units else flatten(support)
             if not practical:
                 main = coping
-        if units and (qtype is None or qtype.name == "what_is") and coping is None \
+        if units and coping is None and self._asks_what_it_is(qtype, query) \
                 and not any(DRUG_CLASS.search(u.text) for u in units):
             kind_of_drug = self._drug_class_unit(main, scoring, audience)
             if kind_of_drug is not None:
