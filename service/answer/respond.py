@@ -55,8 +55,9 @@ MAX_SUBJECT_WORDS = 8
 DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sentence that says what kind of drug it is
 # "X is a proteasome inhibitor", "X and Y are targeted therapies": what kind of drug X is
 DRUG_CLASS = re.compile(r"\b(is|are) (a |an )?(type of |kind of |class of )?[\w-]*\s?(targeted therap(y|ies)|"
-                        r"inhibitors?|monoclonal antibod(y|ies)|chemotherapy drugs?|hormone therapy|immunotherapy|"
-                        r"antibody-drug conjugates?|alkylating agents?|antimetabolites?|vaccines?)\b", re.I)
+                        r"inhibitors?|monoclonal antibod(y|ies)|chemotherapy drugs?|hormone therap(y|ies)|"
+                        r"immunotherapy|antibody-drug conjugates?|alkylating agents?|antimetabolites?|vaccines?|"
+                        r"agonists?|antagonists?|androgen deprivation therapy)\b", re.I)
 # A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
