@@ -60,9 +60,10 @@ FURNITURE = re.compile(
     r"|\bis (also )?available\.$|\bon (the|our) .{0,60} page\.$"
     r"|^this page (contains|has|includes|lists|gives)\b|\bis (also )?available (at|from|on|in) [A-Z][\w.]*\.$", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
-BACK_REFERENCE = re.compile(r"^(these|this|those|they|it|such|both|also|however|but|and|or|then)\b", re.I)
+_LEANS_BACK = "these|this|those|they|it|such|both|also|however|but|and|or|then"
+BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)
 # ... or that go on from it ("For example, they may:"): shown, they bring the sentence before them.
-GOES_ON = re.compile(BACK_REFERENCE.pattern[:-3] + r"|for example|for instance|in addition|as a result)\b", re.I)
+GOES_ON = re.compile(rf"^({_LEANS_BACK}|for example|for instance|in addition|as a result)\b", re.I)
 
 ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "i": "I", "ii": "II", "iii": "III",
          "iv": "IV", "v": "V", "zero": "0", "one": "I", "two": "II", "three": "III", "four": "IV", "five": "V"}

@@ -61,7 +61,7 @@ class QuestionTypes:
                 )
             )
         self.by_name = {t.name: t for t in self.types}
-        self._sections: dict[str, tuple[list[str], list[str]]] = {}
+        self._sections: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
         self._scores: dict[tuple[str, str], int] = {}
         # Cue words tell what aspect is asked about, not which topic: weighted down in retrieval.
         self.cue_terms = frozenset(term for t in self.types if t.name != "what_is" for c in t.cues for term in c)
@@ -101,8 +101,7 @@ class QuestionTypes:
         key = (qtype.name, section)
         score = self._scores.get(key)
         if score is None:  # cached: the same headings are scored again for every answer and suggestion
-            own_terms, parent_terms, label_under = self._section_terms(section)
-            own = section.rsplit(" > ", 1)[-1].lower()
+            own, own_terms, parent_terms, label_under = self._section_terms(section)
             if any(_contains(own_terms, cue) for cue in qtype.sections) or (
                     qtype.section_pattern is not None and qtype.section_pattern.search(own)):
                 score = 2
@@ -117,14 +116,14 @@ class QuestionTypes:
             self._scores[key] = score
         return score
 
-    def _section_terms(self, section: str) -> tuple[list[str], list[str], list[str]]:
-        """Terms of a section's own heading, of its parents, and of the parent heading when both are short
-        labels (cached: a library has few distinct headings)."""
+    def _section_terms(self, section: str) -> tuple[str, list[str], list[str], list[str]]:
+        """A section's own heading in lower case, its terms, the terms of its parents, and those of the parent
+        heading when both are short labels (cached: a library has few distinct headings)."""
         cached = self._sections.get(section)
         if cached is None:
             *parents, own = section.split(" > ")
             label = bool(parents) and is_label(own) and is_label(parents[-1])
-            cached = (self.analyzer.tokens(own), self.analyzer.tokens(" ".join(parents)),
+            cached = (own.lower(), self.analyzer.tokens(own), self.analyzer.tokens(" ".join(parents)),
                       self.analyzer.tokens(parents[-1]) if label else [])
             if len(self._sections) >= 100_000:
                 self._sections.clear()
