@@ -422,3 +422,37 @@ def test_is_a_drug_chemo_is_answered_with_what_kind_of_drug_it_is(kb_client):
     assert body["kind"] == "answer"
     assert quoted(body)[0]["title"].startswith("Imatinib")
     assert re.search(r"\btargeted therap(y|ies)\b", body["text"], re.I)
+
+
+def test_what_is_a_cancer_is_answered_from_its_own_words_not_its_summary_list(kb_client):
+    """"What is prostate cancer?": where it forms and what the prostate is, not the page's Key Points list of
+    signs, tests and stages."""
+    body = turn(kb_client, "what is prostate cancer?")
+    assert body["kind"] == "answer"
+    assert "The prostate is a gland" in body["text"]
+    for c in quoted(body):
+        assert headings(c)[-1] != "Key Points"
+        assert not re.match(r"(Signs|Tests|Stages|After)\b", headings(c)[-1]), c["section"]
+
+
+def test_what_is_on_a_page_of_several_diseases_quotes_the_one_asked_about(kb_client):
+    body = turn(kb_client, "what is essential thrombocythemia?")
+    assert body["kind"] == "answer"
+    assert body["sentences"][0]["text"].startswith("Essential thrombocythemia is a disease")
+
+
+def test_how_is_it_diagnosed_is_not_answered_from_screening_nor_staging(kb_client):
+    """Diagnosis (someone has symptoms) is not screening (someone has none), nor the staging tests done after."""
+    body = turn(kb_client, "How is endometrial cancer diagnosed?")
+    assert body["kind"] == "answer"
+    first = quoted(body)[0]
+    assert "Screening" not in first["title"]
+    assert re.search(r"\bdiagnos", first["section"], re.I)
+    assert not body["text"].startswith("After")
+
+
+def test_should_i_be_screened_is_answered_from_screening(kb_client):
+    body = turn(kb_client, "shud i get screend for thyriod cancer, my freind had it")
+    assert body["kind"] == "answer"
+    assert "Screening" in quoted(body)[0]["title"]
+    assert "screening" in body["text"].lower()

@@ -345,6 +345,8 @@ def test_question_types_read_wordings_made_of_common_words():
         "how long will the tiredness last": "duration",
         "will my hair grow back after chemo?": "duration",
         "i dont understand how a blood cancer causes back pain": "why",  # how, not who is at risk
+        "I'm 19, should I be checking my testicles for cancer regularly?": "screening",  # no symptoms
+        "how do they test for bowel cancer?": "diagnosis",
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
@@ -405,3 +407,19 @@ def test_a_lay_word_is_corrected_only_to_what_it_means(kb):
     assert "peel" in peely.focus
     british = kb.understand("my dad has leukaemia, what is it?")
     assert "leukemia" in british.focus
+
+
+def test_a_section_heading_is_read_for_the_aspect_it_names():
+    from service.answer.intent import QuestionTypes
+
+    qtypes = QuestionTypes(Analyzer())
+    diagnosis, stages = qtypes.by_name["diagnosis"], qtypes.by_name["stages"]
+    # "diagnose" and "diagnosed" in a heading name diagnosis (the heading words are analysed like the cues)
+    assert qtypes.section_score(diagnosis, "General Information > A biopsy is done to diagnose prostate cancer.") == 2
+    # a staging section's heading names diagnosis too, but it belongs to the staging part of the page
+    staging = "Stages of Prostate Cancer > After prostate cancer has been diagnosed, tests are done to find out if " \
+              "cancer cells have spread."
+    assert qtypes.section_score(diagnosis, staging) == 1
+    assert qtypes.section_score(stages, staging) == 2
+    assert qtypes.section_score(qtypes.by_name["screening"], "Prostate Cancer Screening > Key Points") > 0
+    assert qtypes.section_score(diagnosis, "Prostate Cancer Screening > Key Points") == 0

@@ -104,7 +104,9 @@ class QuestionTypes:
             own, own_terms, parent_terms, label_under = self._section_terms(section)
             if any(_contains(own_terms, cue) for cue in qtype.sections) or (
                     qtype.section_pattern is not None and qtype.section_pattern.search(own)):
-                score = 2
+                # "Stages of X > After X has been diagnosed, tests are done to find out if it has spread" names
+                # diagnosis, but it is the staging section's: the parent's aspect, named again, comes first
+                score = 1 if self._parents_aspect(qtype, own_terms, parent_terms) else 2
             elif any(_contains(parent_terms, cue) for cue in qtype.sections):
                 # a short label under the fitting heading ("Treatment of Medulloblastoma > Younger children")
                 # is that section's part; a key-point sentence under it is not
@@ -115,6 +117,14 @@ class QuestionTypes:
                 self._scores.clear()
             self._scores[key] = score
         return score
+
+    def _parents_aspect(self, qtype: QuestionType, own_terms: list[str], parent_terms: list[str]) -> bool:
+        """Another question type names both the parent headings and this one, and the asked type does not
+        name the parents."""
+        if not parent_terms or any(_contains(parent_terms, cue) for cue in qtype.sections):
+            return False
+        return any(other is not qtype and any(_contains(parent_terms, c) for c in other.sections)
+                   and any(_contains(own_terms, c) for c in other.sections) for other in self.types)
 
     def _section_terms(self, section: str) -> tuple[str, list[str], list[str], list[str]]:
         """A section's own heading in lower case, its terms, the terms of its parents, and those of the parent

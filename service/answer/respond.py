@@ -62,6 +62,9 @@ DRUG_CLASS = re.compile(r"\b(is|are) (a |an )?(type of |kind of |class of )?[\w-
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
 RECURRENCE = re.compile(r"\bcan recur\b", re.I)
+# A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
+# answered from the section's own text, which says what the disease is and where it forms.
+KEY_POINTS = re.compile(r"^key points$", re.I)
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -622,6 +625,24 @@ class Responder:
         matched = sorted(fit, key=lambda g: (-fit[g], -named[g], labels_first and not labelled(g),
                                              self.index.passages[g].order if first else 0,
                                              -hit_scores.get(g, 0.0), self.index.passages[g].order))
+        if first:
+            # The page's own words on what it is: not its summary list, nor a section on another aspect
+            # ("Signs of prostate cancer include ...", "Tests that examine the prostate ..."). On a page of
+            # several diseases, the part headed by the one asked about ("Essential Thrombocythemia > ...").
+            about = [g for g in page if not self._other_aspect(self.index.passages[g].section, qtype)
+                     and (g in fit or self._heading_overlap(self.index.passages[g].section, topic) > 0)]
+            overlap = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in about}
+            analyzer = self.index.analyzer
+
+            def headed_by_name(g: int) -> bool:  # "Essential Thrombocythemia > ...": the part named by the topic
+                top = set(analyzer.tokens(self.index.passages[g].section.split(" > ", 1)[0])) - generic
+                return bool(top) and top <= set(topic)
+
+            named_part = [g for g in about if headed_by_name(g)]
+            if named_part and not any(overlap[g] for g in about if g in fit):
+                about = named_part  # the page's general part names another disease
+            about.sort(key=lambda g: (-overlap[g], -fit.get(g, 0), self.index.passages[g].order))
+            matched = about or matched
         if matched:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
         if qtype is not None and qtype.fallback in self.qtypes.by_name:
@@ -648,6 +669,14 @@ class Responder:
             extra = sorted((g for g in page if g not in taken), key=lambda g: (-weight(g), g))
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
+
+    def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
+        """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
+        Option Overview > Immunotherapy" is not where a page says what the disease is)."""
+        headings = section.split(" > ")
+        return bool(KEY_POINTS.match(headings[-1])) or any(
+            other is not qtype and other.name != "what_is" and self.qtypes.section_score(other, heading) == 2
+            for heading in headings for other in self.qtypes.types)
 
     def _asks_what_it_is(self, qtype: QuestionType | None, query: Query | None) -> bool:
         """"What is X?", a bare topic, or "is gleevec chemo?" inside a question of another type."""
