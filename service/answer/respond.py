@@ -613,7 +613,7 @@ class Responder:
         # Among sections that fit the aspect, those whose headings name the question's topic first
         # ("Treatment of Chronic Eosinophilic Leukemia", not "Essential Thrombocythemia > ... treatment options").
         generic = self.ranker.partition("patient").generic
-        topic = {t: w for t, w in (focus or {}).items() if w >= 0.9 and t not in generic}
+        topic = {t: w for t, w in (focus or {}).items() if w >= SYNONYM_WEIGHT and t not in generic}
         named = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in fit}
         # "what is it?" is answered where the page starts; other aspects where the words match best
         first = qtype is not None and qtype.name == "what_is"
