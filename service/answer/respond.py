@@ -629,9 +629,9 @@ class Responder:
             # The page's own words on what it is: not its summary list, nor a section on another aspect
             # ("Signs of prostate cancer include ...", "Tests that examine the prostate ..."). On a page of
             # several diseases, the part headed by the one asked about ("Essential Thrombocythemia > ...").
-            about = [g for g in page if not self._other_aspect(self.index.passages[g].section, qtype)
-                     and (g in fit or self._heading_overlap(self.index.passages[g].section, topic) > 0)]
-            overlap = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in about}
+            overlap = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in page
+                       if not self._other_aspect(self.index.passages[g].section, qtype)}
+            about = [g for g, share in overlap.items() if g in fit or share > 0]
             analyzer = self.index.analyzer
 
             def headed_by_name(g: int) -> bool:  # "Essential Thrombocythemia > ...": the part named by the topic
