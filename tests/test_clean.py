@@ -1,5 +1,6 @@
 from service.corpus.clean import (
     clean_markdown,
+    drop_captions,
     drop_citation_markers,
     drop_images,
     drop_navigation_lines,
@@ -34,6 +35,20 @@ def test_citation_markers_single_and_ranges_are_dropped():
 def test_images_and_enlarge_links_are_dropped():
     text = "[Enlarge](https://x/img.jpg)![Anatomy of the bone; drawing [1] shows marrow](https://x/img.jpg)\nCaption."
     assert drop_images(text).strip() == "Caption."
+
+
+def test_a_caption_that_repeats_its_figures_title_is_dropped():
+    text = ("- Lumbar puncture is a procedure.[Enlarge](x.jpg)![Lumbar puncture; drawing shows a patient](x.jpg)\n\n"
+            "Lumbar puncture. A patient lies in a curled position on a table.\n- CT scan")
+    assert "curled" not in drop_captions(text) and "- CT scan" in drop_captions(text)
+    short_title = "![Drawing of a craniotomy showing the scalp](y.jpg)\n\nCraniotomy. An opening is made in the skull."
+    assert "opening" not in drop_captions(short_title)
+
+
+def test_a_paragraph_after_a_figure_that_does_not_repeat_its_title_is_kept():
+    text = "![Drawing shows areas where laryngeal cancer may form](z.jpg)\n\nLaryngeal cancer forms in the larynx."
+    assert "forms in the larynx" in drop_captions(text)
+    assert "Credit" in drop_captions("![Illustration of older adults exercising](a.jpg)\nCredit: Storyset.com")
 
 
 def test_navigation_and_placeholder_lines_are_dropped():

@@ -12,6 +12,8 @@ from urllib.parse import urljoin
 # [[1](#cit/section_1.1)] and ranges such as [[1](#cit/a)-[3](#cit/b)]
 CITATION_MARKER = re.compile(r"\[(?:\s*\[\d+\]\(#cit/[^)]*\)\s*[-–,]?\s*)+\]")
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]*\)")
+IMAGE_ALT = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
+CAPTION_TITLE_WORDS = 3  # a caption repeats the first words of its figure's title
 ENLARGE_LINK = re.compile(r"\[Enlarge\]\([^)]*\)", re.IGNORECASE)
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
 NAVIGATION_LINE = re.compile(
@@ -34,7 +36,37 @@ def drop_citation_markers(text: str) -> str:
 
 
 def drop_images(text: str) -> str:
-    return ENLARGE_LINK.sub("", IMAGE.sub("", text))
+    return ENLARGE_LINK.sub("", IMAGE.sub("", drop_captions(text)))
+
+
+def drop_captions(text: str) -> str:
+    """A figure's caption is the paragraph after the image that repeats its title ("Lumbar puncture. A
+    patient lies in a curled position on a table. ..."): it describes a drawing the reader does not see."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        images = list(IMAGE_ALT.finditer(line))
+        if not images:
+            continue
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j < len(lines) and is_caption(lines[j], images[-1].group(1)):
+            lines[j] = ""
+    return "\n".join(lines)
+
+
+def is_caption(paragraph: str, alt: str) -> bool:
+    """The paragraph opens with the image's title (its alt text before "; drawing shows ..."), or with a
+    short title the alt text contains ("Craniotomy." for "Drawing of a craniotomy showing ...")."""
+    plain = " ".join(LINK.sub(r"\1", strip_emphasis(paragraph)).split()).lower()
+    alt = " ".join(strip_emphasis(alt).split()).lower()
+    if not plain or not alt or plain.startswith(("#", "-", "|", "*")):
+        return False
+    title = re.split(r"[;:]", alt, maxsplit=1)[0].split()[:CAPTION_TITLE_WORDS]
+    if len(title) >= 2 and plain.startswith(" ".join(title)):
+        return True
+    first = plain.split(". ", 1)[0].rstrip(".")
+    return len(first.split()) <= CAPTION_TITLE_WORDS * 2 and len(first) >= 4 and first in alt
 
 
 def drop_navigation_lines(text: str) -> str:
