@@ -456,3 +456,34 @@ def test_should_i_be_screened_is_answered_from_screening(kb_client):
     assert body["kind"] == "answer"
     assert "Screening" in quoted(body)[0]["title"]
     assert "screening" in body["text"].lower()
+
+
+def test_risk_is_answered_from_a_list_whose_lead_in_names_it_when_no_heading_does(kb_client):
+    """The anal cancer page gives its risk factors under "Most anal cancers are related to HPV infection.":
+    the lead-in "Risk factors for anal cancer include:" marks the section, not the signs or the summary list."""
+    body = turn(kb_client, "Who is at risk for anal cancer?")
+    assert body["kind"] == "answer"
+    assert "Risk factors for anal cancer include:" in [s["text"] for s in body["sentences"]]
+    assert not any(s["text"].startswith("Signs of anal cancer") for s in body["sentences"])
+
+
+def test_what_should_i_eat_is_answered_from_the_eating_tips(kb_client):
+    body = turn(kb_client, "what should I be eating during chemo to keep my strength up?")
+    assert body["kind"] == "answer"
+    assert any(s.get("item") and s["text"].startswith("Eat ") for s in body["sentences"]), body["text"]
+
+
+def test_a_figure_caption_is_never_quoted(kb_client):
+    """"Lumbar puncture. A patient lies in a curled position on a table." describes a drawing not shown."""
+    body = turn(kb_client, "What are the stages of adult acute lymphoblastic leukemia?")
+    assert body["kind"] == "answer"
+    assert "curled position" not in body["text"]
+
+
+def test_related_reading_says_which_words_of_the_question_it_is_about(kb_client):
+    for message in ("I feel so scared about my scan results", "chemo has given me the runs, what should I eat?",
+                    "how long will the tiredness last after radiotherapy?"):
+        body = turn(kb_client, message)
+        assert all(r["reason"].startswith("Also about ") for r in body["related"]), body["related"]
+    runs = turn(kb_client, "chemo has given me the runs, what should I eat?")
+    assert any("Diarrhea" in r["title"] for r in runs["related"] + quoted(runs))  # "the runs" read as diarrhoea

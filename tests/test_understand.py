@@ -347,6 +347,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "i dont understand how a blood cancer causes back pain": "why",  # how, not who is at risk
         "I'm 19, should I be checking my testicles for cancer regularly?": "screening",  # no symptoms
         "how do they test for bowel cancer?": "diagnosis",
+        "chemo has given me the runs, what should I be eating and drinking?": "self_care",  # eating with it
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)

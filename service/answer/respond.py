@@ -52,6 +52,7 @@ SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
+MAX_LEAD_IN_WORDS = 15  # a lead-in read as a heading is short ("Risk factors for anal cancer include:")
 DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sentence that says what kind of drug it is
 # "X is a proteasome inhibitor", "X and Y are targeted therapies": what kind of drug X is
 DRUG_CLASS = re.compile(r"\b(is|are) (a |an )?(type of |kind of |class of )?[\w-]*\s?(targeted therap(y|ies)|"
@@ -610,6 +611,11 @@ class Responder:
                     score = 1  # "... can recur (come back) after it has been treated" is not how it is treated
                 if score:
                     fit[g] = score
+            if not fit and qtype.name != "what_is":
+                # No heading names the aspect, but a passage may open with it ("Most anal cancers are related
+                # to HPV infection > Risk factors for anal cancer include: ..."): its first sentence is read as
+                # its heading.
+                fit = {g: 1 for g in page if self._opens_with_aspect(g, qtype)}
         # Among sections that fit the aspect, those whose headings name the question's topic first
         # ("Treatment of Chronic Eosinophilic Leukemia", not "Essential Thrombocythemia > ... treatment options").
         generic = self.ranker.partition("patient").generic
@@ -669,6 +675,13 @@ class Responder:
             extra = sorted((g for g in page if g not in taken), key=lambda g: (-weight(g), g))
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
+
+    def _opens_with_aspect(self, g: int, qtype: QuestionType) -> bool:
+        """The passage opens with a lead-in that names the aspect, as a heading would ("Risk factors for anal
+        cancer include:" and its list)."""
+        first = self.index.passages[g].text.lstrip().split("\n", 1)[0].strip()
+        return first.endswith(":") and len(first.split()) <= MAX_LEAD_IN_WORDS \
+            and self.qtypes.section_score(qtype, first) == 2
 
     def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
         """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
@@ -831,10 +844,24 @@ class Responder:
 
     def _related(self, docs: list[DocumentHit], reply: Reply, population: str | None, weights: dict[str, float],
                  query: Query | None) -> list[Related]:
-        """Other pages for further reading (never quoted, so never citations), each with why it is listed.
-        Pages about another population than the one asked (children's pages for an adult) are left out."""
+        """Other pages for further reading (never quoted, so never citations), each with why it is listed:
+        the question's words its title or headings name. Pages about another population than the one asked
+        (children's pages for an adult) are left out."""
         shown = {c.url or c.title for c in reply.citations}
         words = list(query.focus_words) if query is not None else []
+        generic = self.ranker.partition("patient").generic
+        meanings: dict[str, set[str]] = {}
+        for w in words:  # a word and what it was read as ("runs" -> diarrhea, "chemotheraphy" -> chemotherapy)
+            own = set(self.index.analyzer.tokens(w))
+            meant = {t for t, origins in (query.sources if query is not None else {}).items()
+                     if weights.get(t, 0.0) >= SYNONYM_WEIGHT and origins & (own | {w.lower()})}
+            meanings[w] = (own | meant) - generic - self.qtypes.cue_terms
+        for t, origins in (query.sources if query is not None else {}).items():
+            for phrase in origins:  # a lay phrase read as a library word ("come back" -> recurrence)
+                if " " in phrase and weights.get(t, 0.0) >= SYNONYM_WEIGHT and t not in generic:
+                    meanings.setdefault(phrase, set()).add(t)
+                    if phrase not in words:
+                        words.append(phrase)
         out: list[Related] = []
         for doc in docs:
             if len(shown) >= self.settings.top_k:
@@ -849,10 +876,10 @@ class Responder:
             if other is not None and other != population:
                 continue  # a children's page is listed only when children were asked about
             terms = self.ranker.page_names(doc.doc_path)  # what the page is about: title and headings
-            generic = self.ranker.partition("patient").generic
-            about = [w for w in words
-                     if (set(self.index.analyzer.tokens(w)) - generic - self.qtypes.cue_terms) & terms]
-            reason = ("Also about " + ", ".join(dict.fromkeys(about))) if about else "Related to your question"
+            about = [w for w in words if meanings[w] & terms]
+            if not about:
+                continue  # a page that names none of the question's words is only loosely related
+            reason = "Also about " + ", ".join(dict.fromkeys(about))
             shown.add(key)
             out.append(Related.from_passage(useful[0].passage, reason))
         return out
