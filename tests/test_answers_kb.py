@@ -487,3 +487,19 @@ def test_related_reading_says_which_words_of_the_question_it_is_about(kb_client)
         assert all(r["reason"].startswith("Also about ") for r in body["related"]), body["related"]
     runs = turn(kb_client, "chemo has given me the runs, what should I eat?")
     assert any("Diarrhea" in r["title"] for r in runs["related"] + quoted(runs))  # "the runs" read as diarrhoea
+
+
+def test_a_result_told_then_is_it_cancer_is_answered_with_what_it_is(kb_client):
+    """"The biopsy showed DCIS stage 0, is it really cancer?": the result is the story, the stage names which
+    DCIS; the question is what it is, not how it is diagnosed nor what the stages are."""
+    body = turn(kb_client, "my biopsy showed DCIS stage 0, is it really cancer?")
+    assert body["kind"] in ("answer", "advice")  # what "my" result means is for the care team; the facts are not
+    quoted_text = " ".join(s["text"] for s in body["sentences"])
+    assert "not cancer" in quoted_text or "not technically cancer" in quoted_text, quoted_text
+    assert not any(re.search(r"diagnos", c["section"], re.I) for c in quoted(body))
+
+
+def test_fear_with_a_named_worry_lists_the_pages_about_it_not_loose_ones(kb_client):
+    body = turn(kb_client, "so worried chemo will leave me unable to have kids, can I freeze my sperm first?")
+    titles = [r["title"] for r in body["related"]] + [c["title"] for c in quoted(body)]
+    assert any("Fertility" in t for t in titles), titles

@@ -348,6 +348,9 @@ def test_question_types_read_wordings_made_of_common_words():
         "I'm 19, should I be checking my testicles for cancer regularly?": "screening",  # no symptoms
         "how do they test for bowel cancer?": "diagnosis",
         "chemo has given me the runs, what should I be eating and drinking?": "self_care",  # eating with it
+        "I found a lump, should I get it checked?": "diagnosis",  # a symptom: not screening
+        "how often should I have a check-up for skin cancer": "screening",
+        "skin gone red from radiotherapy, what can i put on it?": "self_care",
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
@@ -355,9 +358,30 @@ def test_question_types_read_wordings_made_of_common_words():
     assert [t.name for t in qtypes.matching(analyzer.tokens("what can I do"), "what can I do")] == ["self_care"]
 
 
+def test_a_phrase_cue_never_shrinks_to_a_word_that_is_not_a_cue_itself():
+    """Stopwords are dropped: the cue "check up" would be any "check" (and "I found a lump, should I get it
+    checked?" would ask about screening); such phrases are patterns instead."""
+    import yaml
+
+    from service.answer.intent import DATA
+
+    analyzer = Analyzer()
+    for name, spec in yaml.safe_load((DATA / "question_types.yaml").read_text(encoding="utf-8")).items():
+        if name == "what_is":  # read by its patterns, not its cue words
+            continue
+        single = {tuple(analyzer.tokens(c)) for c in spec.get("cues", []) if len(c.split()) == 1}
+        for cue in spec.get("cues", []):
+            terms = tuple(analyzer.tokens(cue))
+            if len(cue.split()) > 1 and len(terms) < 2:
+                assert terms in single, (name, cue, terms)
+
+
 def test_a_story_phrase_is_not_a_question_type_cue(small):
     query = small.understand("my dad was diagnosed with acute lymphoblastic leukemia, is that a type of cancer?")
     assert query.aspect is not None and query.aspect.name == "what_is"  # not "diagnosis"
+    # a result told, holding the lay phrase "came back"; a stage named says which, not that stages are asked
+    query = small.understand("biopsy came back as leukemia stage 0, is that actually cancer? does he need chemo?")
+    assert [t.name if t else None for _, t in query.parts] == ["what_is", "treatment"]
     assert small.understand("how is acute lymphoblastic leukemia diagnosed?").aspect.name == "diagnosis"
 
 

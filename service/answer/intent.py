@@ -64,7 +64,10 @@ class QuestionTypes:
         self._sections: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
         self._scores: dict[tuple[str, str], int] = {}
         # Cue words tell what aspect is asked about, not which topic: weighted down in retrieval.
-        self.cue_terms = frozenset(term for t in self.types if t.name != "what_is" for c in t.cues for term in c)
+        # (with the words of cue patterns, listed as `aspect_words`: "stop" in "stop it" names no topic)
+        self.cue_terms = frozenset(term for t in self.types if t.name != "what_is" for c in t.cues for term in c) \
+            | frozenset(term for spec in raw.values() for w in spec.get("aspect_words", [])
+                        for term in analyzer.tokens(w))
 
     def detect(self, text: str, terms: list[str] | None = None) -> QuestionType | None:
         """The first question type the text asks; `terms` are its index terms when already analysed."""

@@ -52,6 +52,7 @@ SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
+NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
 MAX_LEAD_IN_WORDS = 15  # a lead-in read as a heading is short ("Risk factors for anal cancer include:")
 DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sentence that says what kind of drug it is
 # "X is a proteasome inhibitor", "X and Y are targeted therapies": what kind of drug X is
@@ -348,7 +349,9 @@ class Responder:
         if update_state and reply.kind == "answer":
             if not topic.inherited:
                 state.topic = " ".join(query.focus_words + [a for a in query.acronyms])
-            state.topic_title = docs[0].title
+            # the page the answer was quoted from, which may not be the best-ranked one (a page with the
+            # aspect's section): its follow-ups and suggestions are about it
+            state.topic_title = reply.citations[0].title if reply.citations else docs[0].title
             state.population = topic.population or ""
             if query.aspect is not None:
                 state.intent = query.aspect.name
@@ -532,6 +535,13 @@ class Responder:
                 topic_title, audience)
             if earlier is not None and self._has_section(earlier, qtype, audience):
                 return earlier
+        # Pages that match the words almost equally: the one with a section on the aspect asked answers it
+        # ("skin gone red from radiation, what can I put on it?": the skin changes page's tips, not skin cancer
+        # prevention).
+        if qtype is not None and qtype.name != "what_is" and not self._has_section(main, qtype, audience):
+            for doc in docs[1:3]:
+                if doc.score >= NEAR_SCORE * main.score and self._has_section(doc, qtype, audience):
+                    return doc
         # A page chosen without any of the question's words in its title ("Nutrition During Cancer" for
         # "can I eat grapefruit on chemo") gives way to a top page with a section named by the question's
         # rarest word ("Questions and Answers About Grapefruit").
@@ -813,7 +823,8 @@ class Responder:
             reply.sentences.append(Sentence(unit.text, numbers[unit.passage_index], shown_as_item(unit)))
         # who the reading is for: as asked, else as the quoted page (a children's cancer), else adults
         reader = population or population_of(main.title) or "adult"
-        reply.related = self._related(docs, reply, reader, weights, query)
+        reply.related = self._related(docs, reply, reader, weights, query,
+                                      coping_only=coping is not None and not practical)
         reply.text = " ".join(([reply.intro] if reply.intro else []) + [s.text for s in reply.sentences])
         if with_suggestions:
             reply.suggestions = self._suggestions(main, qtype, audience, query,
@@ -843,10 +854,11 @@ class Responder:
         return flatten(chosen)
 
     def _related(self, docs: list[DocumentHit], reply: Reply, population: str | None, weights: dict[str, float],
-                 query: Query | None) -> list[Related]:
+                 query: Query | None, coping_only: bool = False) -> list[Related]:
         """Other pages for further reading (never quoted, so never citations), each with why it is listed:
         the question's words its title or headings name. Pages about another population than the one asked
-        (children's pages for an adult) are left out."""
+        (children's pages for an adult) are left out, and for feelings with no practical question, any page that
+        is not coping or support material nor named by the question's words."""
         shown = {c.url or c.title for c in reply.citations}
         words = list(query.focus_words) if query is not None else []
         generic = self.ranker.partition("patient").generic
@@ -875,8 +887,16 @@ class Responder:
             other = population_of(doc.title)
             if other is not None and other != population:
                 continue  # a children's page is listed only when children were asked about
+            if coping_only and not COPING_TITLE.search(doc.title):
+                # "scared about my scan results": support to read, not a cancer whose page has scans; a page
+                # whose title names what worries them ("worried chemo will leave me unable to have kids") is read
+                title = set(self.index.analyzer.tokens(doc.title))
+                if not any(meanings[w] & title for w in words):
+                    continue
             terms = self.ranker.page_names(doc.doc_path)  # what the page is about: title and headings
             about = [w for w in words if meanings[w] & terms]
+            # a phrase whose words are listed already says nothing more ("freeze, sperm", not "freeze sperm")
+            about = [w for w in about if " " not in w or not set(w.split()) <= set(about)]
             if not about:
                 continue  # a page that names none of the question's words is only loosely related
             reason = "Also about " + ", ".join(dict.fromkeys(about))

@@ -309,11 +309,26 @@ class Understander:
         self.filler_terms = frozenset(analyzer.term(w) for w in self.words.filler_words)
         self.blames_treatment = self.words.blame_pattern(expander.drug_names())
 
-    def _parts(self, lowered: str) -> list[tuple[str, QuestionType | None]]:
+    def _aspect(self, text: str, terms: list[str], lowered: str, staged: bool) -> QuestionType | None:
+        """The question type asked. A stage named says which part of the page, not that the stages are asked:
+        "treatment for stage 3" asks about treatment, "DCIS stage 0, is that actually cancer?" what it is."""
+        aspect = self.qtypes.detect(text, terms)
+        if aspect is None or aspect.name != "stages" or not staged:
+            return aspect
+        others = [t for t in self.qtypes.matching(terms, lowered) if t.name != "stages"]
+        if others:
+            return others[0]
+        what_is = self.qtypes.by_name.get("what_is")
+        if what_is is not None and what_is.pattern is not None and what_is.pattern.search(lowered):
+            return what_is
+        return aspect
+
+    def _parts(self, lowered: str, staged: bool = False) -> list[tuple[str, QuestionType | None]]:
         """The separate questions of a message, when they ask different things (else empty)."""
         # each piece's question is its last sentence: "my grandad has cancer. what does that mean"
         pieces = [re.split(r"(?<=[.!])\s+", p.strip(" ,.;"))[-1] for p in PART_BREAK.split(lowered)]
-        parts = [(p, self.qtypes.detect(p)) for p in pieces if len(p.split()) >= 2][:MAX_PARTS]
+        parts = [(p, self._aspect(p, self.analyzer.tokens(p), p, staged and "stage" in p))
+                 for p in pieces if len(p.split()) >= 2][:MAX_PARTS]
         kinds = {t.name if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
@@ -507,16 +522,14 @@ class Understander:
         outside_phrases = lowered
         for typo in corrected_cues:
             outside_phrases = re.sub(rf"\b{re.escape(typo)}\b", corrections[typo], outside_phrases)
-        for phrase in [p for p in lay_found if " " in p] + list(cw.story_phrases):
+        # (a story first: "the biopsy came back as DCIS" holds the lay phrase "came back")
+        for phrase in list(cw.story_phrases) + [p for p in lay_found if " " in p]:
             if phrase in outside_phrases:
                 outside_phrases = re.sub(rf"\b{re.escape(phrase)}\b", " ", outside_phrases)
         cue_terms = analyzer.tokens(outside_phrases)
-        aspect = self.qtypes.detect(question, cue_terms)
+        staged = bool(context.stage) or "early stage" in lowered
+        aspect = self._aspect(question, cue_terms, outside_phrases, staged)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
-        if aspect is not None and aspect.name == "stages" and (context.stage or "early stage" in lowered):
-            # "treatment for stage 3": the stage says which part of the page, the question is the treatment
-            others = [t for t in self.qtypes.matching(question_terms) if t.name != "stages"]
-            aspect = others[0] if others else aspect
         return Query(
             message=message,
             question=question,
@@ -538,7 +551,7 @@ class Understander:
             keeps_subject=keeps_subject(question),
             blames_treatment=bool(blamed),
             asked=asked,
-            parts=self._parts(outside_phrases),
+            parts=self._parts(outside_phrases, bool(context.stage)),
             # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
                 set(question_terms) | set(own_terms) | (set(focus) - {fixed for typo, fixed in corrections.items()
