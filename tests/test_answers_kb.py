@@ -463,8 +463,18 @@ def test_risk_is_answered_from_a_list_whose_lead_in_names_it_when_no_heading_doe
     the lead-in "Risk factors for anal cancer include:" marks the section, not the signs or the summary list."""
     body = turn(kb_client, "Who is at risk for anal cancer?")
     assert body["kind"] == "answer"
-    assert "Risk factors for anal cancer include:" in [s["text"] for s in body["sentences"]]
+    assert "risk factor" in body["text"].lower()
     assert not any(s["text"].startswith("Signs of anal cancer") for s in body["sentences"])
+
+
+def test_a_lead_in_that_names_the_aspect_opens_its_section(kb_app):
+    responder = kb_app.extensions["responder"]
+    causes = responder.qtypes.by_name["causes"]
+    passages = responder.index.passages
+    lead = [g for g, p in enumerate(passages) if p.text.startswith("Risk factors for anal cancer include:")]
+    assert lead and all(responder._opens_with_aspect(g, causes) for g in lead)
+    signs = [g for g, p in enumerate(passages) if p.text.startswith("Signs of anal cancer include")]
+    assert signs and not any(responder._opens_with_aspect(g, causes) for g in signs)
 
 
 def test_what_should_i_eat_is_answered_from_the_eating_tips(kb_client):
@@ -503,3 +513,34 @@ def test_fear_with_a_named_worry_lists_the_pages_about_it_not_loose_ones(kb_clie
     body = turn(kb_client, "so worried chemo will leave me unable to have kids, can I freeze my sperm first?")
     titles = [r["title"] for r in body["related"]] + [c["title"] for c in quoted(body)]
     assert any("Fertility" in t for t in titles), titles
+
+
+def test_risk_factors_listed_under_a_lead_in_heading_answer_who_is_at_risk(kb_client):
+    """"The following risk factors may increase the risk of prostate cancer: > Age": labels under a lead-in
+    that names the aspect are its section."""
+    body = turn(kb_client, "what are the risk factors for prostate cancer?")
+    assert body["kind"] == "answer"
+    assert any("risk factors may increase the risk" in c["section"] for c in quoted(body)), \
+        [c["section"] for c in quoted(body)]
+
+
+def test_a_high_risk_treatment_group_is_not_a_risk_factor(kb_client):
+    body = turn(kb_client, "who is at risk for gestational trophoblastic disease?")
+    assert body["kind"] == "answer"
+    assert not any(re.search(r"high-risk|low-risk", c["section"], re.I) for c in quoted(body))
+    assert "risk" in body["text"].lower()
+
+
+def test_a_page_almost_as_good_with_the_section_asked_answers(kb_client):
+    """"Red, peeling skin from radiotherapy, what can I put on it?": the skin changes page's self-care, not
+    skin cancer prevention, which matches the words "skin" and "radiation" as well."""
+    body = turn(kb_client,
+                "the skin on my chest has gone red and peely from radiation treatment, what can I put on it?")
+    assert body["kind"] == "answer"
+    assert "Prevention" not in quoted(body)[0]["title"], quoted(body)[0]["title"]
+
+
+def test_how_is_it_diagnosed_starts_where_the_diagnosis_section_starts(kb_client):
+    body = turn(kb_client, "How is colon cancer diagnosed?")
+    assert body["kind"] == "answer"
+    assert body["sentences"][0]["text"].startswith("Tests that examine the colon and rectum"), body["text"]

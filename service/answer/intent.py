@@ -32,6 +32,7 @@ class QuestionType:
     fallback: str | None = None  # the type whose sections answer when a page has none for this one
     section_pattern: re.Pattern | None = None  # headings made of stopwords ("What is delirium?"), on lower case
     labels_first: bool = False  # sections under a label ("Treatment of Low-Risk X") before key-point sentences
+    section_exclude: re.Pattern | None = None  # heading words that look like the aspect's but are not ("high-risk")
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -58,10 +59,12 @@ class QuestionTypes:
                     labels_first=bool(spec.get("labels_first", False)),
                     section_pattern=re.compile("|".join(f"(?:{p})" for p in spec["section_patterns"]))
                     if spec.get("section_patterns") else None,
+                    section_exclude=re.compile("|".join(f"(?:{p})" for p in spec["section_excludes"]), re.I)
+                    if spec.get("section_excludes") else None,
                 )
             )
         self.by_name = {t.name: t for t in self.types}
-        self._sections: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
+        self._sections: dict[str, tuple[str, list[str], list[str], list[str], list[str]]] = {}
         self._scores: dict[tuple[str, str], int] = {}
         # Cue words tell what aspect is asked about, not which topic: weighted down in retrieval.
         # (with the words of cue patterns, listed as `aspect_words`: "stop" in "stop it" names no topic)
@@ -103,16 +106,24 @@ class QuestionTypes:
             return 0
         key = (qtype.name, section)
         score = self._scores.get(key)
+        if score is None and qtype.section_exclude is not None and qtype.section_exclude.search(section):
+            score = self.section_score(qtype, qtype.section_exclude.sub(" ", section))
+            self._scores[key] = score
         if score is None:  # cached: the same headings are scored again for every answer and suggestion
-            own, own_terms, parent_terms, label_under = self._section_terms(section)
+            own, own_terms, parent_terms, label_under, lead_under = self._section_terms(section)
+            if not qtype.labels_first:
+                # "The following risk factors may increase the risk of X: > Age"; but "The following types of
+                # treatment are used: > Surgery" describes a treatment, and "Treatment of X" says how X is treated
+                label_under = label_under or lead_under
             if any(_contains(own_terms, cue) for cue in qtype.sections) or (
                     qtype.section_pattern is not None and qtype.section_pattern.search(own)):
                 # "Stages of X > After X has been diagnosed, tests are done to find out if it has spread" names
                 # diagnosis, but it is the staging section's: the parent's aspect, named again, comes first
                 score = 1 if self._parents_aspect(qtype, own_terms, parent_terms) else 2
             elif any(_contains(parent_terms, cue) for cue in qtype.sections):
-                # a short label under the fitting heading ("Treatment of Medulloblastoma > Younger children")
-                # is that section's part; a key-point sentence under it is not
+                # a short label under the fitting heading ("Treatment of Medulloblastoma > Younger children",
+                # "The following risk factors may increase the risk of prostate cancer: > Age") is that section's
+                # part; a key-point sentence under it is not
                 score = 2 if label_under and any(_contains(label_under, cue) for cue in qtype.sections) else 1
             else:
                 score = 0
@@ -129,15 +140,18 @@ class QuestionTypes:
         return any(other is not qtype and any(_contains(parent_terms, c) for c in other.sections)
                    and any(_contains(own_terms, c) for c in other.sections) for other in self.types)
 
-    def _section_terms(self, section: str) -> tuple[str, list[str], list[str], list[str]]:
+    def _section_terms(self, section: str) -> tuple[str, list[str], list[str], list[str], list[str]]:
         """A section's own heading in lower case, its terms, the terms of its parents, and those of the parent
-        heading when both are short labels (cached: a library has few distinct headings)."""
+        heading when both are short labels, and when the own is a short label under a lead-in ("...: > Age")
+        (cached: a library has few distinct headings)."""
         cached = self._sections.get(section)
         if cached is None:
             *parents, own = section.split(" > ")
             label = bool(parents) and is_label(own) and is_label(parents[-1])
+            lead = bool(parents) and is_label(own) and parents[-1].endswith(":")
             cached = (own.lower(), self.analyzer.tokens(own), self.analyzer.tokens(" ".join(parents)),
-                      self.analyzer.tokens(parents[-1]) if label else [])
+                      self.analyzer.tokens(parents[-1]) if label else [],
+                      self.analyzer.tokens(parents[-1]) if lead else [])
             if len(self._sections) >= 100_000:
                 self._sections.clear()
             self._sections[section] = cached

@@ -62,8 +62,9 @@ DRUG_CLASS = re.compile(r"\b(is|are) (a |an )?(type of |kind of |class of )?[\w-
                         r"agonists?|antagonists?|androgen deprivation therapy)\b", re.I)
 # A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
-# A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.").
-RECURRENCE = re.compile(r"\bcan recur\b", re.I)
+# A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.", "CML
+# can relapse (return) ...", "Vaginal cancer may recur ...").
+RECURRENCE = re.compile(r"\b(can|may) (recur|relapse|return|come back)\b", re.I)
 # A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
 # answered from the section's own text, which says what the disease is and where it forms.
 KEY_POINTS = re.compile(r"^key points$", re.I)
@@ -633,13 +634,14 @@ class Responder:
         named = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in fit}
         # "what is it?" is answered where the page starts; other aspects where the words match best
         first = qtype is not None and qtype.name == "what_is"
+        by_order = qtype is not None and qtype.name in ("what_is", "diagnosis")
 
         def labelled(g: int) -> bool:  # "Treatment of Low-Risk Neuroblastoma", not a key-point sentence
             return is_label(self.index.passages[g].section.rsplit(" > ", 1)[-1])
 
         labels_first = qtype is not None and qtype.labels_first
         matched = sorted(fit, key=lambda g: (-fit[g], -named[g], labels_first and not labelled(g),
-                                             self.index.passages[g].order if first else 0,
+                                             self.index.passages[g].order if by_order else 0,
                                              -hit_scores.get(g, 0.0), self.index.passages[g].order))
         if first:
             # The page's own words on what it is: not its summary list, nor a section on another aspect
