@@ -544,3 +544,10 @@ def test_how_is_it_diagnosed_starts_where_the_diagnosis_section_starts(kb_client
     body = turn(kb_client, "How is colon cancer diagnosed?")
     assert body["kind"] == "answer"
     assert body["sentences"][0]["text"].startswith("Tests that examine the colon and rectum"), body["text"]
+
+
+def test_questions_to_ask_the_doctor_are_shown_only_when_asked_for(kb_client):
+    body = turn(kb_client, "my red blood cells are low from chemo, what does that mean and why am I so tired?")
+    assert body["kind"] == "answer"
+    assert not any(s["text"].endswith("?") or "questions to ask" in s["text"] for s in body["sentences"]), \
+        body["text"]

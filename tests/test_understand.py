@@ -448,3 +448,10 @@ def test_a_section_heading_is_read_for_the_aspect_it_names():
     assert qtypes.section_score(stages, staging) == 2
     assert qtypes.section_score(qtypes.by_name["screening"], "Prostate Cancer Screening > Key Points") > 0
     assert qtypes.section_score(diagnosis, "Prostate Cancer Screening > Key Points") == 0
+
+
+@pytest.mark.parametrize("message, dose", [("how long dose the sickness last after chemo?", False),
+                                           ("dose it hurt to have a bone marrow biopsy?", False),
+                                           ("what dose of radiation will I get?", True)])
+def test_dose_written_for_does_is_not_a_radiation_dose(small, message, dose):
+    assert ("dose" in small.understand(message).focus) is dose

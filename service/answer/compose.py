@@ -22,7 +22,6 @@ SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 MAX_UNITS = 4
 LIST_COST = 3  # a lead-in with its list counts as this many units
 ANSWER_WORD_BONUS = 0.4
-QUESTION_LIST_PENALTY = 0.5
 QUESTION_WORDS = ("ask", "question")  # analyzed terms: a list of questions answers "what should I ask?"
 
 
@@ -318,10 +317,15 @@ def score_units(
                 - 0.1 * rank
                 - (0.2 if words > 60 else 0.0)
             )
+            lead = unit.lead_in if unit.is_item and unit.lead_in is not None else unit
+            if not asks_for_questions and (
+                    all(t in lead.terms for t in QUESTION_WORDS) or unit.text.endswith("?")
+                    or (lead.items and sum(i.text.endswith("?") for i in lead.items) * 2 > len(lead.items))):
+                # questions to ask the doctor (an item of their list brings the whole list), or "Prepare for your
+                # visit by making a list of questions to ask.", answer no question asked
+                continue
             if unit.items:
                 value += 0.2  # a lead-in brings its whole list: a complete answer
-                if not asks_for_questions and sum(i.text.endswith("?") for i in unit.items) * 2 > len(unit.items):
-                    value -= QUESTION_LIST_PENALTY  # questions to ask the doctor answer no question asked
             if answer_words and any(all(t in terms for t in words) for words in answer_words):
                 value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
             if defines and _defines(unit.text, defines, analyzer):

@@ -75,6 +75,9 @@ SIGN_OFF = re.compile(
     re.I,
 )
 DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
+# "dose" written for "does" ("how long dose the sickness last?", "dose it hurt?"), not "what dose of chemo"
+DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|what|who|which|and|so)\s+))dose"
+                       r"(?=\s+(?:it|the|this|that|he|she|they|my|your|a|an|chemo|radiotherapy|cancer)\b)")
 LONG_MESSAGE = 300  # characters: past this a message is read as a story around its questions
 BACKGROUND_WEIGHT = 0.4
 TOPIC_HEADING_WORDS = 2  # a heading this short is a topic name; longer ones are sentences
@@ -371,6 +374,7 @@ class Understander:
 
     def analyse(self, message: str, question: str, decision: Route) -> Query:
         analyzer, cw = self.analyzer, self.words
+        question = DOES_TYPO.sub(r"\1does", question)  # "how long dose the sickness last" is no radiation dose
         lowered = fold(question)
         context = Context()
         context.stage, context.grade = read_stage(question)
