@@ -551,3 +551,15 @@ def test_questions_to_ask_the_doctor_are_shown_only_when_asked_for(kb_client):
     assert body["kind"] == "answer"
     assert not any(s["text"].endswith("?") or "questions to ask" in s["text"] for s in body["sentences"]), \
         body["text"]
+
+
+@pytest.mark.parametrize("message", ["how is medulloblastoma treated in children?",
+                                     "my daughter has a paraganglioma, how is it treated in children?"])
+def test_how_is_it_treated_is_not_answered_with_who_plans_the_treatment(kb_client, message):
+    """"X should have their treatment planned by a team of health care providers" and "Treatment for X may cause
+    side effects." are not how X is treated."""
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    first = body["sentences"][0]["text"]
+    assert "planned by a team" not in first and "may cause side effects" not in first, first
+    assert any(s["text"].startswith("Treatment of") for s in body["sentences"]), body["text"]

@@ -65,6 +65,9 @@ PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.", "CML
 # can relapse (return) ...", "Vaginal cancer may recur ...").
 RECURRENCE = re.compile(r"\b(can|may) (recur|relapse|return|come back)\b", re.I)
+# A heading about who plans the treatment, not what it is ("Children who have medulloblastoma ... should have their
+# treatment planned by a team of health care providers who are experts in treating brain tumors in children.").
+CARE_TEAM = re.compile(r"\bplanned by a team\b|\bteam of (health care providers|doctors|specialists)\b", re.I)
 # A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
 # answered from the section's own text, which says what the disease is and where it forms.
 KEY_POINTS = re.compile(r"^key points$", re.I)
@@ -618,8 +621,13 @@ class Responder:
                 own_heading = section.rsplit(" > ", 1)[-1]
                 if score and qtype.name != "outlook" and PROGNOSIS.search(own_heading):
                     score = 1  # "factors affect prognosis and treatment options" is about the outlook
-                if score and qtype.name == "treatment" and RECURRENCE.search(own_heading):
-                    score = 1  # "... can recur (come back) after it has been treated" is not how it is treated
+                if score and qtype.name == "treatment" and (RECURRENCE.search(own_heading)
+                                                             or CARE_TEAM.search(own_heading)
+                                                             or self._names_earlier_aspect(own_heading, qtype)):
+                    # "... can recur (come back) after it has been treated", "... should have their treatment
+                    # planned by a team of health care providers", "Treatment for X may cause side effects.",
+                    # "The results of the tests ... are used to plan treatment": not how it is treated
+                    score = 1
                 if score:
                     fit[g] = score
             if not fit and qtype.name != "what_is":
@@ -694,6 +702,17 @@ class Responder:
         first = self.index.passages[g].text.lstrip().split("\n", 1)[0].strip()
         return first.endswith(":") and len(first.split()) <= MAX_LEAD_IN_WORDS \
             and self.qtypes.section_score(qtype, first) == 2
+
+    def _names_earlier_aspect(self, heading: str, qtype: QuestionType) -> bool:
+        """The heading fits a more specific question type than the one asked (the types are in order, most
+        specific first): "Treatment for X may cause side effects." is the side effects' section."""
+        for other in self.qtypes.types:
+            if other is qtype:
+                return False
+            # (a stage names which part of the page: "Treatment of Stage I X" is how stage I is treated)
+            if other.name not in ("what_is", "stages") and self.qtypes.section_score(other, heading) == 2:
+                return True
+        return False
 
     def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
         """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
