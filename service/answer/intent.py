@@ -106,31 +106,32 @@ class QuestionTypes:
             return 0
         key = (qtype.name, section)
         score = self._scores.get(key)
-        if score is None and qtype.section_exclude is not None and qtype.section_exclude.search(section):
-            score = self.section_score(qtype, qtype.section_exclude.sub(" ", section))
-            self._scores[key] = score
         if score is None:  # cached: the same headings are scored again for every answer and suggestion
-            own, own_terms, parent_terms, label_under, lead_under = self._section_terms(section)
-            if not qtype.labels_first:
-                # "The following risk factors may increase the risk of X: > Age"; but "The following types of
-                # treatment are used: > Surgery" describes a treatment, and "Treatment of X" says how X is treated
-                label_under = label_under or lead_under
-            if any(_contains(own_terms, cue) for cue in qtype.sections) or (
-                    qtype.section_pattern is not None and qtype.section_pattern.search(own)):
-                # "Stages of X > After X has been diagnosed, tests are done to find out if it has spread" names
-                # diagnosis, but it is the staging section's: the parent's aspect, named again, comes first
-                score = 1 if self._parents_aspect(qtype, own_terms, parent_terms) else 2
-            elif any(_contains(parent_terms, cue) for cue in qtype.sections):
-                # a short label under the fitting heading ("Treatment of Medulloblastoma > Younger children",
-                # "The following risk factors may increase the risk of prostate cancer: > Age") is that section's
-                # part; a key-point sentence under it is not
-                score = 2 if label_under and any(_contains(label_under, cue) for cue in qtype.sections) else 1
-            else:
-                score = 0
+            if qtype.section_exclude is not None:  # "Treatment of High-Risk X" names no risk factor
+                section = qtype.section_exclude.sub(" ", section)
+            score = self._score(qtype, section)
             if len(self._scores) >= 200_000:
                 self._scores.clear()
             self._scores[key] = score
         return score
+
+    def _score(self, qtype: QuestionType, section: str) -> int:
+        own, own_terms, parent_terms, label_under, lead_under = self._section_terms(section)
+        if not qtype.labels_first:
+            # "The following risk factors may increase the risk of X: > Age"; but "The following types of
+            # treatment are used: > Surgery" describes a treatment, and "Treatment of X" says how X is treated
+            label_under = label_under or lead_under
+        if any(_contains(own_terms, cue) for cue in qtype.sections) or (
+                qtype.section_pattern is not None and qtype.section_pattern.search(own)):
+            # "Stages of X > After X has been diagnosed, tests are done to find out if it has spread" names
+            # diagnosis, but it is the staging section's: the parent's aspect, named again, comes first
+            return 1 if self._parents_aspect(qtype, own_terms, parent_terms) else 2
+        if any(_contains(parent_terms, cue) for cue in qtype.sections):
+            # a short label under the fitting heading ("Treatment of Medulloblastoma > Younger children",
+            # "The following risk factors may increase the risk of prostate cancer: > Age") is that section's
+            # part; a key-point sentence under it is not
+            return 2 if label_under and any(_contains(label_under, cue) for cue in qtype.sections) else 1
+        return 0
 
     def _parents_aspect(self, qtype: QuestionType, own_terms: list[str], parent_terms: list[str]) -> bool:
         """Another question type names both the parent headings and this one, and the asked type does not

@@ -703,24 +703,23 @@ class Responder:
         return first.endswith(":") and len(first.split()) <= MAX_LEAD_IN_WORDS \
             and self.qtypes.section_score(qtype, first) == 2
 
+    def _heading_aspects(self, heading: str) -> list[QuestionType]:
+        """The question types (but "what is it?") whose section this heading is, in file order."""
+        return [t for t in self.qtypes.types if t.name != "what_is" and self.qtypes.section_score(t, heading) == 2]
+
     def _names_earlier_aspect(self, heading: str, qtype: QuestionType) -> bool:
         """The heading fits a more specific question type than the one asked (the types are in order, most
         specific first): "Treatment for X may cause side effects." is the side effects' section."""
-        for other in self.qtypes.types:
-            if other is qtype:
-                return False
-            # (a stage names which part of the page: "Treatment of Stage I X" is how stage I is treated)
-            if other.name not in ("what_is", "stages") and self.qtypes.section_score(other, heading) == 2:
-                return True
-        return False
+        earlier = self.qtypes.types[:self.qtypes.types.index(qtype)]
+        # (a stage names which part of the page: "Treatment of Stage I X" is how stage I is treated)
+        return any(t in earlier and t.name != "stages" for t in self._heading_aspects(heading))
 
     def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
         """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
         Option Overview > Immunotherapy" is not where a page says what the disease is)."""
         headings = section.split(" > ")
         return bool(KEY_POINTS.match(headings[-1])) or any(
-            other is not qtype and other.name != "what_is" and self.qtypes.section_score(other, heading) == 2
-            for heading in headings for other in self.qtypes.types)
+            t is not qtype for heading in headings for t in self._heading_aspects(heading))
 
     def _asks_what_it_is(self, qtype: QuestionType | None, query: Query | None) -> bool:
         """"What is X?", a bare topic, or "is gleevec chemo?" inside a question of another type."""
@@ -882,14 +881,15 @@ class Responder:
         is not coping or support material nor named by the question's words."""
         shown = {c.url or c.title for c in reply.citations}
         words = list(query.focus_words) if query is not None else []
+        sources = query.sources if query is not None else {}
         generic = self.ranker.partition("patient").generic
         meanings: dict[str, set[str]] = {}
         for w in words:  # a word and what it was read as ("runs" -> diarrhea, "chemotheraphy" -> chemotherapy)
             own = set(self.index.analyzer.tokens(w))
-            meant = {t for t, origins in (query.sources if query is not None else {}).items()
+            meant = {t for t, origins in sources.items()
                      if weights.get(t, 0.0) >= SYNONYM_WEIGHT and origins & (own | {w.lower()})}
             meanings[w] = (own | meant) - generic - self.qtypes.cue_terms
-        for t, origins in (query.sources if query is not None else {}).items():
+        for t, origins in sources.items():
             for phrase in origins:  # a lay phrase read as a library word ("come back" -> recurrence)
                 if " " in phrase and weights.get(t, 0.0) >= SYNONYM_WEIGHT and t not in generic:
                     meanings.setdefault(phrase, set()).add(t)
