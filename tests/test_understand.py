@@ -444,8 +444,15 @@ def test_a_section_heading_is_read_for_the_aspect_it_names():
     # a staging section's heading names diagnosis too, but it belongs to the staging part of the page
     staging = "Stages of Prostate Cancer > After prostate cancer has been diagnosed, tests are done to find out if " \
               "cancer cells have spread."
-    assert qtypes.section_score(diagnosis, staging) == 1
+    assert qtypes.section_score(diagnosis, staging) == 0
     assert qtypes.section_score(stages, staging) == 2
+    # the same heading under "General Information" (Merkel cell carcinoma) is still about staging
+    general = "General Information About Merkel Cell Carcinoma > After Merkel cell carcinoma has been diagnosed, " \
+              "tests are done to find out if cancer cells have spread to other parts of the body."
+    assert qtypes.section_score(diagnosis, general) == 0
+    assert qtypes.section_score(stages, general) == 2
+    assert qtypes.section_score(diagnosis, "General Information > Tests that examine the skin are used to diagnose "
+                                           "Merkel cell carcinoma.") == 2
     assert qtypes.section_score(qtypes.by_name["screening"], "Prostate Cancer Screening > Key Points") > 0
     assert qtypes.section_score(diagnosis, "Prostate Cancer Screening > Key Points") == 0
 
