@@ -497,6 +497,9 @@ def test_related_reading_says_which_words_of_the_question_it_is_about(kb_client)
         assert all(r["reason"].startswith("Also about ") for r in body["related"]), body["related"]
     runs = turn(kb_client, "chemo has given me the runs, what should I eat?")
     assert any("Diarrhea" in r["title"] for r in runs["related"] + quoted(runs))  # "the runs" read as diarrhoea
+    eating = turn(kb_client, "chemo has given me the runs, what should I be eating and drinking?")
+    assert quoted(eating)[0]["title"].startswith("Diarrhea")  # not the nutrition page's tips for a sore throat
+    assert "sore throat" not in eating["text"]
 
 
 def test_a_result_told_then_is_it_cancer_is_answered_with_what_it_is(kb_client):

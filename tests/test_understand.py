@@ -139,6 +139,16 @@ def test_a_lay_phrase_of_common_words_is_a_topic(small):
     assert "have kids" not in small.understand("how do I tell my kids").own_terms
 
 
+def test_a_lay_phrase_with_one_meaning_is_read_as_that_word(small):
+    # "the runs" is diarrhea, as much as if the word had been written; "run" is not what is asked about
+    query = small.understand("chemo has given me the runs, what should I be eating and drinking?")
+    assert query.focus["diarrhea"] == 1.0
+    assert query.focus.get("run", 0.0) < 0.5
+    # a phrase with several meanings stays a set of related words: "blood cancer" may be any of three
+    blood = small.understand("what is blood cancer")
+    assert all(blood.focus.get(t, 0.0) < 1.0 for t in ("leukemia", "lymphoma", "myeloma"))
+
+
 def test_a_problem_blamed_on_a_treatment_is_read(small):
     for message in ("skin has gone red and peely from the radiation", "can't get it up since my prostate op",
                     "mouth ulcers since chemo started", "hot flushes because of my tablets",

@@ -499,6 +499,14 @@ class Understander:
                         focus[t] = PLAIN_WEIGHT
                 for target in self.expander.lay[phrase]:
                     sources.setdefault(target, set()).add(phrase)
+                if len(self.expander.lay[phrase]) == 1:
+                    # one word says it ("the runs" is diarrhea): that word is the topic, not a related word,
+                    # and the phrase's own words ("run") are not
+                    (only,) = self.expander.lay[phrase]
+                    for t in words:
+                        if t != only and focus.get(t, 0.0) > PLAIN_WEIGHT:
+                            focus[t] = PLAIN_WEIGHT
+                    focus[only] = max(focus.get(only, 0.0), 1.0)
         for short in acronyms:  # "ALL" is a stopword as a word: its long form is the topic
             own_terms.extend(t for t, origins in sources.items() if short.lower() in origins and focus.get(t, 0) >= 1.0)
         own_terms = list(dict.fromkeys(own_terms))
