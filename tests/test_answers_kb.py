@@ -566,3 +566,12 @@ def test_how_is_it_treated_is_not_answered_with_who_plans_the_treatment(kb_clien
     first = body["sentences"][0]["text"]
     assert "planned by a team" not in first and "may cause side effects" not in first, first
     assert any(s["text"].startswith("Treatment of") for s in body["sentences"]), body["text"]
+
+
+def test_a_page_named_for_the_aspect_answers_it_over_a_page_with_one_passage_on_it(kb_client):
+    """"radiotherapy side effects": the page "Radiation Therapy Side Effects", not the two sentences that
+    "Radiation Therapy for Cancer" has on them; a page with a whole section on the aspect keeps the answer."""
+    body = turn(kb_client, "radiotherapy side effects")
+    assert quoted(body)[0]["title"] == "Radiation Therapy Side Effects"
+    research = turn(kb_client, "what research (or clinical trials) is being done for Prostate Cancer ?")
+    assert quoted(research)[0]["title"] == "Prostate Cancer Treatment"

@@ -53,6 +53,7 @@ BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
 NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
+TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
 MAX_LEAD_IN_WORDS = 15  # a lead-in read as a heading is short ("Risk factors for anal cancer include:")
 DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sentence that says what kind of drug it is
 # "X is a proteasome inhibitor", "X and Y are targeted therapies": what kind of drug X is
@@ -520,6 +521,12 @@ class Responder:
                    and not is_boilerplate(self.index.passages[g].section)
                    for g in self.ranker.doc_passages(doc.doc_path, audience))
 
+    def _section_passages(self, doc: DocumentHit, qtype: QuestionType, audience: str) -> int:
+        """How many of the page's passages are in a section on the aspect."""
+        return sum(self.qtypes.section_score(qtype, self.index.passages[g].section) == 2
+                   and not is_boilerplate(self.index.passages[g].section)
+                   for g in self.ranker.doc_passages(doc.doc_path, audience))
+
     def _about_topic(self, doc: DocumentHit, words: str) -> bool:
         """The page's title names the conversation's topic ("Side Effects of Immunotherapy" for immunotherapy)."""
         generic = self.ranker.partition("patient").generic
@@ -545,6 +552,18 @@ class Responder:
         if qtype is not None and qtype.name != "what_is" and not self._has_section(main, qtype, audience):
             for doc in docs[1:3]:
                 if doc.score >= NEAR_SCORE * main.score and self._has_section(doc, qtype, audience):
+                    return doc
+        # A page whose title names the aspect asked and the topic ("Radiation Therapy Side Effects") answers
+        # it more fully than a page on the topic with one short passage on it ("Radiation Therapy for Cancer").
+        named = {t for t, w in weights.items() if w >= 0.5}
+        if qtype is not None and qtype.name != "what_is" and not self.qtypes.section_score(qtype, main.title) \
+                and self._section_passages(main, qtype, audience) <= 1:
+            analyzer = self.index.analyzer
+            main_named = named & set(analyzer.tokens(main.title))
+            for doc in docs[1:3]:
+                title_terms = set(analyzer.tokens(doc.title))
+                if doc.score >= TITLE_ASPECT_NEAR * main.score and self.qtypes.section_score(qtype, doc.title) == 2 \
+                        and named & title_terms and main_named <= title_terms:
                     return doc
         # A page chosen without any of the question's words in its title ("Nutrition During Cancer" for
         # "can I eat grapefruit on chemo") gives way to a top page with a section named by the question's
