@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -516,16 +517,14 @@ class Responder:
         path = paths.get(title)
         return self._page_hit(path, audience) if path else None
 
-    def _has_section(self, doc: DocumentHit, qtype: QuestionType, audience: str) -> bool:
-        return any(self.qtypes.section_score(qtype, self.index.passages[g].section) == 2
-                   and not is_boilerplate(self.index.passages[g].section)
-                   for g in self.ranker.doc_passages(doc.doc_path, audience))
+    def _aspect_passages(self, doc: DocumentHit, qtype: QuestionType, audience: str) -> Iterator[int]:
+        """The page's passages in a section on the aspect (lazily: callers may stop at the first)."""
+        return (g for g in self.ranker.doc_passages(doc.doc_path, audience)
+                if self.qtypes.section_score(qtype, self.index.passages[g].section) == 2
+                and not is_boilerplate(self.index.passages[g].section))
 
-    def _section_passages(self, doc: DocumentHit, qtype: QuestionType, audience: str) -> int:
-        """How many of the page's passages are in a section on the aspect."""
-        return sum(self.qtypes.section_score(qtype, self.index.passages[g].section) == 2
-                   and not is_boilerplate(self.index.passages[g].section)
-                   for g in self.ranker.doc_passages(doc.doc_path, audience))
+    def _has_section(self, doc: DocumentHit, qtype: QuestionType, audience: str) -> bool:
+        return next(self._aspect_passages(doc, qtype, audience), None) is not None
 
     def _about_topic(self, doc: DocumentHit, words: str) -> bool:
         """The page's title names the conversation's topic ("Side Effects of Immunotherapy" for immunotherapy)."""
@@ -555,10 +554,10 @@ class Responder:
                     return doc
         # A page whose title names the aspect asked and the topic ("Radiation Therapy Side Effects") answers
         # it more fully than a page on the topic with one short passage on it ("Radiation Therapy for Cancer").
-        named = {t for t, w in weights.items() if w >= 0.5}
+        analyzer = self.index.analyzer
+        named = {t for t, w in weights.items() if w >= 0.5}  # with expansions: "cml" names "chronic myeloid ..."
         if qtype is not None and qtype.name != "what_is" and not self.qtypes.section_score(qtype, main.title) \
-                and self._section_passages(main, qtype, audience) <= 1:
-            analyzer = self.index.analyzer
+                and len(list(islice(self._aspect_passages(main, qtype, audience), 2))) <= 1:  # one passage at most
             main_named = named & set(analyzer.tokens(main.title))
             for doc in docs[1:3]:
                 title_terms = set(analyzer.tokens(doc.title))
@@ -568,9 +567,7 @@ class Responder:
         # A page chosen without any of the question's words in its title ("Nutrition During Cancer" for
         # "can I eat grapefruit on chemo") gives way to a top page with a section named by the question's
         # rarest word ("Questions and Answers About Grapefruit").
-        analyzer = self.index.analyzer
         own = {t for t, w in weights.items() if w >= 0.9}
-        named = {t for t, w in weights.items() if w >= 0.5}  # with expansions: "cml" names "chronic myeloid ..."
         if not own or named & set(analyzer.tokens(main.title)):
             return main
         idf = self._patient_idf(own)

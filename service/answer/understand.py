@@ -494,18 +494,18 @@ class Understander:
                 own_terms = [t for t in own_terms if t not in words]
                 aspect_terms = [t for t in aspect_terms if t not in words]  # "gene changes" is a test, not causes
                 own_terms.append(phrase)
+                targets = self.expander.lay[phrase]
+                # one word says it ("the runs" is diarrhea): that word is the topic, not a related word, and the
+                # phrase's own words ("run") are not, even when they name a topic elsewhere
+                only = targets[0] if len(targets) == 1 else None
                 for t in words:
-                    if focus.get(t, 0.0) >= 1.0 and t not in self.topic_terms:
+                    weight = focus.get(t, 0.0)
+                    if (only is not None and t != only and weight > PLAIN_WEIGHT) or (
+                            weight >= 1.0 and t not in self.topic_terms):
                         focus[t] = PLAIN_WEIGHT
-                for target in self.expander.lay[phrase]:
+                for target in targets:
                     sources.setdefault(target, set()).add(phrase)
-                if len(self.expander.lay[phrase]) == 1:
-                    # one word says it ("the runs" is diarrhea): that word is the topic, not a related word,
-                    # and the phrase's own words ("run") are not
-                    (only,) = self.expander.lay[phrase]
-                    for t in words:
-                        if t != only and focus.get(t, 0.0) > PLAIN_WEIGHT:
-                            focus[t] = PLAIN_WEIGHT
+                if only is not None:
                     focus[only] = max(focus.get(only, 0.0), 1.0)
         for short in acronyms:  # "ALL" is a stopword as a word: its long form is the topic
             own_terms.extend(t for t, origins in sources.items() if short.lower() in origins and focus.get(t, 0) >= 1.0)
