@@ -175,3 +175,24 @@ def test_an_answer_shows_one_list_not_two():
     passage = Passage("1", "m.md", "Mouth", "Mouth problems", text, None, "NCI", None, "patient")
     units = flatten(select_units([(passage, 0, 1.0)], {"mouth": 1.0}, {"mouth": 2.0}, analyzer))
     assert sum(1 for u in units if u.items) == 1
+
+
+def test_a_list_with_no_lead_in_sentence_is_introduced_by_its_heading():
+    """A food list under "Soups" has no sentence before it; the heading introduces it, so no item is an orphan."""
+    from service.answer.compose import flatten, heading_label, select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    soups = Passage("1", "c.md", "Clear Liquids", "Clear Liquids > Soups", "- bouillon\n- clear, fat-free broth",
+                    None, "NCI", None, "patient")
+    units = flatten(select_units([(soups, 0, 1.0)], {"broth": 1.0}, {"broth": 2.0}, analyzer))
+    assert [u.text for u in units] == ["Soups:", "bouillon", "clear, fat-free broth"]
+    # link titles (capitalised), "Key Points" and the rest of a long list cut from its lead-in get no label
+    links = Passage("2", "d.md", "Drugs", "Drugs > Approved", "- Abemaciclib\n- Ado-Trastuzumab", None, "NCI", None,
+                    "patient")
+    key_points = Passage("3", "k.md", "Colon", "Colon > Key Points", "- surgery\n- radiation", None, "NCI", None,
+                         "patient")
+    rest = Passage("4", "n.md", "Nivolumab", "Nivolumab > Use in Cancer",
+                   "- melanoma. Nivolumab is used alone in adults.\n- lung cancer", None, "NCI", None, "patient")
+    assert [heading_label(p) for p in (links, key_points, rest)] == [None, None, None]

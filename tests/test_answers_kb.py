@@ -575,3 +575,11 @@ def test_a_page_named_for_the_aspect_answers_it_over_a_page_with_one_passage_on_
     assert quoted(body)[0]["title"] == "Radiation Therapy Side Effects"
     research = turn(kb_client, "what research (or clinical trials) is being done for Prostate Cancer ?")
     assert quoted(research)[0]["title"] == "Prostate Cancer Treatment"
+
+
+def test_a_list_of_foods_under_a_heading_is_quoted_with_the_heading(kb_client):
+    body = turn(kb_client, "what counts as a clear liquid diet? is broth ok")
+    assert body["kind"] == "answer"
+    assert any(s.get("item") and "broth" in s["text"] for s in body["sentences"]), body["text"]
+    items = [i for i, s in enumerate(body["sentences"]) if s.get("item")]
+    assert body["sentences"][items[0] - 1]["text"].endswith(":")  # the items come after their heading

@@ -37,6 +37,7 @@ class Unit:
     items: list[Unit] = field(default_factory=list)  # for a lead-in: its list items
     terms: frozenset[str] = frozenset()
     previous: Unit | None = None  # the sentence before this one in its passage (not a list item)
+    is_heading_label: bool = False  # the passage's heading, standing as the lead-in of a list that has none
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,9 @@ FURNITURE = re.compile(
     r"|\b(visit|see|use) our\b|\blearn more (on|about|in)\b|\bsearch for (clinical )?trials\b"
     r"|\bis (also )?available\.$|\bon (the|our) .{0,60} page\.$"
     r"|^this page (contains|has|includes|lists|gives)\b|\bis (also )?available (at|from|on|in) [A-Z][\w.]*\.$", re.I)
+# Headings that say nothing about the list under them, so cannot stand as its lead-in.
+LABEL_ITEM_WORDS = 20  # a list a heading can introduce is of short things: foods, signs, documents
+LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "related resources", "resources"})
 # Sentences that only make sense after the one before them ("These are called late effects.").
 _LEANS_BACK = "these|this|those|they|it|such|both|also|however|but|and|or|then"
 BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)
@@ -182,9 +186,28 @@ def shows_whole_thought(unit: Unit, section: str) -> bool:
         return False  # "What is grapefruit?" is a heading of the page; "to the muscle layer..." a fragment
     if text.endswith(":") and not unit.items:
         return False  # a lead-in whose list is in another passage
-    if FURNITURE.search(text) or is_heading_like(unit, section):
+    if FURNITURE.search(text) or (is_heading_like(unit, section) and not unit.is_heading_label):
         return False
     return True
+
+
+def heading_label(passage: Passage) -> str | None:
+    """The heading that introduces a passage's opening list when no sentence does ("Soups:", "bouillon", ...).
+
+    Only for plain lists of things, most items starting in lower case; capitalised items are usually link
+    titles (drug or cancer indexes) and "Key Points" lists are whole sentences.
+    """
+    lines = passage.text.split("\n")
+    if not lines[0].startswith("- "):
+        return None
+    heading = passage.section.rsplit(" > ", 1)[-1].strip()
+    items = [line[2:].strip() for line in lines if line.startswith("- ")]
+    if len(heading) < 4 or heading.lower() in LABEL_NOT_HEADINGS or heading.endswith(("?", ":", ".")) or \
+            sum(item[:1].islower() for item in items) * 2 <= len(items):
+        return None
+    if any(len(item.split()) > LABEL_ITEM_WORDS or re.search(r"\. [A-Z]", item) for item in items):
+        return None  # items of several sentences: the rest of a long list cut from its lead-in
+    return heading + ":"
 
 
 @lru_cache(maxsize=8192)
@@ -199,6 +222,10 @@ def passage_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> t
 def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> list[Unit]:
     units: list[Unit] = []
     lead: Unit | None = None
+    label = heading_label(passage)
+    if label is not None:
+        lead = Unit(label, passage_index, (passage.order, -1, 0), is_heading_label=True)
+        units.append(lead)
     previous: Unit | None = None
     for line_no, line in enumerate(passage.text.split("\n")):
         if line.startswith("- "):
