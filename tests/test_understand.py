@@ -444,6 +444,18 @@ def test_a_lay_word_is_corrected_only_to_what_it_means(kb):
     assert "leukemia" in british.focus
 
 
+@pytest.mark.kb
+def test_a_lay_word_the_library_hardly_uses_is_read_as_its_one_meaning(kb):
+    # "hooked" is addiction, and the library nearly never says "hooked": the fear is about addiction
+    hooked = kb.understand("terrified i'll get hooked on the morphine they gave me for bone pain")
+    assert hooked.focus["addict"] == 1.0
+    # "mouth" is the library's own word: "oral" stays a related word, not the topic
+    assert kb.understand("my mouth is full of ulcers since chemo").focus.get("oral", 0.0) < 1.0
+    reply = kb.respond("terrified i'll get hooked on the morphine they gave me for bone pain from the cancer, should "
+                       "I just put up with the pain instead?")
+    assert "addict" in " ".join(s.text for s in reply.sentences)
+
+
 def test_a_section_heading_is_read_for_the_aspect_it_names():
     from service.answer.intent import QuestionTypes
 

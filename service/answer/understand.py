@@ -81,6 +81,7 @@ DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|wha
 LONG_MESSAGE = 300  # characters: past this a message is read as a story around its questions
 BACKGROUND_WEIGHT = 0.4
 TOPIC_HEADING_WORDS = 2  # a heading this short is a topic name; longer ones are sentences
+RARE_WORD_IDF = 8.0  # a word in at most a handful of patient passages: the library speaks of it in other words
 SPECIFIC_IDF = 2.5  # a term rarer than this names a topic ("cancer" and "treatment" are far below)
 SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 # Where one question ends and the next begins: "what does that mean and how do I avoid catching stuff?"
@@ -487,7 +488,14 @@ class Understander:
         read_as = set(focus_words) | set(context.people) | set(context.feelings)
         for phrase in lay_found:
             words = analyzer.tokens(phrase)
-            if len(phrase.split()) < 2 or not words:
+            if not words:
+                continue
+            if len(phrase.split()) < 2:
+                targets = self.expander.lay[phrase]
+                if len(targets) == 1 and focus.get(words[0], 0.0) >= 1.0 and self.idf(words[0]) >= RARE_WORD_IDF:
+                    # "hooked" says addiction, and the library hardly uses "hooked": its word is the topic, as
+                    # strongly as the patient's ("mouth" is a library word too: "oral" stays a related word)
+                    focus[targets[0]] = max(focus.get(targets[0], 0.0), 1.0)
                 continue
             of_common_words = not read_as & set(phrase.split())
             if of_common_words or any(t in own_terms or t in aspect_terms for t in words):
