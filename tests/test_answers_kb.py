@@ -583,3 +583,14 @@ def test_a_list_of_foods_under_a_heading_is_quoted_with_the_heading(kb_client):
     assert any(s.get("item") and "broth" in s["text"] for s in body["sentences"]), body["text"]
     items = [i for i, s in enumerate(body["sentences"]) if s.get("item")]
     assert body["sentences"][items[0] - 1]["text"].endswith(":")  # the items come after their heading
+
+
+def test_feelings_about_a_family_members_cancer_get_the_support_written_for_that_family_member(kb_client):
+    """A teenager's anger and guilt about a sister's leukaemia: the siblings' support page, not leukaemia treatment."""
+    body = turn(kb_client, "I'm 14 and my little sister has leukaemia. my parents are always at the hospital with "
+                           "her and I feel angry and left out and then guilty for feeling like that. is that normal?")
+    assert body["kind"] == "answer" and body["intro"] == REPLIES["feelings_anger"].strip()  # the first feeling told
+    assert all("sibling" in c["title"].lower() for c in quoted(body)), [c["title"] for c in quoted(body)]
+    # a practical question about the disease still gets its answer, then the support
+    asked = turn(kb_client, "my sister has leukaemia and I feel so scared, how is it treated?")
+    assert any("Leukemia" in c["title"] for c in quoted(asked)), [c["title"] for c in quoted(asked)]

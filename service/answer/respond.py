@@ -781,7 +781,9 @@ class Responder:
 
     def _coping_page(self, query: Query, audience: str, population: str | None) -> DocumentHit | None:
         """The library's coping and support material that fits the feeling expressed."""
-        words = " ".join(["coping feelings emotions support", *query.context.feelings, *query.focus_words])
+        # who feels it ("my sister has leukaemia": a sibling) finds the support written for them
+        words = " ".join(["coping feelings emotions support", *query.context.feelings, *query.focus_words,
+                          *query.context.people])
         weights = {t: 1.0 for t in self.index.analyzer.tokens(words)}
         for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
             if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
@@ -790,10 +792,11 @@ class Responder:
         return None
 
     def _acknowledgement(self, feelings: list[str]) -> str:
-        lowered = {f.lower() for f in feelings}
-        for key, words in self.understander.words.feeling_families.items():
-            if lowered & words:
-                return self._say(f"feelings_{key}")
+        families = self.understander.words.feeling_families
+        for felt in feelings:  # the first feeling the patient named ("angry ... then guilty": anger)
+            for key, words in families.items():
+                if felt.lower() in words:
+                    return self._say(f"feelings_{key}")
         return self._say("feelings_other")
 
     def _compose(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
@@ -811,7 +814,8 @@ class Responder:
         coping = self._coping_page(query, audience, population) if feelings and query is not None else None
         # a practical question was asked too: an aspect, or a page named by the question's own words
         practical = (qtype is not None and qtype.name != "what_is") or bool(
-            {t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title)))
+            {t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title))) and not (
+            query is not None and query.asks_about_feeling)
         units = []
         if coping is None or practical or COPING_TITLE.search(main.title):
             if query is not None and query.parts and not stage:

@@ -138,6 +138,7 @@ class Query:
     # a message asking two or three things: each part with its question type ("what does that mean" / "how do I
     # avoid catching stuff"), answered in turn
     parts: list[tuple[str, QuestionType | None]] = field(default_factory=list)
+    asks_about_feeling: bool = False  # feelings told, and the question ("is that normal?") names nothing else
 
     @property
     def has_focus(self) -> bool:
@@ -550,6 +551,11 @@ class Understander:
         staged = bool(context.stage) or "early stage" in lowered
         aspect = self._aspect(question, cue_terms, outside_phrases, staged)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
+        questions = [s for s in SENTENCE.split(question) if "?" in s]
+        # "my sister has leukaemia ... I feel angry and left out. is that normal?": the question is about
+        # the feeling; the disease named is the story around it
+        asks_about_feeling = bool(context.feelings) and aspect is None and bool(questions) and not any(
+            w in focus_words for s in questions for w in analyzer.words(s))
         return Query(
             message=message,
             question=question,
@@ -571,6 +577,7 @@ class Understander:
             keeps_subject=keeps_subject(question),
             blames_treatment=bool(blamed),
             asked=asked,
+            asks_about_feeling=asks_about_feeling,
             parts=self._parts(outside_phrases, bool(context.stage)),
             # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
