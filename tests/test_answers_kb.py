@@ -594,3 +594,11 @@ def test_feelings_about_a_family_members_cancer_get_the_support_written_for_that
     # a practical question about the disease still gets its answer, then the support
     asked = turn(kb_client, "my sister has leukaemia and I feel so scared, how is it treated?")
     assert any("Leukemia" in c["title"] for c in quoted(asked)), [c["title"] for c in quoted(asked)]
+
+
+def test_what_a_raised_test_result_means_is_answered_from_the_results_section(kb_client):
+    """"My PSA came back at 6.2": a result, not cancer that came back; answered from what a normal result is."""
+    body = turn(kb_client, "PSA came back at 6.2 and I'm 64, does that mean I've got prostate cancer?")
+    assert body["kind"] in ("answer", "advice")
+    assert "result" in quoted(body)[0]["section"].lower(), [c["section"] for c in quoted(body)]
+    assert not any("treated for prostate cancer" in c["section"] for c in quoted(body))

@@ -404,7 +404,22 @@ def test_a_story_phrase_is_not_a_question_type_cue(small):
     ("how is neuroblastoma treated?", False),
 ])
 def test_cancer_that_came_back_is_read_but_not_a_result_that_came_back(small, message, recurrence):
-    assert small.understand(message).context.recurrence is recurrence
+    query = small.understand(message)
+    assert query.context.recurrence is recurrence
+    # the lay phrase "came back" means recurrence only when the cancer came back
+    assert ("recurr" in query.focus) is (recurrence and "came back" in message or "come back" in message)
+
+
+@pytest.mark.parametrize("message, aspect", [
+    ("PSA came back at 6.2 and I'm 64, does that mean I've got prostate cancer?", "results"),
+    ("is my PSA level too high?", "results"),
+    ("is a PSA of 6 high?", "results"),
+    ("I'm so tired all the time since radiotherapy. is this normal??", None),  # a feeling, not a result
+    ("my biopsy results came back as DCIS, is it really cancer?", "what_is"),
+])
+def test_what_a_test_result_means_is_its_own_aspect(small, message, aspect):
+    query = small.understand(message)
+    assert (query.aspect.name if query.aspect else None) == aspect
 
 
 def test_an_age_band_heading_is_read_against_the_ages_asked():

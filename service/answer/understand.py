@@ -397,6 +397,9 @@ class Understander:
         previous, previous_focus = "", False
         # Words inside a lay phrase belong to it ("have kids" is fertility, not a child's question).
         lay_found = self.expander.lay_phrases(lowered)
+        if cw.recurrence and not context.recurrence:
+            # "my PSA came back at 6.2": a result came back, not the cancer
+            lay_found = [p for p in lay_found if not cw.recurrence.search(p)]
         phrase_words = {w for phrase in lay_found if " " in phrase for w in phrase.split()}
         population_words: list[str] = []
         not_feeling = {w for phrase in cw.not_feelings if phrase in lowered for w in phrase.split()}
@@ -544,9 +547,11 @@ class Understander:
         for typo in corrected_cues:
             outside_phrases = re.sub(rf"\b{re.escape(typo)}\b", corrections[typo], outside_phrases)
         # (a story first: "the biopsy came back as DCIS" holds the lay phrase "came back")
-        for phrase in list(cw.story_phrases) + [p for p in lay_found if " " in p]:
-            if phrase in outside_phrases:
-                outside_phrases = re.sub(rf"\b{re.escape(phrase)}\b", " ", outside_phrases)
+        # (all found in the message first: "biopsy results" and "results came back" overlap, and both go)
+        spans = [m.span() for phrase in list(cw.story_phrases) + [p for p in lay_found if " " in p]
+                 for m in re.finditer(rf"\b{re.escape(phrase)}\b", outside_phrases)]
+        for start, end in spans:
+            outside_phrases = outside_phrases[:start] + " " * (end - start) + outside_phrases[end:]
         cue_terms = analyzer.tokens(outside_phrases)
         staged = bool(context.stage) or "early stage" in lowered
         aspect = self._aspect(question, cue_terms, outside_phrases, staged)
