@@ -196,3 +196,28 @@ def test_a_list_with_no_lead_in_sentence_is_introduced_by_its_heading():
     rest = Passage("4", "n.md", "Nivolumab", "Nivolumab > Use in Cancer",
                    "- melanoma. Nivolumab is used alone in adults.\n- lung cancer", None, "NCI", None, "patient")
     assert [heading_label(p) for p in (links, key_points, rest)] == [None, None, None]
+
+
+def test_support_for_a_feeling_leaves_out_a_list_of_how_the_feeling_shows():
+    from service.answer.compose import select_units, shows_whole_thought
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Anxiety means you have extra worry. You may notice that you:\n- have a rapid heartbeat\n- feel shaky\n"
+            "If you feel anxious, talk with your doctor about a counselor.")
+    passage = Passage("1", "e.md", "Emotions", "Stress and Anxiety", text, None, "NCI", None, "patient")
+    query, idf = {"anxieti": 1.0, "feel": 1.0}, {"anxieti": 2.0, "feel": 1.0}
+    plain = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer)]
+    support = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer, support=True)]
+    assert "You may notice that you:" in plain
+    assert "You may notice that you:" not in support and any("counselor" in t for t in support)
+    see_pdq = Passage("2", "f.md", "Faith", "Faith", "See NCI’s Spirituality in Cancer Care PDQ summary for more.",
+                      None, "NCI", None, "patient")
+    assert not shows_whole_thought(passage_units_of(see_pdq, analyzer)[0], see_pdq.section)  # page furniture
+
+
+def passage_units_of(passage, analyzer):
+    from service.answer.compose import passage_units
+
+    return passage_units(passage, 0, analyzer)

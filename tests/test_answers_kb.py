@@ -602,3 +602,21 @@ def test_what_a_raised_test_result_means_is_answered_from_the_results_section(kb
     assert body["kind"] in ("answer", "advice")
     assert "result" in quoted(body)[0]["section"].lower(), [c["section"] for c in quoted(body)]
     assert not any("treated for prostate cancer" in c["section"] for c in quoted(body))
+
+
+def test_support_for_a_feeling_is_found_by_the_librarys_name_for_it_and_by_what_it_is_about(kb_client):
+    """"angry" and the "Anger" heading share no stem; "angry at God" is about faith, not anger in general."""
+    angry = turn(kb_client, "I feel angry all the time since my diagnosis, I snap at everyone. is that normal?")
+    assert any(c["section"].endswith("Anger") for c in quoted(angry)), [c["section"] for c in quoted(angry)]
+    god = turn(kb_client, "ever since my diagnosis I'm so angry at God and I don't know what I believe anymore")
+    assert "Faith" in quoted(god)[0]["title"], [c["title"] for c in quoted(god)]
+    # a patient whose brother has cancer too is not a sibling looking for support
+    both = turn(kb_client, "my brother and I both have kidney cancer in our 40s and I'm frightened for our kids, "
+                           "could it be in the genes?")
+    assert not any("sibling" in c["title"].lower() for c in quoted(both))
+
+
+def test_a_frightened_patient_who_asks_how_a_cancer_is_diagnosed_gets_the_diagnosis_section(kb_client):
+    body = turn(kb_client, "I'm frightened of the tests. what tests are used to diagnose bladder cancer and what "
+                           "happens during a cystoscopy?")
+    assert any("Tests to diagnose" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]

@@ -53,8 +53,8 @@ def is_boilerplate(section: str) -> bool:
 
 # Sentences that send the reader elsewhere: page furniture, not an answer.
 FURNITURE = re.compile(
-    r"^(see (the )?(section|summary|page|list)|learn (more|about)|what's new|for (more )?information|read more|"
-    r"go to|click|"
+    r"^(see (the )?(section|summary|page|list)|see (the )?nci\b|learn (more|about)|what's new|"
+    r"for (more )?information|read more|go to|click|"
     r"(see|visit|find) (our|the nci)|this (summary|page|section) (is|describes|tells)|\(see the)"
     r"|\b(visit|see|use) our\b|\blearn more (on|about|in)\b|\bsearch for (clinical )?trials\b"
     r"|\bis (also )?available\.$|\bon (the|our) .{0,60} page\.$"
@@ -62,11 +62,16 @@ FURNITURE = re.compile(
 # Headings that say nothing about the list under them, so cannot stand as its lead-in.
 LABEL_ITEM_WORDS = 20  # a list a heading can introduce is of short things: foods, signs, documents
 LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "related resources", "resources"})
+# The lead-in of a list of how a feeling shows or what it is about: not support for someone who has it.
+DESCRIBES_A_FEELING = re.compile(
+    r"^(you|they|he|she|your child|children|people|many people)( [a-z]+){0,2} (may|might|can|could|often|sometimes)"
+    r"( also)? (notice|feel|be|have|show|experience|get|become|worry)\b[^.]*:$", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
 _LEANS_BACK = "these|this|those|they|it|such|both|also|however|but|and|or|then"
 BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)
 # ... or that go on from it ("For example, they may:"): shown, they bring the sentence before them.
-GOES_ON = re.compile(rf"^({_LEANS_BACK}|for example|for instance|in addition|as a result)\b", re.I)
+GOES_ON = re.compile(rf"^({_LEANS_BACK}|for example|for instance|in addition|as a result|"
+                     rf"(common |some |other )?examples (are|include))\b", re.I)
 
 ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "i": "I", "ii": "II", "iii": "III",
          "iv": "IV", "v": "V", "zero": "0", "one": "I", "two": "II", "three": "III", "four": "IV", "five": "V"}
@@ -277,6 +282,7 @@ def select_units(
     answer_words: tuple[tuple[str, ...], ...] = (),
     defines: frozenset[str] = frozenset(),
     max_units: int = MAX_UNITS,
+    support: bool = False,
 ) -> list[Unit]:
     """Pick the units that best answer the query from ranked (passage, index, score) candidates.
 
@@ -284,7 +290,7 @@ def select_units(
     `defines`: for "what is X?", the terms of X; a sentence that says what X is ("Immune checkpoint inhibitors
     are drugs that ...") is preferred.
     """
-    scored = score_units(candidates, query, idf, analyzer, answer_words, defines)
+    scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support)
     chosen: list[Unit] = []
     shown = 0
     for _value, unit in scored:
@@ -297,9 +303,10 @@ def select_units(
         if unit.items and any(c.items for c in chosen):
             continue  # a second list makes an answer too long to read on a phone
         before = unit.previous
+        # "For example, they may:" and "Common examples are:" read only after the sentence they follow
         if GOES_ON.match(unit.text) and before is not None and shows_whole_thought(before, "") \
                 and not any(before is c for c in chosen):
-            chosen.append(before)  # "For example, they may:" reads only after the sentence it follows
+            chosen.append(before)
             shown += 1
         chosen.append(unit)
         shown += 1
@@ -315,8 +322,13 @@ def score_units(
     analyzer: Analyzer,
     answer_words: tuple[tuple[str, ...], ...] = (),
     defines: frozenset[str] = frozenset(),
+    support: bool = False,
 ) -> list[tuple[float, Unit]]:
-    """Every unit that may be shown, with how well it answers the query, best first."""
+    """Every unit that may be shown, with how well it answers the query, best first.
+
+    `support`: the units are support for a feeling, so a list of how the feeling shows ("You may notice that
+    you:", "You may be afraid or worried about:") is left out: it describes, it does not help.
+    """
     if not candidates:
         return []
     top_score = max(score for _, _, score in candidates) or 1.0
@@ -345,6 +357,8 @@ def score_units(
                 - (0.2 if words > 60 else 0.0)
             )
             lead = unit.lead_in if unit.is_item and unit.lead_in is not None else unit
+            if support and lead.items and DESCRIBES_A_FEELING.match(lead.text):
+                continue
             if not asks_for_questions and (
                     all(t in lead.terms for t in QUESTION_WORDS) or unit.text.endswith("?")
                     or (lead.items and sum(i.text.endswith("?") for i in lead.items) * 2 > len(lead.items))):

@@ -22,6 +22,7 @@ from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
 from . import suggest
 from .compose import (
+    MAX_UNITS,
     Unit,
     conflicts,
     flatten,
@@ -50,6 +51,11 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
                           re.I)
 # Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
+COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
+# "my brother and I both have kidney cancer": the writer is the patient, so not a sibling's support page
+WRITER_HAS_CANCER = re.compile(r"\b(i|we|and i)( both| also)? (have|had|'ve got|have got|was diagnosed|am having)\b"
+                               r"|\bmy (cancer|diagnosis|treatment|chemo|tumou?r)\b", re.I)
+SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
@@ -611,8 +617,9 @@ class Responder:
             p = self.index.passages[g]
             if is_boilerplate(p.section) or conflicts(p, population, stage, recurrent_ok, ages):
                 return False
-            if feelings and (qtype is None or qtype.name != "symptoms") and SYMPTOM_SECTION.search(p.section):
-                return False
+            if feelings and SYMPTOM_SECTION.search(p.section) and (
+                    qtype is None or not self.qtypes.section_score(qtype, p.section)):
+                return False  # a disorder's symptoms or diagnosis, unless that is what was asked
             return True
 
         passages = self.ranker.doc_passages(main.doc_path, audience)
@@ -780,16 +787,34 @@ class Responder:
         return best
 
     def _coping_page(self, query: Query, audience: str, population: str | None) -> DocumentHit | None:
-        """The library's coping and support material that fits the feeling expressed."""
-        # who feels it ("my sister has leukaemia": a sibling) finds the support written for them
-        words = " ".join(["coping feelings emotions support", *query.context.feelings, *query.focus_words,
-                          *query.context.people])
-        weights = {t: 1.0 for t in self.index.analyzer.tokens(words)}
-        for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
-            if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
-                                                                None):
-                return doc
+        """The library's coping and support material that fits the feeling expressed.
+
+        Looked for first by what the message is about, with the feeling's words lighter ("angry at God":
+        faith and spirituality); when no coping page is about that ("scared about my BCG treatment"), by the
+        feeling itself (the page on fear).
+        """
+        tokens = self.index.analyzer.tokens
+        words = ["coping feelings emotions support", *query.context.feelings,
+                 *self._feeling_names(query.context.feelings)]
+        if not WRITER_HAS_CANCER.search(query.question):
+            words += query.context.people  # "my sister has leukaemia": a sibling's support page
+        feeling = {t: 1.0 for t in tokens(" ".join(words))}
+        about = {t: COPING_WORD_WEIGHT for t in feeling}
+        for t, w in query.focus.items():
+            about[t] = max(about.get(t, 0.0), w)
+        for t in tokens(" ".join(query.focus_words)):
+            feeling.setdefault(t, 1.0)
+        for weights in (about, feeling):
+            for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
+                if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
+                                                                    None):
+                    return doc
         return None
+
+    def _feeling_names(self, feelings: list[str]) -> list[str]:
+        """The library's names for the feelings told: "angry" is "Anger", "guilty" is "Guilt" (their stems differ)."""
+        lowered = {f.lower() for f in feelings}
+        return [name for name, words in self.understander.words.feeling_names.items() if lowered & words]
 
     def _acknowledgement(self, feelings: list[str]) -> str:
         families = self.understander.words.feeling_families
@@ -833,14 +858,15 @@ class Responder:
                                                   recurrence=recurrence, ages=ages)
                     units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
         if coping is not None and coping.doc_path != main.doc_path:
-            feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt]))}
+            feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt, *self._feeling_names(felt)]))}
             feel.update({t: 0.5 for t in weights})
             # support that says what helps ("talk with", "try"), not how a feeling shows ("You may notice that you:")
             helps = self.qtypes.by_name.get("self_care")
+            # the practical answer, then a little support (the best two units, or one list): whole units only
             support = select_units(self._candidates(coping, None, audience, population, None, True), feel,
-                                   self._patient_idf(feel), analyzer, helps.answers if helps else ())
-            # the practical answer, then a little support: whole units only (a lead-in keeps its list)
-            units = units + flatten(support[:2]) if units else flatten(support)
+                                   self._patient_idf(feel), analyzer, helps.answers if helps else (),
+                                   max_units=SUPPORT_UNITS if units else MAX_UNITS, support=True)
+            units = units + flatten(support)
             if not practical:
                 main = coping
         if units and coping is None and self._asks_what_it_is(qtype, query) \

@@ -164,6 +164,7 @@ class ContextWords:
     people: frozenset[str]
     feelings: frozenset[str]
     feeling_families: dict[str, frozenset[str]]  # "fear" -> its words, in the file's order
+    feeling_names: dict[str, frozenset[str]]  # "anger" -> "angry", "cross": the library's noun for a feeling
     not_feelings: tuple[str, ...]  # phrases in which a feeling word is not one ("nervous system")
     filler_words: frozenset[str]
     filler_phrases: re.Pattern | None
@@ -194,6 +195,8 @@ class ContextWords:
             people=words("people"),
             feelings=frozenset().union(*families.values()),
             feeling_families=families,
+            feeling_names={name: frozenset(str(w).lower() for w in ws)
+                           for name, ws in (raw.get("feeling_names") or {}).items()},
             not_feelings=tuple(str(p).lower() for p in raw.get("not_feelings", [])),
             filler_words=frozenset(w for w in filler if " " not in w),
             filler_phrases=pattern,
