@@ -221,3 +221,25 @@ def passage_units_of(passage, analyzer):
     from service.answer.compose import passage_units
 
     return passage_units(passage, 0, analyzer)
+
+
+def test_a_key_point_that_introduces_short_items_is_shown_with_them():
+    """A flattened nested list: "- The following types of treatment are used:" over "- Surgery", "- Chemotherapy"."""
+    from service.answer.compose import flatten, passage_units, select_units, shows_whole_thought
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("- There are different types of treatment for patients with kidney cancer.\n"
+            "- The following types of treatment are used:\n- Surgery\n- Radiation therapy\n"
+            "- New types of treatment are being tested in clinical trials.")
+    passage = Passage("1", "k.md", "Kidney", "Treatment Option Overview > Key Points", text, None, "NCI", None,
+                      "patient")
+    units = passage_units(passage, 0, analyzer)
+    lead = next(u for u in units if u.text == "The following types of treatment are used:")
+    assert [i.text for i in lead.items] == ["Surgery", "Radiation therapy"]  # not the next key point
+    assert shows_whole_thought(lead, passage.section)
+    shown = flatten(select_units([(passage, 0, 1.0)], {"treatment": 1.0, "surgeri": 1.0},
+                                 {"treatment": 1.0, "surgeri": 2.0}, analyzer, max_units=3))
+    texts = [u.text for u in shown]
+    assert texts[texts.index("The following types of treatment are used:") + 1] == "Surgery"

@@ -410,6 +410,11 @@ def test_cancer_that_came_back_is_read_but_not_a_result_that_came_back(small, me
     assert ("recurr" in query.focus) is (recurrence and "came back" in message or "come back" in message)
 
 
+def test_a_piece_that_asks_nothing_and_names_nothing_is_not_a_question_of_its_own(small):
+    # "never heard of it" is a remark: the message asks one thing, what the cancer is
+    assert small.understand("what is merkle cell carcinoma? never herd of it").parts == []
+
+
 @pytest.mark.parametrize("message, aspect", [
     ("PSA came back at 6.2 and I'm 64, does that mean I've got prostate cancer?", "results"),
     ("is my PSA level too high?", "results"),

@@ -182,6 +182,8 @@ def shows_whole_thought(unit: Unit, section: str) -> bool:
     text = unit.text
     if unit.is_item and unit.lead_in is not None:
         return shows_whole_thought(unit.lead_in, section)
+    if unit.is_item and unit.items:
+        return not FURNITURE.search(text)  # a key point that introduces its own short items
     if unit.is_item:
         # A list item without its lead-in ("Key Points" lists of whole sentences) may stand alone only
         # when it is a whole sentence; it is then shown as a sentence, not as a bullet.
@@ -232,14 +234,21 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
         lead = Unit(label, passage_index, (passage.order, -1, 0), is_heading_label=True)
         units.append(lead)
     previous: Unit | None = None
+    item_lead: Unit | None = None  # "- The following types of treatment are used:" over "- Surgery", "- Chemotherapy"
     for line_no, line in enumerate(passage.text.split("\n")):
         if line.startswith("- "):
-            item = Unit(line[2:].strip(), passage_index, (passage.order, line_no, 0), is_item=True, lead_in=lead)
-            if lead is not None:
-                lead.items.append(item)
+            text = line[2:].strip()
+            if item_lead is not None and text.endswith((".", ":")):
+                item_lead = None  # a whole sentence: the next key point, not one of the short labels above it
+            owner = lead or item_lead
+            item = Unit(text, passage_index, (passage.order, line_no, 0), is_item=True, lead_in=owner)
+            if owner is not None:
+                owner.items.append(item)
+            elif text.endswith(":") and is_sentence_start(text):
+                item_lead = item  # a nested list flattened: the item introduces the short items below it
             units.append(item)
             continue
-        lead = None
+        lead = item_lead = None
         if " | " in line:  # table rows are not shown as answer sentences
             continue
         for pos, sentence in enumerate(split_sentences(line)):

@@ -336,7 +336,10 @@ class Understander:
         # each piece's question is its last sentence: "my grandad has cancer. what does that mean"
         pieces = [re.split(r"(?<=[.!])\s+", p.strip(" ,.;"))[-1] for p in PART_BREAK.split(lowered)]
         parts = [(p, self._aspect(p, self.analyzer.tokens(p), p, staged and "stage" in p))
-                 for p in pieces if len(p.split()) >= 2][:MAX_PARTS]
+                 for p in pieces if len(p.split()) >= 2]
+        # a piece that asks no aspect and names no topic ("never heard of it") is not a question of its own
+        parts = [(p, t) for p, t in parts
+                 if t is not None or any(term in self.topic_terms for term in self.analyzer.tokens(p))][:MAX_PARTS]
         kinds = {t.name if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
