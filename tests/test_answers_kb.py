@@ -356,10 +356,17 @@ def test_does_a_standard_treatment_work_falls_back_to_its_treatment_sections(kb_
     assert all("treat" in c["section"].lower() for c in quoted(body)), [c["section"] for c in quoted(body)]
 
 
-def test_a_treatment_section_split_by_bold_labels_is_still_the_treatment_section(kb_client):
-    body = turn(kb_client, "my son has medulloblastoma, how is it treated")
-    assert body["kind"] == "answer"
-    assert all(c["section"].startswith("Treatment of Childhood Medulloblastoma") for c in quoted(body))
+def test_a_treatment_section_split_by_bold_labels_is_still_the_treatment_section(kb_app):
+    """"Treatment of Childhood Medulloblastoma > Younger children with medulloblastoma" (a bold label) is a
+    treatment section; "how is it treated?" with no age or risk group named gets the page's list of treatments."""
+    responder = kb_app.extensions["responder"]
+    treatment = responder.qtypes.by_name["treatment"]
+    assert responder.qtypes.section_score(
+        treatment, "Treatment of Childhood Medulloblastoma > Younger children with medulloblastoma") > 0
+    body = responder.respond("my son has medulloblastoma, how is it treated")
+    assert body.kind == "answer"
+    assert body.citations[0].section.endswith("Key Points")
+    assert any(s.item and s.text == "Surgery" for s in body.sentences)
 
 
 def test_a_question_about_children_and_teenagers_is_answered_from_their_page(kb_client):
@@ -399,7 +406,7 @@ def test_late_effects_of_childhood_treatment_are_answered_from_the_late_effects_
 def test_how_is_it_treated_quotes_a_treatment_section_that_names_treatments(kb_client):
     body = turn(kb_client, "my sons been diagnosed with neuroblastoma, how is it treated")
     assert body["kind"] == "answer"
-    assert quoted(body)[0]["section"].startswith("Treatment of")
+    assert quoted(body)[0]["section"].startswith("Treatment")  # the overview of treatments, or a "Treatment of" section
     assert re.search(r"\b(surgery|chemotherapy|radiation therapy|observation)\b", body["text"], re.I)
 
 
@@ -563,9 +570,19 @@ def test_how_is_it_treated_is_not_answered_with_who_plans_the_treatment(kb_clien
     side effects." are not how X is treated."""
     body = turn(kb_client, message)
     assert body["kind"] == "answer"
-    first = body["sentences"][0]["text"]
-    assert "planned by a team" not in first and "may cause side effects" not in first, first
-    assert any(s["text"].startswith("Treatment of") for s in body["sentences"]), body["text"]
+    assert not any("planned by a team" in s["text"] or "may cause side effects" in s["text"]
+                   for s in body["sentences"]), body["text"]
+    assert any(s.get("item") and s["text"] == "Surgery" for s in body["sentences"]), body["text"]  # the treatments
+
+
+def test_how_is_it_treated_with_no_stage_named_lists_the_types_of_treatment_not_one_stages(kb_client):
+    """"how is neuroblastoma treated?": the page's list of treatment types, not the low-risk group's treatment;
+    a stage named ("SCLC extensive stage") still gets that stage's section."""
+    general = turn(kb_client, "my sons been diagnoed with nueroblastoma, how is it treated")
+    assert quoted(general)[0]["section"].endswith("Key Points"), [c["section"] for c in quoted(general)]
+    assert not any("risk" in c["section"].lower() for c in quoted(general))
+    staged = turn(kb_client, "SCLC extensive stage, what are the treatment options")
+    assert any("Extensive-Stage" in c["section"] for c in quoted(staged)), [c["section"] for c in quoted(staged)]
 
 
 def test_a_page_named_for_the_aspect_answers_it_over_a_page_with_one_passage_on_it(kb_client):

@@ -292,6 +292,7 @@ def select_units(
     defines: frozenset[str] = frozenset(),
     max_units: int = MAX_UNITS,
     support: bool = False,
+    avoid: re.Pattern | None = None,
 ) -> list[Unit]:
     """Pick the units that best answer the query from ranked (passage, index, score) candidates.
 
@@ -299,7 +300,7 @@ def select_units(
     `defines`: for "what is X?", the terms of X; a sentence that says what X is ("Immune checkpoint inhibitors
     are drugs that ...") is preferred.
     """
-    scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support)
+    scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid)
     chosen: list[Unit] = []
     shown = 0
     for _value, unit in scored:
@@ -332,11 +333,13 @@ def score_units(
     answer_words: tuple[tuple[str, ...], ...] = (),
     defines: frozenset[str] = frozenset(),
     support: bool = False,
+    avoid: re.Pattern | None = None,
 ) -> list[tuple[float, Unit]]:
     """Every unit that may be shown, with how well it answers the query, best first.
 
     `support`: the units are support for a feeling, so a list of how the feeling shows ("You may notice that
     you:", "You may be afraid or worried about:") is left out: it describes, it does not help.
+    `avoid`: sentences that do not answer the question type asked (who plans a treatment, for "how is it treated?").
     """
     if not candidates:
         return []
@@ -352,7 +355,7 @@ def score_units(
             words = len(unit.text.split())
             if words < 3 and not unit.is_item:
                 continue
-            if not shows_whole_thought(unit, passage.section):
+            if not shows_whole_thought(unit, passage.section) or (avoid is not None and avoid.search(unit.text)):
                 continue
             # a lead-in is shown with its list, so it answers with the list's words too
             terms = unit.terms.union(*(item.terms for item in unit.items[:MAX_LIST_ITEMS])) if unit.items \

@@ -33,6 +33,7 @@ class QuestionType:
     section_pattern: re.Pattern | None = None  # headings made of stopwords ("What is delirium?"), on lower case
     labels_first: bool = False  # sections under a label ("Treatment of Low-Risk X") before key-point sentences
     section_exclude: re.Pattern | None = None  # heading words that look like the aspect's but are not ("high-risk")
+    sentence_exclude: re.Pattern | None = None  # sentences on the aspect's subject that do not answer it
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -61,6 +62,8 @@ class QuestionTypes:
                     if spec.get("section_patterns") else None,
                     section_exclude=re.compile("|".join(f"(?:{p})" for p in spec["section_excludes"]), re.I)
                     if spec.get("section_excludes") else None,
+                    sentence_exclude=re.compile("|".join(f"(?:{p})" for p in spec["sentence_excludes"]), re.I)
+                    if spec.get("sentence_excludes") else None,
                 )
             )
         self.by_name = {t.name: t for t in self.types}

@@ -75,6 +75,7 @@ PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 RECURRENCE = re.compile(r"\b(can|may) (recur|relapse|return|come back)\b", re.I)
 # A heading about who plans the treatment, not what it is ("Children who have medulloblastoma ... should have their
 # treatment planned by a team of health care providers who are experts in treating brain tumors in children.").
+TREATMENT_TYPES = re.compile(r"\btypes of (standard )?treatment\b", re.I)
 CARE_TEAM = re.compile(r"\bplanned by a team\b|\bteam of (health care providers|doctors|specialists)\b", re.I)
 # A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
 # answered from the section's own text, which says what the disease is and where it forms.
@@ -671,6 +672,9 @@ class Responder:
             return is_label(self.index.passages[g].section.rsplit(" > ", 1)[-1])
 
         labels_first = qtype is not None and qtype.labels_first
+        overview = self._treatment_overview(main, fit, topic, qtype, stage)
+        if overview:
+            return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in sorted(overview)]
         matched = sorted(fit, key=lambda g: (-fit[g], -named[g], labels_first and not labelled(g),
                                              self.index.passages[g].order if by_order else 0,
                                              -hit_scores.get(g, 0.0), self.index.passages[g].order))
@@ -736,6 +740,21 @@ class Responder:
         earlier = self.qtypes.types[:self.qtypes.types.index(qtype)]
         # (a stage names which part of the page: "Treatment of Stage I X" is how stage I is treated)
         return any(t in earlier and t.name != "stages" for t in self._heading_aspects(heading))
+
+    def _treatment_overview(self, main: DocumentHit, fit: dict[int, int], topic: dict[str, float],
+                            qtype: QuestionType | None, stage: str | None) -> set[int]:
+        """For "how is X treated?" with no stage, risk group or situation named: the page's summary list of
+        treatment types ("The following types of treatment are used: Surgery, ..."), before the sections on
+        one stage ("Treatment of Low-Risk Neuroblastoma" is for some children only)."""
+        if qtype is None or qtype.name != "treatment" or stage is not None:
+            return set()
+        passages, analyzer = self.index.passages, self.index.analyzer
+        narrowing = set(topic) - set(analyzer.tokens(main.title))
+        if any(narrowing & set(analyzer.tokens(passages[g].section)) for g in fit):
+            return set()  # "extensive-stage SCLC": a section is named by what the question adds to the page
+        return {g for g in fit if KEY_POINTS.match(passages[g].section.rsplit(" > ", 1)[-1]) and any(
+            u.items and u.is_item and TREATMENT_TYPES.search(u.text)
+            for u in passage_units(passages[g], g, analyzer))}
 
     def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
         """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
@@ -851,7 +870,8 @@ class Responder:
                 candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights,
                                               recurrence=recurrence, answer_words=answer_words, ages=ages)
                 defines = defined_terms(weights, qtype)
-                units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
+                avoid = qtype.sentence_exclude if qtype is not None else None
+                units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights,
@@ -915,7 +935,7 @@ class Responder:
                                           recurrence=query.context.recurrence, ages=query.context.ages)
             picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
                                   qtype.answers if qtype is not None else (), defined_terms(scoring, qtype),
-                                  max_units=per_part)
+                                  max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None)
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
         return flatten(chosen)
 
