@@ -1,5 +1,7 @@
 """The answer path on the embedded library: composition, citations, abstention, conversation."""
 
+import pytest
+
 
 def chat(client, message, conversation_id=None):
     resp = client.post("/api/v1/chat", json={"message": message, "conversation_id": conversation_id})
@@ -243,3 +245,13 @@ def test_a_key_point_that_introduces_short_items_is_shown_with_them():
                                  {"treatment": 1.0, "surgeri": 2.0}, analyzer, max_units=3))
     texts = [u.text for u in shown]
     assert texts[texts.index("The following types of treatment are used:") + 1] == "Surgery"
+
+
+@pytest.mark.parametrize("caption", [
+    "Blocking the binding of PD-L1 to PD-1 allows the T cells to kill tumor cells (right panel).",
+    "The second panel (stage IB) shows cancer inside both ovaries.",
+])
+def test_a_sentence_that_describes_a_figure_is_not_a_whole_thought(caption):
+    from service.answer.compose import Unit, shows_whole_thought
+
+    assert not shows_whole_thought(Unit(caption, 0, (0, 0, 0)), "Overview")

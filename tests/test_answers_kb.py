@@ -637,3 +637,12 @@ def test_a_frightened_patient_who_asks_how_a_cancer_is_diagnosed_gets_the_diagno
     body = turn(kb_client, "I'm frightened of the tests. what tests are used to diagnose bladder cancer and what "
                            "happens during a cystoscopy?")
     assert any("Tests to diagnose" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
+
+
+def test_a_bare_cancer_name_is_answered_from_its_what_is_page_where_it_starts(kb_client):
+    """"bile duct cancer": the page titled "What Is Bile Duct Cancer?", from its opening definition, not the
+    treatment page's sentence on resectability."""
+    body = turn(kb_client, "bile duct cancer")
+    assert quoted(body)[0]["title"].startswith("What Is Bile Duct Cancer"), [c["title"] for c in quoted(body)]
+    assert body["sentences"][0]["text"].startswith("Bile duct cancer is")
+

@@ -17,6 +17,7 @@ import numpy as np
 import yaml
 
 from ..corpus.sentences import split_sentences
+from ..corpus.split import OVERVIEW
 from ..search.index import Hit, SearchIndex
 from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
@@ -60,6 +61,7 @@ BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
 NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
+WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
 MAX_LEAD_IN_WORDS = 15  # a lead-in read as a heading is short ("Risk factors for anal cancer include:")
 DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sentence that says what kind of drug it is
@@ -571,6 +573,12 @@ class Responder:
                 if doc.score >= TITLE_ASPECT_NEAR * main.score and self.qtypes.section_score(qtype, doc.title) == 2 \
                         and named & title_terms and main_named <= title_terms:
                     return doc
+        # "bile duct cancer?": the page titled "What Is Bile Duct Cancer?" says what it is, before its treatment page
+        if qtype is not None and qtype.name == "what_is" and not self.qtypes.section_score(qtype, main.title):
+            own_named = {t for t, w in weights.items() if w >= 0.9}
+            for doc in docs[1:WHAT_IS_PAGES]:
+                if self.qtypes.section_score(qtype, doc.title) == 2 and own_named <= set(analyzer.tokens(doc.title)):
+                    return doc
         # A page chosen without any of the question's words in its title ("Nutrition During Cancer" for
         # "can I eat grapefruit on chemo") gives way to a top page with a section named by the question's
         # rarest word ("Questions and Answers About Grapefruit").
@@ -682,7 +690,13 @@ class Responder:
             # The page's own words on what it is: not its summary list, nor a section on another aspect
             # ("Signs of prostate cancer include ...", "Tests that examine the prostate ..."). On a page of
             # several diseases, the part headed by the one asked about ("Essential Thrombocythemia > ...").
-            overlap = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in page
+            def heading(g: int) -> str:
+                # the untitled opening ("Overview") of a page titled "What Is Bile Duct Cancer?" says what it is
+                p = self.index.passages[g]
+                return p.title if p.section == OVERVIEW and self.qtypes.section_score(qtype, p.title) == 2 \
+                    else p.section
+
+            overlap = {g: self._heading_overlap(heading(g), topic) for g in page
                        if not self._other_aspect(self.index.passages[g].section, qtype)}
             about = [g for g, share in overlap.items() if g in fit or share > 0]
             analyzer = self.index.analyzer

@@ -23,6 +23,7 @@ TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 MAX_WORDS = 130
 MIN_WORDS = 40
 LIST_FACTOR = 2  # a list with its lead-in stays in one passage up to twice the usual size
+OVERVIEW = "Overview"  # the section label of a page's text before its first heading
 
 
 @dataclass
@@ -229,4 +230,4 @@ def passage_id(doc_key: str, section: str, text: str) -> str:
 
 
 def section_label(path: tuple[str, ...]) -> str:
-    return " > ".join(path) if path else "Overview"
+    return " > ".join(path) if path else OVERVIEW
