@@ -18,6 +18,13 @@ def test_follow_up_narrows_the_topic(kb_client):
     assert "Childhood Hodgkin Lymphoma" in follow["citations"][0]["title"]
 
 
+def test_can_children_get_it_after_what_is_it_goes_to_the_childrens_page(kb_client):
+    first = turn(kb_client, "what is stomach cancer")
+    assert first["citations"][0]["title"].startswith("What Is Stomach Cancer")
+    follow = turn(kb_client, "can children get it?", first["conversation_id"])
+    assert "Children" in follow["citations"][0]["title"], [c["title"] for c in follow["citations"]]
+
+
 def test_new_explicit_topic_replaces_the_old_one(kb_client):
     first = turn(kb_client, "What are the symptoms of CLL?")
     assert "Chronic Lymphocytic Leukemia" in first["citations"][0]["title"]

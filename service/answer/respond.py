@@ -574,7 +574,9 @@ class Responder:
                         and named & title_terms and main_named <= title_terms:
                     return doc
         # "bile duct cancer?": the page titled "What Is Bile Duct Cancer?" says what it is, before its treatment page
-        if qtype is not None and qtype.name == "what_is" and not self.qtypes.section_score(qtype, main.title):
+        # (not for a follow-up, nor over a page for children: "can children get it?" after "what is stomach cancer")
+        if qtype is not None and qtype.name == "what_is" and not self.qtypes.section_score(qtype, main.title) \
+                and topic_title is None and population_of(main.title) is None:
             own_named = {t for t, w in weights.items() if w >= 0.9}
             for doc in docs[1:WHAT_IS_PAGES]:
                 if self.qtypes.section_score(qtype, doc.title) == 2 and own_named <= set(analyzer.tokens(doc.title)):
