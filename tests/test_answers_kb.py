@@ -646,3 +646,11 @@ def test_a_bare_cancer_name_is_answered_from_its_what_is_page_where_it_starts(kb
     assert quoted(body)[0]["title"].startswith("What Is Bile Duct Cancer"), [c["title"] for c in quoted(body)]
     assert body["sentences"][0]["text"].startswith("Bile duct cancer is")
 
+
+
+def test_can_i_take_a_herb_on_chemo_is_answered_from_its_interactions_with_anticancer_drugs(kb_client):
+    body = turn(kb_client, "can my mum take st john's wort for her low mood while she's on her chemo tablets?")
+    assert any("interactions" in c["section"] and "Wort" in c["section"] for c in quoted(body)), \
+        [c["section"] for c in quoted(body)]
+    grapefruit = turn(kb_client, "can I eat grapefruit on chemo")
+    assert all("Grapefruit" in c["section"] for c in quoted(grapefruit)), [c["section"] for c in quoted(grapefruit)]

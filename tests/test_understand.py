@@ -504,3 +504,12 @@ def test_a_section_heading_is_read_for_the_aspect_it_names():
                                            ("what dose of radiation will I get?", True)])
 def test_dose_written_for_does_is_not_a_radiation_dose(small, message, dose):
     assert ("dose" in small.understand(message).focus) is dose
+
+
+@pytest.mark.parametrize("message", [
+    "can my mum take st john's wort for her low mood while she's on her chemo tablets?",
+    "can I eat grapefruit on chemo",
+    "is it safe to drink green tea during radiotherapy?",
+])
+def test_whether_something_mixes_with_a_treatment_asks_about_interactions(small, message):
+    assert small.understand(message).aspect.name == "interactions"

@@ -61,6 +61,7 @@ BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
 NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
+MIN_NAMED_PASSAGES = 2  # enough passages on the aspect named by the topic to answer from them alone
 WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
 MAX_LEAD_IN_WORDS = 15  # a lead-in read as a heading is short ("Risk factors for anal cancer include:")
@@ -712,6 +713,10 @@ class Responder:
                 about = named_part  # the page's general part names another disease
             about.sort(key=lambda g: (-overlap[g], -fit.get(g, 0), self.index.passages[g].order))
             matched = about or matched
+        elif sum(1 for g in matched if named.get(g)) >= MIN_NAMED_PASSAGES:
+            # the sections on the aspect named by the question's topic ("Questions and Answers About Grapefruit >
+            # ... drug interactions"), not the same aspect of another topic on the page (antioxidants)
+            matched = [g for g in matched if named.get(g)]
         if matched:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
         if qtype is not None and qtype.fallback in self.qtypes.by_name:
