@@ -53,9 +53,6 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
 # Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
-# "my brother and I both have kidney cancer": the writer is the patient, so not a sibling's support page
-WRITER_HAS_CANCER = re.compile(r"\b(i|we|and i)( both| also)? (have|had|'ve got|have got|was diagnosed|am having)\b"
-                               r"|\bmy (cancer|diagnosis|treatment|chemo|tumou?r)\b", re.I)
 SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
@@ -76,10 +73,8 @@ PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.", "CML
 # can relapse (return) ...", "Vaginal cancer may recur ...").
 RECURRENCE = re.compile(r"\b(can|may) (recur|relapse|return|come back)\b", re.I)
-# A heading about who plans the treatment, not what it is ("Children who have medulloblastoma ... should have their
-# treatment planned by a team of health care providers who are experts in treating brain tumors in children.").
+# A key point that introduces the list of a page's treatments ("The following types of treatment are used:").
 TREATMENT_TYPES = re.compile(r"\btypes of (standard )?treatment\b", re.I)
-CARE_TEAM = re.compile(r"\bplanned by a team\b|\bteam of (health care providers|doctors|specialists)\b", re.I)
 # A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
 # answered from the section's own text, which says what the disease is and where it forms.
 KEY_POINTS = re.compile(r"^key points$", re.I)
@@ -576,16 +571,15 @@ class Responder:
                     return doc
         # "bile duct cancer?": the page titled "What Is Bile Duct Cancer?" says what it is, before its treatment page
         # (not for a follow-up, nor over a page for children: "can children get it?" after "what is stomach cancer")
+        own = {t for t, w in weights.items() if w >= 0.9}
         if qtype is not None and qtype.name == "what_is" and not self.qtypes.section_score(qtype, main.title) \
                 and topic_title is None and population_of(main.title) is None:
-            own_named = {t for t, w in weights.items() if w >= 0.9}
             for doc in docs[1:WHAT_IS_PAGES]:
-                if self.qtypes.section_score(qtype, doc.title) == 2 and own_named <= set(analyzer.tokens(doc.title)):
+                if self.qtypes.section_score(qtype, doc.title) == 2 and own <= set(analyzer.tokens(doc.title)):
                     return doc
         # A page chosen without any of the question's words in its title ("Nutrition During Cancer" for
         # "can I eat grapefruit on chemo") gives way to a top page with a section named by the question's
         # rarest word ("Questions and Answers About Grapefruit").
-        own = {t for t, w in weights.items() if w >= 0.9}
         if not own or named & set(analyzer.tokens(main.title)):
             return main
         idf = self._patient_idf(own)
@@ -656,12 +650,13 @@ class Responder:
                 own_heading = section.rsplit(" > ", 1)[-1]
                 if score and qtype.name != "outlook" and PROGNOSIS.search(own_heading):
                     score = 1  # "factors affect prognosis and treatment options" is about the outlook
-                if score and qtype.name == "treatment" and (RECURRENCE.search(own_heading)
-                                                             or CARE_TEAM.search(own_heading)
-                                                             or self._names_earlier_aspect(own_heading, qtype)):
-                    # "... can recur (come back) after it has been treated", "... should have their treatment
-                    # planned by a team of health care providers", "Treatment for X may cause side effects.",
-                    # "The results of the tests ... are used to plan treatment": not how it is treated
+                if score and qtype.name == "treatment" and (
+                        RECURRENCE.search(own_heading) or self._names_earlier_aspect(own_heading, qtype)
+                        or (qtype.sentence_exclude is not None and qtype.sentence_exclude.search(own_heading))):
+                    # "... can recur (come back) after it has been treated", "Treatment for X may cause side
+                    # effects.", "The results of the tests ... are used to plan treatment", and a heading that is a
+                    # sentence not answering the question ("... should have their treatment planned by a team of
+                    # health care providers"): not how it is treated
                     score = 1
                 if score:
                     fit[g] = score
@@ -836,7 +831,7 @@ class Responder:
         tokens = self.index.analyzer.tokens
         words = ["coping feelings emotions support", *query.context.feelings,
                  *self._feeling_names(query.context.feelings)]
-        if not WRITER_HAS_CANCER.search(query.question):
+        if not query.context.writer_has_cancer:
             words += query.context.people  # "my sister has leukaemia": a sibling's support page
         feeling = {t: 1.0 for t in tokens(" ".join(words))}
         about = {t: COPING_WORD_WEIGHT for t in feeling}

@@ -74,6 +74,9 @@ SIGN_OFF = re.compile(
     r"best wishes|yours (?:sincerely|faithfully|truly)|sincerely|cheers|warm wishes)\b[^.?!]{0,40}[.!]?\s*$",
     re.I,
 )
+# "my brother and I both have kidney cancer", "since my diagnosis": the writer is the patient
+WRITER_HAS_CANCER = re.compile(r"\b(i|we|and i)( both| also)? (have|had|'ve got|have got|was diagnosed|am having)\b"
+                               r"|\bmy (cancer|diagnosis|treatment|chemo|tumou?r)\b", re.I)
 DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
 # "dose" written for "does" ("how long dose the sickness last?", "dose it hurt?"), not "what dose of chemo"
 DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|what|who|which|and|so)\s+))dose"
@@ -108,6 +111,7 @@ class Context:
     stage: str | None = None  # "III" for "stage 3", "stage three", "stage III"
     grade: str | None = None
     recurrence: bool = False  # the cancer came back or stopped responding: recurrent sections may answer
+    writer_has_cancer: bool = False  # "my brother and I both have ...": the writer is a patient, not only family
 
 
 @dataclass
@@ -388,6 +392,7 @@ class Understander:
         context.stage, context.grade = read_stage(question)
         context.ages = read_ages(question)
         context.recurrence = bool(cw.recurrence and cw.recurrence.search(lowered))
+        context.writer_has_cancer = bool(WRITER_HAS_CANCER.search(question))
         filler_text = lowered
         if cw.filler_phrases is not None:
             context.filler.extend(m.group(0) for m in cw.filler_phrases.finditer(lowered))
@@ -500,8 +505,8 @@ class Understander:
             words = analyzer.tokens(phrase)
             if not words:
                 continue
+            targets = self.expander.lay[phrase]
             if len(phrase.split()) < 2:
-                targets = self.expander.lay[phrase]
                 if len(targets) == 1 and focus.get(words[0], 0.0) >= 1.0 and self.idf(words[0]) >= RARE_WORD_IDF:
                     # "hooked" says addiction, and the library hardly uses "hooked": its word is the topic, as
                     # strongly as the patient's ("mouth" is a library word too: "oral" stays a related word)
@@ -512,7 +517,6 @@ class Understander:
                 own_terms = [t for t in own_terms if t not in words]
                 aspect_terms = [t for t in aspect_terms if t not in words]  # "gene changes" is a test, not causes
                 own_terms.append(phrase)
-                targets = self.expander.lay[phrase]
                 # one word says it ("the runs" is diarrhea): that word is the topic, not a related word, and the
                 # phrase's own words ("run") are not, even when they name a topic elsewhere
                 only = targets[0] if len(targets) == 1 else None
