@@ -830,7 +830,7 @@ class Responder:
         """
         tokens = self.index.analyzer.tokens
         words = ["coping feelings emotions support", *query.context.feelings,
-                 *self._feeling_names(query.context.feelings)]
+                 *query.context.feeling_names]
         if not query.context.writer_has_cancer:
             words += query.context.people  # "my sister has leukaemia": a sibling's support page
         feeling = {t: 1.0 for t in tokens(" ".join(words))}
@@ -845,11 +845,6 @@ class Responder:
                                                                     None):
                     return doc
         return None
-
-    def _feeling_names(self, feelings: list[str]) -> list[str]:
-        """The library's names for the feelings told: "angry" is "Anger", "guilty" is "Guilt" (their stems differ)."""
-        lowered = {f.lower() for f in feelings}
-        return [name for name, words in self.understander.words.feeling_names.items() if lowered & words]
 
     def _acknowledgement(self, feelings: list[str]) -> str:
         families = self.understander.words.feeling_families
@@ -894,7 +889,7 @@ class Responder:
                                                   recurrence=recurrence, ages=ages)
                     units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
         if coping is not None and coping.doc_path != main.doc_path:
-            feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt, *self._feeling_names(felt)]))}
+            feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt, *query.context.feeling_names]))}
             feel.update({t: 0.5 for t in weights})
             # support that says what helps ("talk with", "try"), not how a feeling shows ("You may notice that you:")
             helps = self.qtypes.by_name.get("self_care")

@@ -112,6 +112,7 @@ class Context:
     grade: str | None = None
     recurrence: bool = False  # the cancer came back or stopped responding: recurrent sections may answer
     writer_has_cancer: bool = False  # "my brother and I both have ...": the writer is a patient, not only family
+    feeling_names: list[str] = field(default_factory=list)  # the library's nouns for the feelings ("Anger")
 
 
 @dataclass
@@ -566,6 +567,9 @@ class Understander:
         staged = bool(context.stage) or "early stage" in lowered
         aspect = self._aspect(question, cue_terms, outside_phrases, staged)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
+        # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
+        felt = {f.lower() for f in context.feelings}
+        context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
         questions = [s for s in SENTENCE.split(question) if "?" in s]
         # "my sister has leukaemia ... I feel angry and left out. is that normal?": the question is about
         # the feeling; the disease named is the story around it
