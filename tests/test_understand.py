@@ -497,6 +497,12 @@ def test_a_section_heading_is_read_for_the_aspect_it_names():
                                            "Merkel cell carcinoma.") == 2
     assert qtypes.section_score(qtypes.by_name["screening"], "Prostate Cancer Screening > Key Points") > 0
     assert qtypes.section_score(diagnosis, "Prostate Cancer Screening > Key Points") == 0
+    # how a skin cancer shows itself is its signs, though the heading names none
+    symptoms = qtypes.by_name["symptoms"]
+    lump = "General Information > Merkel cell carcinoma usually appears as a single painless lump on sun-exposed skin."
+    assert qtypes.section_score(symptoms, lump) == 2
+    assert qtypes.section_score(symptoms, "General Information > Merkel cell carcinoma is a very rare type of "
+                                          "cancer that forms in the skin.") == 0
 
 
 @pytest.mark.parametrize("message, dose", [("how long dose the sickness last after chemo?", False),
