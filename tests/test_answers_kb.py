@@ -585,6 +585,15 @@ def test_how_is_it_treated_with_no_stage_named_lists_the_types_of_treatment_not_
     assert any("Extensive-Stage" in c["section"] for c in quoted(staged)), [c["section"] for c in quoted(staged)]
 
 
+def test_a_treatment_named_on_a_page_of_one_section_per_treatment_is_answered_from_its_section(kb_client):
+    """"Treatment of Stomach Cancer" has a section per treatment ("Surgery > Gastrectomy") and no summary list:
+    "is surgery the main one?" is answered from the surgery sections, not from the best-matching other treatment."""
+    body = turn(kb_client, "stomache cancer treatmant options, is surgery the main one")
+    assert body["kind"] == "answer"
+    assert all(c["section"].startswith("Surgery") for c in quoted(body)), [c["section"] for c in quoted(body)]
+    assert "main surgery" in body["text"]
+
+
 def test_a_page_named_for_the_aspect_answers_it_over_a_page_with_one_passage_on_it(kb_client):
     """"radiotherapy side effects": the page "Radiation Therapy Side Effects", not the two sentences that
     "Radiation Therapy for Cancer" has on them; a page with a whole section on the aspect keeps the answer."""

@@ -665,6 +665,18 @@ class Responder:
                 # to HPV infection > Risk factors for anal cancer include: ..."): its first sentence is read as
                 # its heading.
                 fit = {g: 1 for g in page if self._opens_with_aspect(g, qtype)}
+            if qtype.name != "what_is" and page \
+                    and self.qtypes.section_score(qtype, self.index.passages[page[0]].title) == 2 \
+                    and not any(KEY_POINTS.match(self.index.passages[g].section.rsplit(" > ", 1)[-1]) for g in page):
+                # the whole page is the aspect ("Treatment of Stomach Cancer", a page of one section per
+                # treatment, with no summary list): a section named by what the question adds to the title ("is
+                # surgery the main one?": "Surgery > Gastrectomy") answers it
+                analyzer = self.index.analyzer
+                adds = {t for t, w in (focus or {}).items() if w >= 1.0} \
+                    - set(analyzer.tokens(self.index.passages[page[0]].title)) - self.ranker.partition("patient").generic
+                for g in page:
+                    if adds & set(analyzer.tokens(self.index.passages[g].section)):
+                        fit.setdefault(g, 1)
         # Among sections that fit the aspect, those whose headings name the question's topic first
         # ("Treatment of Chronic Eosinophilic Leukemia", not "Essential Thrombocythemia > ... treatment options").
         generic = self.ranker.partition("patient").generic
