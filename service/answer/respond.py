@@ -671,9 +671,9 @@ class Responder:
                 # the whole page is the aspect ("Treatment of Stomach Cancer", a page of one section per
                 # treatment, with no summary list): a section named by what the question adds to the title ("is
                 # surgery the main one?": "Surgery > Gastrectomy") answers it
-                analyzer = self.index.analyzer
+                analyzer, title = self.index.analyzer, self.index.passages[page[0]].title
                 adds = {t for t, w in (focus or {}).items() if w >= 1.0} \
-                    - set(analyzer.tokens(self.index.passages[page[0]].title)) - self.ranker.partition("patient").generic
+                    - set(analyzer.tokens(title)) - self.ranker.partition("patient").generic
                 for g in page:
                     if adds & set(analyzer.tokens(self.index.passages[g].section)):
                         fit.setdefault(g, 1)
