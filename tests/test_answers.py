@@ -247,6 +247,19 @@ def test_a_key_point_that_introduces_short_items_is_shown_with_them():
     assert texts[texts.index("The following types of treatment are used:") + 1] == "Surgery"
 
 
+def test_a_list_item_does_not_send_the_reader_elsewhere():
+    """"- CT scan: ... Learn more about Computed Tomography (CT) Scans and Cancer." is shown without the pointer."""
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    text = ("The following tests may be used:\n- CT scan: makes pictures of the body. Learn more about Computed "
+            "Tomography (CT) Scans and Cancer.\n- Biopsy: removes cells. They are checked under a microscope.")
+    passage = Passage("1", "t.md", "Tests", "Tests", text, None, "NCI", None, "patient")
+    items = [u.text for u in passage_units_of(passage, Analyzer()) if u.is_item]
+    assert items == ["CT scan: makes pictures of the body.",
+                     "Biopsy: removes cells. They are checked under a microscope."]
+
+
 @pytest.mark.parametrize("caption", [
     "Blocking the binding of PD-L1 to PD-1 allows the T cells to kill tumor cells (right panel).",
     "The second panel (stage IB) shows cancer inside both ovaries.",

@@ -37,6 +37,12 @@ def test_images_and_enlarge_links_are_dropped():
     assert drop_images(text).strip() == "Caption."
 
 
+def test_an_image_whose_title_has_brackets_is_dropped_whole():
+    text = ('- MRI makes pictures.[Enlarge](x.jpg)![Magnetic resonance imaging (MRI) scan; drawing shows a child]'
+            '(x.jpg "Magnetic resonance imaging (MRI) scan; drawing shows a child lying on a table.")\n- CT scan')
+    assert drop_images(text) == "- MRI makes pictures.\n- CT scan"
+
+
 def test_a_caption_that_repeats_its_figures_title_is_dropped():
     text = ("- Lumbar puncture is a procedure.[Enlarge](x.jpg)![Lumbar puncture; drawing shows a patient](x.jpg)\n\n"
             "Lumbar puncture. A patient lies in a curled position on a table.\n- CT scan")

@@ -218,6 +218,15 @@ def heading_label(passage: Passage) -> str | None:
     return heading + ":"
 
 
+def _without_pointers(item: str) -> str:
+    """A list item's text without the sentences after its first that send the reader elsewhere ("CT scan uses
+    ... Learn more about Computed Tomography (CT) Scans and Cancer.")."""
+    sentences = split_sentences(item)
+    if len(sentences) < 2 or not any(FURNITURE.search(s) for s in sentences[1:]):
+        return item
+    return " ".join([sentences[0]] + [s for s in sentences[1:] if not FURNITURE.search(s)])
+
+
 @lru_cache(maxsize=8192)
 def passage_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> tuple[Unit, ...]:
     """Sentences and list items of a passage (cached: splitting is the costly part of composing).
@@ -238,7 +247,7 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
     item_lead: Unit | None = None  # "- The following types of treatment are used:" over "- Surgery", "- Chemotherapy"
     for line_no, line in enumerate(passage.text.split("\n")):
         if line.startswith("- "):
-            text = line[2:].strip()
+            text = _without_pointers(line[2:].strip())
             if item_lead is not None and text.endswith((".", ":")):
                 item_lead = None  # a whole sentence: the next key point, not one of the short labels above it
             owner = lead or item_lead

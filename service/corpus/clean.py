@@ -11,8 +11,10 @@ from urllib.parse import urljoin
 
 # [[1](#cit/section_1.1)] and ranges such as [[1](#cit/a)-[3](#cit/b)]
 CITATION_MARKER = re.compile(r"\[(?:\s*\[\d+\]\(#cit/[^)]*\)\s*[-–,]?\s*)+\]")
-IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]*\)")
-IMAGE_ALT = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
+# the target may carry a quoted title with its own brackets ('(img.jpg "Magnetic resonance imaging (MRI) scan")')
+IMAGE_TARGET = r"\(\s*[^)\s]*(?:\s+\"[^\"]*\")?\s*\)"
+IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]" + IMAGE_TARGET)
+IMAGE_ALT = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]" + IMAGE_TARGET)
 CAPTION_TITLE_WORDS = 3  # a caption repeats the first words of its figure's title
 ENLARGE_LINK = re.compile(r"\[Enlarge\]\([^)]*\)", re.IGNORECASE)
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
