@@ -594,6 +594,18 @@ def test_a_treatment_named_on_a_page_of_one_section_per_treatment_is_answered_fr
     assert "main surgery" in body["text"]
 
 
+def test_a_disease_named_only_by_a_heading_is_answered_from_that_pages_section(kb_client):
+    """Atypical CML is not CML: no page is titled for it, the page on myelodysplastic/myeloproliferative neoplasms
+    has it as a heading. A name that is a page's title keeps that page ("PSA" has its own fact sheet)."""
+    for message in ("What is the outlook for Atypical Chronic Myelogenous Leukemia ?",
+                    "what are the symptoms of atypical chronic myelogenous leukemia"):
+        body = turn(kb_client, message)
+        assert quoted(body)[0]["url"].endswith("mds-mpd-treatment-pdq"), [c["url"] for c in quoted(body)]
+        assert quoted(body)[0]["section"].startswith("Atypical Chronic Myeloid Leukemia")
+    psa = turn(kb_client, "PSA came back at 6.2 and I'm 64, does that mean I've got prostate cancer?")
+    assert quoted(psa)[0]["url"].endswith("psa-fact-sheet"), [c["url"] for c in quoted(psa)]
+
+
 def test_a_page_named_for_the_aspect_answers_it_over_a_page_with_one_passage_on_it(kb_client):
     """"radiotherapy side effects": the page "Radiation Therapy Side Effects", not the two sentences that
     "Radiation Therapy for Cancer" has on them; a page with a whole section on the aspect keeps the answer."""

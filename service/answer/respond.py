@@ -582,6 +582,8 @@ class Responder:
         # rarest word ("Questions and Answers About Grapefruit").
         if not own or named & set(analyzer.tokens(main.title)):
             return main
+        if any(len(named & heading) >= len(own) for heading in self.ranker.page_headings(main.doc_path, audience)):
+            return main  # a short heading names it all ("Atypical Chronic Myeloid Leukemia" for "... myelogenous ...")
         idf = self._patient_idf(own)
         if not idf:
             return main
@@ -689,6 +691,10 @@ class Responder:
         def labelled(g: int) -> bool:  # "Treatment of Low-Risk Neuroblastoma", not a key-point sentence
             return is_label(self.index.passages[g].section.rsplit(" > ", 1)[-1])
 
+        def headed_by_name(g: int) -> bool:  # "Essential Thrombocythemia > ...": the part named by the topic
+            top = set(self.index.analyzer.tokens(self.index.passages[g].section.split(" > ", 1)[0])) - generic
+            return bool(top) and top <= set(topic)
+
         labels_first = qtype is not None and qtype.labels_first
         overview = self._treatment_overview(main, fit, topic, qtype, stage)
         if overview:
@@ -711,10 +717,6 @@ class Responder:
             about = [g for g, share in overlap.items() if g in fit or share > 0]
             analyzer = self.index.analyzer
 
-            def headed_by_name(g: int) -> bool:  # "Essential Thrombocythemia > ...": the part named by the topic
-                top = set(analyzer.tokens(self.index.passages[g].section.split(" > ", 1)[0])) - generic
-                return bool(top) and top <= set(topic)
-
             named_part = [g for g in about if headed_by_name(g)]
             if named_part and not any(overlap[g] for g in about if g in fit):
                 about = named_part  # the page's general part names another disease
@@ -724,6 +726,12 @@ class Responder:
             # the sections on the aspect named by the question's topic ("Questions and Answers About Grapefruit >
             # ... drug interactions"), not the same aspect of another topic on the page (antioxidants)
             matched = [g for g in matched if named.get(g)]
+            # and of those, the part of a page of several diseases headed by the one asked about ("Atypical
+            # Chronic Myeloid Leukemia > ... prognosis", not "Chronic Myelomonocytic Leukemia > ... prognosis")
+            by_name = [g for g in matched if headed_by_name(g)]
+            if by_name:
+                least = min(named[g] for g in by_name)
+                matched = [g for g in matched if headed_by_name(g) or named[g] >= least]
         if matched:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in matched[:4]]
         if qtype is not None and qtype.fallback in self.qtypes.by_name:

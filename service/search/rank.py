@@ -63,6 +63,9 @@ class RankWeights:
     aspect_title: float = 0.3  # the page's title names the aspect asked ("Lung Cancer Screening" for screening)
     drug_title: float = 0.3  # a drug named ("Opdivo"): its own drug page, not news or lists that mention it
     coverage: float = 1.0  # share of the question's concepts (idf-weighted) found in the page's best passages
+    # every concept of a name of two or more words is in one short heading of the page, and in no page's title
+    # ("Atypical Chronic Myeloid Leukemia" inside the page on myelodysplastic/myeloproliferative neoplasms)
+    heading_name: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class DocumentRanker:
         self._parts = {name: _Partition(index, name) for name in index.partitions}
         self._terms_cache: dict[int, frozenset[str]] = {}
         self._names_cache: dict[tuple[str, str], frozenset[str]] = {}
+        self._headings_cache: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
         # Each passage's terms, read from the index instead of analysing its text again: the "all" partition
         # turned passage-major (term ids per passage column; the weights are not needed).
         every = index.partitions["all"]
@@ -277,6 +281,10 @@ class DocumentRanker:
         aspect_title = set(aspect_title_terms)
         drugs = set(drug_terms)
         whole_title = set(title_all)  # every one of these in the title: "Stomach Cancer Treatment by Stage"
+        # a name no page has as its title may be a short heading inside a page
+        named = [c for c in concepts or () if not c.terms <= part.generic]
+        heading_named = bool(w.heading_name) and len(named) >= 2 and not any(
+            all(c.found_in(part.titles[d], part.generic) for c in named) for d in candidates)
         ranked: list[DocumentHit] = []
         for d in candidates:
             cols = by_doc[d]
@@ -291,6 +299,8 @@ class DocumentRanker:
                 + (w.drug_title if drug_terms and part.drug_page[d] and part.titles[d] & drugs else 0.0)
                 + (w.aspect_title if title_all and whole_title <= part.titles[d] else 0.0)
             )
+            if heading_named and self._named_by_heading(part, d, concepts, audience):
+                score += w.heading_name
             hits = [Hit(self.index.passages[int(columns[c])], float(scores[c]), int(columns[c])) for c in cols]
             if concepts and w.coverage:
                 score += w.coverage * self.concept_coverage([h.index for h in hits], concepts)
@@ -311,6 +321,25 @@ class DocumentRanker:
                         terms.update(self.index.analyzer.tokens(name))
             names = self._names_cache[key] = frozenset(terms - part.generic)
         return names
+
+    def _named_by_heading(self, part: _Partition, doc: int, concepts: Sequence[Concept], audience: str) -> bool:
+        """The concepts, all named by one short heading of the page."""
+        named = [c for c in concepts if not c.terms <= part.generic]
+        return any(all(c.found_in(heading, part.generic) for c in named)
+                   for heading in self.page_headings(part.docs[doc], audience))
+
+    def page_headings(self, doc_path: str, audience: str = "patient",
+                      max_heading_words: int = 4) -> tuple[frozenset[str], ...]:
+        """The terms of each short heading of a page that names a topic (cached)."""
+        key = (doc_path, audience)
+        headings = self._headings_cache.get(key)
+        if headings is None:
+            found = {frozenset(self.index.analyzer.tokens(name))
+                     for g in self.doc_passages(doc_path, audience)
+                     for name in heading_names(self.index.passages[g].section, max_heading_words)
+                     if not name.rstrip().endswith("?")}
+            headings = self._headings_cache[key] = tuple(found)
+        return headings
 
     def doc_passages(self, doc_path: str, audience: str = "patient") -> list[int]:
         """Global passage indices of one page in reading order."""
