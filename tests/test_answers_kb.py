@@ -594,6 +594,15 @@ def test_a_treatment_named_on_a_page_of_one_section_per_treatment_is_answered_fr
     assert "main surgery" in body["text"]
 
 
+def test_could_that_be_from_the_radiation_lists_the_side_effects_signs(kb_client):
+    """The page's signs of radiation proctitis, whose list a box of links used to cut from its lead-in."""
+    body = turn(kb_client, "had radiotherapy for prostate cancer last year and now I'm getting a bit of mucus and "
+                           "blood from my back passage when I go. could that be from the radiation?")
+    assert quoted(body)[0]["url"].endswith("radiation-proctitis")
+    assert any(s.get("item") and "blood or mucus in stool" in s["text"] for s in body["sentences"]), body["text"]
+    assert not any("Constipation" == s["text"] for s in body["sentences"])
+
+
 def test_a_disease_named_only_by_a_heading_is_answered_from_that_pages_section(kb_client):
     """Atypical CML is not CML: no page is titled for it, the page on myelodysplastic/myeloproliferative neoplasms
     has it as a heading. A name that is a page's title keeps that page ("PSA" has its own fact sheet)."""

@@ -43,6 +43,16 @@ def test_an_image_whose_title_has_brackets_is_dropped_whole():
     assert drop_images(text) == "- MRI makes pictures.\n- CT scan"
 
 
+def test_a_box_of_links_between_a_lead_in_and_its_list_is_dropped():
+    text = ("Signs of radiation proctitis include:\n\n#### Learn about other digestive system problems in people with "
+            "cancer\n\n- [Diarrhea](/d)\n- [Constipation](/c)\n\n- diarrhea\n- blood or mucus in stool\n")
+    cleaned, links = clean_markdown(text)
+    assert "Learn about" not in cleaned and "Constipation" not in cleaned and not links
+    assert "- blood or mucus in stool" in cleaned
+    kept = "#### Learn about clinical trials\n\nClinical trials test [new treatments](/t).\n"
+    assert "Learn about clinical trials" in clean_markdown(kept)[0]  # a heading over prose is a section
+
+
 def test_a_caption_that_repeats_its_figures_title_is_dropped():
     text = ("- Lumbar puncture is a procedure.[Enlarge](x.jpg)![Lumbar puncture; drawing shows a patient](x.jpg)\n\n"
             "Lumbar puncture. A patient lies in a curled position on a table.\n- CT scan")

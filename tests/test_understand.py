@@ -505,6 +505,18 @@ def test_a_section_heading_is_read_for_the_aspect_it_names():
                                           "cancer that forms in the skin.") == 0
 
 
+def test_whether_a_problem_comes_from_the_treatment_asks_for_the_side_effects_signs(small):
+    message = "now I'm getting mucus and blood from my back passage. could that be from the radiation?"
+    assert small.understand(message).aspect.name == "symptoms"
+    assert small.understand("is this caused by smoking?").aspect.name != "symptoms"  # a cause, not a treatment
+
+
+def test_can_only_manage_liquids_is_not_a_question_about_managing(small):
+    query = small.understand("my dad can only manage liquids, what counts as a full liquid diet?")
+    assert query.aspect is None or query.aspect.name not in ("self_care", "treatment")
+    assert small.understand("how can I manage my fatigue").aspect.name == "self_care"
+
+
 @pytest.mark.parametrize("message, dose", [("how long dose the sickness last after chemo?", False),
                                            ("dose it hurt to have a bone marrow biopsy?", False),
                                            ("what dose of radiation will I get?", True)])

@@ -18,6 +18,9 @@ IMAGE_ALT = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]" + IMAGE_TARGET)
 CAPTION_TITLE_WORDS = 3  # a caption repeats the first words of its figure's title
 ENLARGE_LINK = re.compile(r"\[Enlarge\]\([^)]*\)", re.IGNORECASE)
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+# a heading that only points elsewhere, over a list whose items are nothing but links
+LINK_BOX = re.compile(r"^#{2,6}[ \t]+learn (about|more)\b[^\n]*\n(?:[ \t]*\n)*"
+                      r"(?:[ \t]*[-*][ \t]+\[[^\]\n]*\]\([^)\n]*\)[ \t]*(?:\n|$))+", re.IGNORECASE | re.MULTILINE)
 NAVIGATION_LINE = re.compile(
     r"^\s*(go to (the )?(patient|health professional) version|placeholder slot)\.?\s*$",
     re.IGNORECASE | re.MULTILINE,
@@ -69,6 +72,12 @@ def is_caption(paragraph: str, alt: str) -> bool:
         return True
     first = plain.split(". ", 1)[0].rstrip(".")
     return len(first.split()) <= CAPTION_TITLE_WORDS * 2 and len(first) >= 4 and first in alt
+
+
+def drop_link_boxes(text: str) -> str:
+    """A side box of links ("#### Learn about other digestive system problems in people with cancer" over a list
+    of page links) set in the middle of the text, often between a lead-in and its own list."""
+    return LINK_BOX.sub("", text)
 
 
 def drop_navigation_lines(text: str) -> str:
@@ -177,6 +186,7 @@ def clean_markdown(text: str, base_url: str | None = None) -> tuple[str, list[tu
     """Markdown body to plain Markdown-like text (headings and list marks kept)."""
     text = drop_citation_markers(text)
     text = drop_images(text)
+    text = drop_link_boxes(text)
     text, links = replace_links(text, base_url)
     text = drop_navigation_lines(text)
     text = bold_lines_to_headings(text)

@@ -25,8 +25,8 @@ from .split import (
 
 # Bump when cleaning or splitting changes what passages contain: it is part of the index fingerprint.
 # 3: an empty heading mark takes its text from the next line; 4: lists kept whole; 5: bold lines as headings;
-# 6: figure captions dropped; 7: images whose title has brackets dropped whole
-PASSAGE_RULES_VERSION = 7
+# 6: figure captions dropped; 7: images whose title has brackets dropped whole; 8: boxes of links dropped
+PASSAGE_RULES_VERSION = 8
 
 REVIEW_DAYS = {
     "weekly": 7,
