@@ -247,6 +247,23 @@ def test_a_key_point_that_introduces_short_items_is_shown_with_them():
     assert texts[texts.index("The following types of treatment are used:") + 1] == "Surgery"
 
 
+def test_a_line_that_lost_its_colon_over_a_list_is_the_lists_lead_in():
+    """"People should tell their doctor if they notice" over "- The mole starts to itch": the list is shown with
+    it, not dropped as items without a lead-in; a whole sentence over a list is still not a lead-in."""
+    from service.answer.compose import shows_whole_thought
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    text = ("Certain changes in a mole may mean melanoma. People should tell their doctor if they notice\n"
+            "- The color of the mole changes\n- The mole starts to itch\nMoles are common.\n- a lone item")
+    passage = Passage("1", "m.md", "Moles", "Can a mole turn into melanoma?", text, None, "NCI", None, "patient")
+    units = passage_units_of(passage, Analyzer())
+    lead = next(u for u in units if u.text == "People should tell their doctor if they notice")
+    assert [i.text for i in lead.items] == ["The color of the mole changes", "The mole starts to itch"]
+    assert shows_whole_thought(lead, passage.section)
+    assert next(u for u in units if u.text == "a lone item").lead_in is None
+
+
 def test_a_list_item_does_not_send_the_reader_elsewhere():
     """"- CT scan: ... Learn more about Computed Tomography (CT) Scans and Cancer." is shown without the pointer."""
     from service.corpus.models import Passage

@@ -21,6 +21,7 @@ MAX_LIST_ITEMS = 10
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 MAX_UNITS = 4
 LIST_COST = 3  # a lead-in with its list counts as this many units
+MIN_LEAD_IN_WORDS = 4  # a line without an end mark over a list is its lead-in when it is this long
 ANSWER_WORD_BONUS = 0.4
 QUESTION_WORDS = ("ask", "question")  # analyzed terms: a list of questions answers "what should I ask?"
 
@@ -245,7 +246,8 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
         units.append(lead)
     previous: Unit | None = None
     item_lead: Unit | None = None  # "- The following types of treatment are used:" over "- Surgery", "- Chemotherapy"
-    for line_no, line in enumerate(passage.text.split("\n")):
+    lines = passage.text.split("\n")
+    for line_no, line in enumerate(lines):
         if line.startswith("- "):
             text = _without_pointers(line[2:].strip())
             if item_lead is not None and text.endswith((".", ":")):
@@ -261,13 +263,18 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
         lead = item_lead = None
         if " | " in line:  # table rows are not shown as answer sentences
             continue
-        for pos, sentence in enumerate(split_sentences(line)):
-            if not sentence.endswith(SENTENCE_END):
+        sentences = split_sentences(line)
+        before_list = line_no + 1 < len(lines) and lines[line_no + 1].startswith("- ")
+        for pos, sentence in enumerate(sentences):
+            # "People should tell their doctor if they notice" over its list: a lead-in that lost its colon
+            lost_colon = before_list and pos == len(sentences) - 1 and not sentence.endswith(SENTENCE_END) \
+                and is_sentence_start(sentence) and len(sentence.split()) >= MIN_LEAD_IN_WORDS
+            if not sentence.endswith(SENTENCE_END) and not lost_colon:
                 continue  # a run of link titles or a caption, not a sentence
             unit = Unit(sentence, passage_index, (passage.order, line_no, pos), previous=previous)
             units.append(unit)
             previous = unit
-            lead = unit if sentence.endswith(":") else None
+            lead = unit if sentence.endswith(":") or lost_colon else None
     for u in units:
         u.terms = frozenset(analyzer.tokens(u.text))
     return units
