@@ -214,6 +214,12 @@ def test_support_for_a_feeling_leaves_out_a_list_of_how_the_feeling_shows():
     support = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer, support=True)]
     assert "You may notice that you:" in plain
     assert "You may notice that you:" not in support and any("counselor" in t for t in support)
+    screening = Passage("3", "a.md", "Anxiety", "Anxiety", "People who have intense fear should be screened for the "
+                        "following types of anxiety disorders:\n- Phobias\n- Panic disorder\nTalk with a counselor "
+                        "about your fear.", None, "NCI", None, "patient")
+    fear = {"fear": 1.0, "anxieti": 1.0}
+    support_texts = [u.text for u in select_units([(screening, 0, 1.0)], fear, fear, analyzer, support=True)]
+    assert support_texts == ["Talk with a counselor about your fear."]  # which disorders to screen for is no support
     see_pdq = Passage("2", "f.md", "Faith", "Faith", "See NCI’s Spirituality in Cancer Care PDQ summary for more.",
                       None, "NCI", None, "patient")
     assert not shows_whole_thought(passage_units_of(see_pdq, analyzer)[0], see_pdq.section)  # page furniture
@@ -262,6 +268,25 @@ def test_a_line_that_lost_its_colon_over_a_list_is_the_lists_lead_in():
     assert [i.text for i in lead.items] == ["The color of the mole changes", "The mole starts to itch"]
     assert shows_whole_thought(lead, passage.section)
     assert next(u for u in units if u.text == "a lone item").lead_in is None
+
+
+def test_a_sentence_that_names_back_is_shown_only_after_what_it_names():
+    """"If you have any of these feelings, talk to your doctor." alone leaves the reader asking which feelings."""
+    from service.answer.compose import select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    feelings = Passage("1", "f.md", "Feelings", "Feelings", "You may feel angry or sad:\n- angry\n- sad\n"
+                       "If you have any of these feelings, talk to your doctor.", None, "NCI", None, "patient")
+    tips = Passage("2", "t.md", "Tips", "Tips", "If you have any of these feelings, talk to your doctor. Talk to a "
+                   "counselor about your worries.", None, "NCI", None, "patient")
+    query, idf = {"feel": 1.0, "doctor": 1.0}, {"feel": 1.0, "doctor": 1.0}
+    alone = [u.text for u in select_units([(tips, 1, 1.0)], query, idf, analyzer)]
+    assert "If you have any of these feelings, talk to your doctor." not in alone
+    assert "Talk to a counselor about your worries." in alone
+    after_list = [u.text for u in select_units([(feelings, 0, 1.0)], query, idf, analyzer)]
+    assert after_list[-1] == "If you have any of these feelings, talk to your doctor."
 
 
 def test_a_list_item_does_not_send_the_reader_elsewhere():

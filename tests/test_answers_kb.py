@@ -53,7 +53,9 @@ def whole_thought_problems(body: dict) -> list[str]:
         text = s["text"]
         if s.get("item"):
             before = sentences[i - 1] if i else None
-            if before is None or not (before.get("item") or before["text"].endswith(":")):
+            # a lead-in ends with a colon, or with no end mark at all when the page lost it ("... if they notice")
+            if before is None or not (before.get("item") or before["text"].endswith(":")
+                                      or not before["text"].endswith((".", "!", "?", '."', ".)"))):
                 problems.append(f"orphan list item: {text!r}")
             continue
         if text.endswith("?"):

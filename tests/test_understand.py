@@ -184,6 +184,8 @@ def test_stages_and_ages_are_read():
     assert read_stage("stage IIIb, grade 2") == ("IIIB", "II")
     assert read_ages("my son, 7, has a temp of 38.5") == [7]
     assert read_ages("I'm 64 and my PSA is 6.2") == [64]
+    assert read_ages("my 7-year-old and my 13 yr old") == [7, 13] and read_ages("45yo, scan today") == [45]
+    assert read_ages("finished treatment 2 years ago") == [] and read_ages("it's been 10 years") == []
 
 
 def test_long_messages_up_to_4000_characters_are_accepted(client):

@@ -68,9 +68,15 @@ LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "r
 DESCRIBES_A_FEELING = re.compile(
     r"^(you|they|he|she|your child|children|people|many people)( [a-z]+){0,2} (may|might|can|could|often|sometimes)"
     r"( also)? (notice|feel|be|have|show|experience|get|become|worry)\b[^.]*:$", re.I)
+# "should be screened for the following types of anxiety disorders:", "People are more likely to need to be checked
+# and treated for distress:": who a clinician should assess, not support for someone with the feeling
+NAMES_A_DISORDER = re.compile(r"\bdisorders?\b|\b(screened|checked|tested|assessed)( and treated)? for\b", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
 _LEANS_BACK = "these|this|those|they|it|such|both|also|however|but|and|or|then"
 BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)
+# ... or that name, anywhere, what was said before them ("If you have any of these feelings, ...").
+REFERS_BACK = re.compile(r"\b(these|those|such) (feelings?|symptoms?|signs?|problems?|changes?|side effects?|steps|"
+                         r"tips|things|questions|emotions|worries|fears|tests?|treatments?|effects)\b", re.I)
 # ... or that go on from it ("For example, they may:"): shown, they bring the sentence before them.
 GOES_ON = re.compile(rf"^({_LEANS_BACK}|for example|for instance|in addition|as a result|"
                      rf"(common |some |other )?examples (are|include))\b", re.I)
@@ -339,7 +345,15 @@ def select_units(
         shown += 1
         if unit.items:
             shown += LIST_COST - 1  # a list fills most of an answer
-    return sorted(chosen, key=lambda u: u.order)
+    chosen.sort(key=lambda u: u.order)
+    # "If you have any of these feelings, talk to your doctor.": only right after what it names back to (the
+    # sentence before it, or a list just before it in its passage or the one before)
+    def follows_its_referent(i: int) -> bool:
+        before = chosen[i - 1] if i else None
+        return before is not None and (before is chosen[i].previous or bool(
+            before.items and chosen[i].passage_index - before.passage_index in (0, 1)))
+
+    return [u for i, u in enumerate(chosen) if u.items or not REFERS_BACK.search(u.text) or follows_its_referent(i)]
 
 
 def score_units(
@@ -386,8 +400,8 @@ def score_units(
                 - (0.2 if words > 60 else 0.0)
             )
             lead = unit.lead_in if unit.is_item and unit.lead_in is not None else unit
-            if support and lead.items and DESCRIBES_A_FEELING.match(lead.text):
-                continue
+            if support and (lead.items and DESCRIBES_A_FEELING.match(lead.text) or NAMES_A_DISORDER.search(lead.text)):
+                continue  # how a feeling shows, or which disorders to screen for: neither helps
             if not asks_for_questions and (
                     all(t in lead.terms for t in QUESTION_WORDS) or unit.text.endswith("?")
                     or (lead.items and sum(i.text.endswith("?") for i in lead.items) * 2 > len(lead.items))):

@@ -55,7 +55,8 @@ STAGE = re.compile(r"\b(stage|grade)\s+(0|[1-5]|zero|one|two|three|four|five|iv|
 NOT_AGE = r"(?![.,]\d|\s*(?:%|mg|kg|cm|mm|days?|weeks?|months?|hours?))"  # "is 38.5", "is 6 months": not ages
 YOUNG = "son|daughter|boy|girl|child|kid|baby|grandson|granddaughter|nephew|niece"
 AGE_PATTERNS = (
-    re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yr|y/o|yo)(?:\s*-?\s*old)?\b", re.I),
+    # "my 7 year old", "45yo"; not "finished treatment 2 years ago" (a time, not an age)
+    re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:(?:years?|yrs?|yr)\s*-?\s*old|y/o|yo)\b", re.I),
     re.compile(r"\baged?\s+(\d{1,3})\b", re.I),
     re.compile(rf"\b(?:i'?m|i am|he'?s|she'?s|he is|she is|is)\s+(?:only\s+|just\s+)?(\d{{1,3}})\b{NOT_AGE}", re.I),
     re.compile(rf"\b(?:{YOUNG}),?\s+(?:is\s+|who'?s\s+)?(\d{{1,2}})\b{NOT_AGE}", re.I),
