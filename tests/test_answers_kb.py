@@ -596,6 +596,12 @@ def test_a_treatment_named_on_a_page_of_one_section_per_treatment_is_answered_fr
     assert "main surgery" in body["text"]
 
 
+def test_scared_of_dying_gets_support_not_a_pointer_to_professional_material(kb_client):
+    body = turn(kb_client, "I'm scared of dying")
+    assert body["kind"] == "answer" and body.get("intro"), body
+    assert all(c["audience"] == "patient" for c in quoted(body))
+
+
 def test_could_that_be_from_the_radiation_lists_the_side_effects_signs(kb_client):
     """The page's signs of radiation proctitis, whose list a box of links used to cut from its lead-in."""
     body = turn(kb_client, "had radiotherapy for prostate cancer last year and now I'm getting a bit of mucus and "

@@ -513,6 +513,12 @@ def test_whether_a_problem_comes_from_the_treatment_asks_for_the_side_effects_si
     assert small.understand("is this caused by smoking?").aspect.name != "symptoms"  # a cause, not a treatment
 
 
+def test_scared_to_death_says_how_scared_not_a_question_about_death(small):
+    query = small.understand("how do I tell my 5 and 8 year old that mummy has cancer without scaring them to death")
+    assert "death" not in query.focus
+    assert small.understand("I'm scared to death").context.feelings == ["scared"]  # the feeling stays
+
+
 def test_can_only_manage_liquids_is_not_a_question_about_managing(small):
     query = small.understand("my dad can only manage liquids, what counts as a full liquid diet?")
     assert query.aspect is None or query.aspect.name not in ("self_care", "treatment")

@@ -184,6 +184,7 @@ class ContextWords:
     disease_heads: tuple[str, ...] = ()  # "cancer", "lymphoma": a turn naming another one changes the topic
     story_phrases: tuple[str, ...] = ()  # "diagnosed with": what happened, not a question-type cue
     recurrence: re.Pattern | None = None  # "came back", "relapsed": the cancer returned
+    to_death: re.Pattern | None = None  # "scaring them to death": an intensifier, not dying
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -206,6 +207,9 @@ class ContextWords:
             not_feelings=tuple(str(p).lower() for p in raw.get("not_feelings", [])),
             filler_words=frozenset(w for w in filler if " " not in w),
             filler_phrases=pattern,
+            to_death=re.compile(r"\b(" + "|".join(re.escape(str(w).lower()) for w in intensified)
+                                + r")((?: (?:me|them|him|her|us|you|myself|everyone))?) to death\b")
+            if (intensified := raw.get("to_death_intensifies")) else None,
             time=words("time"),
             care_team=words("care_team"),
             children=words("children"),
@@ -390,6 +394,8 @@ class Understander:
         analyzer, cw = self.analyzer, self.words
         question = DOES_TYPO.sub(r"\1does", question)  # "how long dose the sickness last" is no radiation dose
         lowered = fold(question)
+        if cw.to_death is not None:
+            lowered = cw.to_death.sub(r"\1\2", lowered)
         context = Context()
         context.stage, context.grade = read_stage(question)
         context.ages = read_ages(question)
