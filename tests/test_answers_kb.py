@@ -596,6 +596,14 @@ def test_a_treatment_named_on_a_page_of_one_section_per_treatment_is_answered_fr
     assert "main surgery" in body["text"]
 
 
+def test_a_page_whose_title_names_none_of_the_words_is_found_by_its_address(kb_client):
+    """"2003 Early Reproductive Events Workshop" is at .../breast/abortion-miscarriage-risk: "abortion" names a
+    topic of the library, so it is not weighed as a plain word."""
+    body = turn(kb_client, "I had an abortion when I was 20 and now I have breast cancer, I keep thinking it's my "
+                           "fault. is there a link?")
+    assert quoted(body)[0]["url"].endswith("abortion-miscarriage-risk"), [c["url"] for c in quoted(body)]
+
+
 def test_scared_of_dying_gets_support_not_a_pointer_to_professional_material(kb_client):
     body = turn(kb_client, "I'm scared of dying")
     assert body["kind"] == "answer" and body.get("intro"), body

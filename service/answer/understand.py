@@ -28,7 +28,7 @@ import yaml
 
 from ..corpus.sentences import read_word_list
 from ..search.analyzer import Analyzer, fold
-from ..search.rank import heading_names
+from ..search.rank import heading_names, url_slug
 from .conversation import changes_topic, continues, keeps_subject, points_back
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
@@ -635,6 +635,9 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
             tokens = analyzer.tokens(p.title)
             terms.update(tokens)
             bigrams.update(zip(tokens, tokens[1:], strict=False))
+            # the page's address names it too, when its title does not ("2003 Early Reproductive Events Workshop"
+            # is at .../breast/abortion-miscarriage-risk)
+            terms.update(analyzer.tokens(url_slug(p.url)))
         if p.section not in seen_sections:
             seen_sections.add(p.section)
             for name in heading_names(p.section, TOPIC_HEADING_WORDS):  # "Lymphedema", "Grapefruit": names
