@@ -604,6 +604,13 @@ def test_a_page_whose_title_names_none_of_the_words_is_found_by_its_address(kb_c
     assert quoted(body)[0]["url"].endswith("abortion-miscarriage-risk"), [c["url"] for c in quoted(body)]
 
 
+def test_body_image_after_surgery_with_no_cancer_word_is_answered_from_coping_with_body_changes(kb_client):
+    body = turn(kb_client, "I hate what I see in the mirror since my surgery, I don't feel like a woman anymore and "
+                           "my partner keeps trying to be nice. how do people cope?")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["url"].endswith("coping/self-image"), [c["url"] for c in quoted(body)]
+
+
 def test_scared_of_dying_gets_support_not_a_pointer_to_professional_material(kb_client):
     body = turn(kb_client, "I'm scared of dying")
     assert body["kind"] == "answer" and body.get("intro"), body
