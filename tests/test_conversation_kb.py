@@ -25,6 +25,14 @@ def test_can_children_get_it_after_what_is_it_goes_to_the_childrens_page(kb_clie
     assert "Children" in follow["citations"][0]["title"], [c["title"] for c in follow["citations"]]
 
 
+def test_the_internal_kind_of_radiotherapy_is_brachytherapy(kb_client):
+    """"radiation inside you" is the library's brachytherapy (lay vocabulary), after a turn on radiotherapy."""
+    first = turn(kb_client, "tell me about radiotherapy")
+    follow = turn(kb_client, "what's the internal kind where they put the radiation inside you?",
+                  first["conversation_id"])
+    assert follow["citations"][0]["url"].endswith("radiation-therapy/brachytherapy"), follow["citations"][0]["url"]
+
+
 def test_new_explicit_topic_replaces_the_old_one(kb_client):
     first = turn(kb_client, "What are the symptoms of CLL?")
     assert "Chronic Lymphocytic Leukemia" in first["citations"][0]["title"]
