@@ -611,6 +611,14 @@ def test_body_image_after_surgery_with_no_cancer_word_is_answered_from_coping_wi
     assert quoted(body)[0]["url"].endswith("coping/self-image"), [c["url"] for c in quoted(body)]
 
 
+def test_a_couple_torn_apart_by_cancer_is_answered_from_the_spouse_or_partner_page(kb_client):
+    """"tearing us apart" names no topic ("us" is a function word), "couples" is the library's "spouse or partner"."""
+    body = turn(kb_client, "my husband won't talk about my cancer at all and it's tearing us apart. how do couples "
+                           "get through this?")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["url"].endswith("spouse-or-partner"), [c["url"] for c in quoted(body)]
+
+
 def test_scared_of_dying_gets_support_not_a_pointer_to_professional_material(kb_client):
     body = turn(kb_client, "I'm scared of dying")
     assert body["kind"] == "answer" and body.get("intro"), body
