@@ -152,7 +152,8 @@ def test_a_lay_phrase_with_one_meaning_is_read_as_that_word(small):
 def test_a_problem_blamed_on_a_treatment_is_read(small):
     for message in ("skin has gone red and peely from the radiation", "can't get it up since my prostate op",
                     "mouth ulcers since chemo started", "hot flushes because of my tablets",
-                    "chemo has given me the runs", "the tablets are making me sick"):
+                    "chemo has given me the runs", "the tablets are making me sick",
+                    "runny poo all the time, is the radiation doing that to my bowels?"):
         assert small.understand(message).blames_treatment, message
     for message in ("what is chemo", "I had surgery for bowel cancer, what happens next", "my mum with breast cancer",
                     "the surgeon has given me a date"):

@@ -233,7 +233,7 @@ class ContextWords:
         if self.treatment_effects:  # "chemo has given me the runs": the treatment first, then what it did
             effects = "|".join(re.escape(w) for w in sorted(self.treatment_effects, key=len, reverse=True))
             pattern += (rf"|\b(?:{names})\w*\s+(?:has\s+|have\s+|is\s+|are\s+|keeps?\s+)?(?:{effects})"
-                        r"\s+(?:me|him|her|them|us)\b")
+                        r"\s+(?:me|him|her|them|us|my|his|their)\b")
         return re.compile(pattern)
 
 
