@@ -78,6 +78,13 @@ TREATMENT_TYPES = re.compile(r"\btypes of (standard )?treatment\b", re.I)
 # A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
 # answered from the section's own text, which says what the disease is and where it forms.
 KEY_POINTS = re.compile(r"^key points$", re.I)
+
+
+def under_key_points(section: str) -> bool:
+    """The passage is a "Key Points" summary list (its own heading)."""
+    return bool(KEY_POINTS.match(section.rsplit(" > ", 1)[-1]))
+
+
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
@@ -667,15 +674,14 @@ class Responder:
                 # to HPV infection > Risk factors for anal cancer include: ..."): its first sentence is read as
                 # its heading.
                 fit = {g: 1 for g in page if self._opens_with_aspect(g, qtype)}
-            if qtype.name != "what_is" and page \
-                    and self.qtypes.section_score(qtype, self.index.passages[page[0]].title) == 2 \
-                    and not any(KEY_POINTS.match(self.index.passages[g].section.rsplit(" > ", 1)[-1]) for g in page):
+            if qtype.name != "what_is" and self.qtypes.section_score(qtype, main.title) == 2 \
+                    and not any(under_key_points(self.index.passages[g].section) for g in page):
                 # the whole page is the aspect ("Treatment of Stomach Cancer", a page of one section per
                 # treatment, with no summary list): a section named by what the question adds to the title ("is
                 # surgery the main one?": "Surgery > Gastrectomy") answers it
-                analyzer, title = self.index.analyzer, self.index.passages[page[0]].title
+                analyzer = self.index.analyzer
                 adds = {t for t, w in (focus or {}).items() if w >= 1.0} \
-                    - set(analyzer.tokens(title)) - self.ranker.partition("patient").generic
+                    - set(analyzer.tokens(main.title)) - self.ranker.partition("patient").generic
                 for g in page:
                     if adds & set(analyzer.tokens(self.index.passages[g].section)):
                         fit.setdefault(g, 1)
@@ -788,16 +794,15 @@ class Responder:
         narrowing = set(topic) - set(analyzer.tokens(main.title))
         if any(narrowing & set(analyzer.tokens(passages[g].section)) for g in fit):
             return set()  # "extensive-stage SCLC": a section is named by what the question adds to the page
-        return {g for g in fit if KEY_POINTS.match(passages[g].section.rsplit(" > ", 1)[-1]) and any(
+        return {g for g in fit if under_key_points(passages[g].section) and any(
             u.items and u.is_item and TREATMENT_TYPES.search(u.text)
             for u in passage_units(passages[g], g, analyzer))}
 
     def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
         """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
         Option Overview > Immunotherapy" is not where a page says what the disease is)."""
-        headings = section.split(" > ")
-        return bool(KEY_POINTS.match(headings[-1])) or any(
-            t is not qtype for heading in headings for t in self._heading_aspects(heading))
+        return under_key_points(section) or any(
+            t is not qtype for heading in section.split(" > ") for t in self._heading_aspects(heading))
 
     def _asks_what_it_is(self, qtype: QuestionType | None, query: Query | None) -> bool:
         """"What is X?", a bare topic, or "is gleevec chemo?" inside a question of another type."""

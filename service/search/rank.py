@@ -299,7 +299,7 @@ class DocumentRanker:
                 + (w.drug_title if drug_terms and part.drug_page[d] and part.titles[d] & drugs else 0.0)
                 + (w.aspect_title if title_all and whole_title <= part.titles[d] else 0.0)
             )
-            if heading_named and self._named_by_heading(part, d, concepts, audience):
+            if heading_named and self._named_by_heading(part, d, named, audience):
                 score += w.heading_name
             hits = [Hit(self.index.passages[int(columns[c])], float(scores[c]), int(columns[c])) for c in cols]
             if concepts and w.coverage:
@@ -314,17 +314,13 @@ class DocumentRanker:
         names = self._names_cache.get(key)
         if names is None:
             part = self.partition(audience)
-            terms = set(part.titles[part.doc_ids[doc_path]])
-            for g in self.doc_passages(doc_path, audience):
-                for name in heading_names(self.index.passages[g].section, max_heading_words):
-                    if not name.rstrip().endswith("?"):  # "What is flat closure?" asks; it does not name the page
-                        terms.update(self.index.analyzer.tokens(name))
+            terms = set(part.titles[part.doc_ids[doc_path]]).union(
+                *self.page_headings(doc_path, audience, max_heading_words))
             names = self._names_cache[key] = frozenset(terms - part.generic)
         return names
 
-    def _named_by_heading(self, part: _Partition, doc: int, concepts: Sequence[Concept], audience: str) -> bool:
+    def _named_by_heading(self, part: _Partition, doc: int, named: Sequence[Concept], audience: str) -> bool:
         """The concepts, all named by one short heading of the page."""
-        named = [c for c in concepts if not c.terms <= part.generic]
         return any(all(c.found_in(heading, part.generic) for c in named)
                    for heading in self.page_headings(part.docs[doc], audience))
 
@@ -334,6 +330,7 @@ class DocumentRanker:
         key = (doc_path, audience)
         headings = self._headings_cache.get(key)
         if headings is None:
+            # "What is flat closure?" asks; it does not name the page
             found = {frozenset(self.index.analyzer.tokens(name))
                      for g in self.doc_passages(doc_path, audience)
                      for name in heading_names(self.index.passages[g].section, max_heading_words)
