@@ -64,7 +64,17 @@ def test_a_caption_that_repeats_its_figures_title_is_dropped():
 def test_a_paragraph_after_a_figure_that_does_not_repeat_its_title_is_kept():
     text = "![Drawing shows areas where laryngeal cancer may form](z.jpg)\n\nLaryngeal cancer forms in the larynx."
     assert "forms in the larynx" in drop_captions(text)
-    assert "Credit" in drop_captions("![Illustration of older adults exercising](a.jpg)\nCredit: Storyset.com")
+
+
+def test_a_picture_credit_and_the_caption_it_closes_are_dropped():
+    # the hair-loss page opened its overview with the caption "try wearing fun scarves" and a credit line
+    text = ("![Woman wearing a scarf](a.jpg)\n\nIf treatment will cause hair loss, try wearing fun scarves.\n\n"
+            "Credit: National Cancer Institute\n\nSome types of chemotherapy cause the hair to fall out.")
+    assert drop_images(text).split() == "Some types of chemotherapy cause the hair to fall out.".split()
+    assert drop_images("![Illustration of older adults exercising](a.jpg)\nCredit: Storyset.com\nBody.").split() == [
+        "Body."]
+    unrelated = "![Drawing](z.jpg)\n\nCancer forms in the larynx.\n\nCredit cards are accepted."
+    assert "Credit cards" in drop_captions(unrelated) and "larynx" in drop_captions(unrelated)
 
 
 def test_navigation_and_placeholder_lines_are_dropped():

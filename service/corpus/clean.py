@@ -16,6 +16,8 @@ IMAGE_TARGET = r"\(\s*[^)\s]*(?:\s+\"[^\"]*\")?\s*\)"
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]" + IMAGE_TARGET)
 IMAGE_ALT = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]" + IMAGE_TARGET)
 CAPTION_TITLE_WORDS = 3  # a caption repeats the first words of its figure's title
+# "Credit: iStock", "Credit: © Terese Winslow": a picture credit, the line that closes a figure
+PICTURE_CREDIT = re.compile(r"^[ \t]*Credit:[^\n]{1,150}$")
 ENLARGE_LINK = re.compile(r"\[Enlarge\]\([^)]*\)", re.IGNORECASE)
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
 # a heading that only points elsewhere, over a list whose items are nothing but links
@@ -46,18 +48,33 @@ def drop_images(text: str) -> str:
 
 def drop_captions(text: str) -> str:
     """A figure's caption is the paragraph after the image that repeats its title ("Lumbar puncture. A
-    patient lies in a curled position on a table. ..."): it describes a drawing the reader does not see."""
+    patient lies in a curled position on a table. ..."), or that a picture credit closes: it describes a
+    picture the reader does not see, and would read as the section's opening line."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
         images = list(IMAGE_ALT.finditer(line))
         if not images:
             continue
-        j = i + 1
-        while j < len(lines) and not lines[j].strip():
-            j += 1
-        if j < len(lines) and is_caption(lines[j], images[-1].group(1)):
-            lines[j] = ""
+        first, second = _next_paragraphs(lines, i + 1)
+        if first is not None and PICTURE_CREDIT.match(lines[first]):
+            lines[first] = ""
+        elif first is not None and second is not None and PICTURE_CREDIT.match(lines[second]):
+            lines[first] = lines[second] = ""  # image, caption, credit
+        elif first is not None and is_caption(lines[first], images[-1].group(1)):
+            lines[first] = ""
     return "\n".join(lines)
+
+
+def _next_paragraphs(lines: list[str], start: int) -> tuple[int | None, int | None]:
+    """Indexes of the next two non-blank lines from start."""
+    found: list[int] = []
+    for j in range(start, len(lines)):
+        if lines[j].strip():
+            found.append(j)
+            if len(found) == 2:
+                break
+    found += [None] * (2 - len(found))
+    return found[0], found[1]
 
 
 def is_caption(paragraph: str, alt: str) -> bool:

@@ -25,8 +25,9 @@ from .split import (
 
 # Bump when cleaning or splitting changes what passages contain: it is part of the index fingerprint.
 # 3: an empty heading mark takes its text from the next line; 4: lists kept whole; 5: bold lines as headings;
-# 6: figure captions dropped; 7: images whose title has brackets dropped whole; 8: boxes of links dropped
-PASSAGE_RULES_VERSION = 8
+# 6: figure captions dropped; 7: images whose title has brackets dropped whole; 8: boxes of links dropped;
+# 9: picture credits and the captions they close dropped
+PASSAGE_RULES_VERSION = 9
 
 REVIEW_DAYS = {
     "weekly": 7,
