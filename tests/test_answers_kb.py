@@ -715,3 +715,31 @@ def test_can_i_take_a_herb_on_chemo_is_answered_from_its_interactions_with_antic
         [c["section"] for c in quoted(body)]
     grapefruit = turn(kb_client, "can I eat grapefruit on chemo")
     assert all("Grapefruit" in c["section"] for c in quoted(grapefruit)), [c["section"] for c in quoted(grapefruit)]
+
+
+def test_a_second_thing_the_question_names_is_answered_from_its_own_section(kb_client):
+    """"heart or growth": the page's heart section answers the first; a sentence on growth from its bone and
+    muscle section is added, not left out because the heart section scored best."""
+    body = turn(kb_client, "my daughter had chemo and radiation for leukaemia when she was 4, she's 15 now. could the "
+                           "treatment cause problems later on, like with her heart or growth?")
+    assert quoted(body)[0]["url"].endswith("late-effects-pdq")
+    assert any("heart" in s["text"] for s in body["sentences"])
+    growth = [s for s in body["sentences"] if "growth" in s["text"] and "hormones" not in s["text"]]
+    assert growth, body["text"]
+    assert not whole_thought_problems(body)
+
+
+def test_a_word_of_the_story_before_the_question_is_not_chased(kb_client):
+    """"chemo has given me the runs, what should I be eating": what to eat, not also why chemo causes diarrhoea
+    (the story's words are not things asked)."""
+    body = turn(kb_client, "chemo has given me the runs, what should I be eating and drinking?")
+    assert body["kind"] == "answer"
+    assert not any("destroy" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_a_picture_caption_does_not_open_an_answer(kb_client):
+    """The hair-loss page's overview began with a photo caption ("try wearing fun scarves") and its credit."""
+    body = turn(kb_client, "im 15 and start chemo next week. is all my hair going to fall out?")
+    assert quoted(body)[0]["url"].endswith("side-effects/hair-loss")
+    assert "scarves and earrings" not in body["text"] and "Credit:" not in body["text"]
+    assert any("fall out" in s["text"] for s in body["sentences"]), body["text"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from .compose import (
     is_boilerplate,
     passage_units,
     population_of,
+    score_units,
     select_units,
     shown_as_item,
     stages_named,
@@ -78,6 +79,10 @@ TREATMENT_TYPES = re.compile(r"\btypes of (standard )?treatment\b", re.I)
 # A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
 # answered from the section's own text, which says what the disease is and where it forms.
 KEY_POINTS = re.compile(r"^key points$", re.I)
+# a question's own clause: the last clause with a question word ("chemo has given me the runs, what should I eat?")
+CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s[-–]\s+")
+QUESTION_WORD = re.compile(r"\b(what|how|why|when|where|which|who|is|are|does|do|did|could|can|should|will|would|"
+                           r"any)\b", re.I)
 
 
 def under_key_points(section: str) -> bool:
@@ -627,18 +632,7 @@ class Responder:
         or stage than the one asked, nor cancer that came back unless `recurrence` was said (when the page
         has other passages); for a message about feelings, never a disorder's symptoms list."""
         hit_scores = {h.index: h.score for h in main.passages}
-
-        def allowed(g: int, recurrent_ok: bool) -> bool:
-            p = self.index.passages[g]
-            if is_boilerplate(p.section) or conflicts(p, population, stage, recurrent_ok, ages):
-                return False
-            if feelings and SYMPTOM_SECTION.search(p.section) and (
-                    qtype is None or not self.qtypes.section_score(qtype, p.section)):
-                return False  # a disorder's symptoms or diagnosis, unless that is what was asked
-            return True
-
-        passages = self.ranker.doc_passages(main.doc_path, audience)
-        page = [g for g in passages if allowed(g, recurrence)] or [g for g in passages if allowed(g, True)]
+        page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         if stage is not None:
             staged = [g for g in page if stage in stages_named(self.index.passages[g].section)]
             if staged:
@@ -764,6 +758,24 @@ class Responder:
             extra = sorted((g for g in page if g not in taken), key=lambda g: (-weight(g), g))
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
+
+    def _allowed_passages(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
+                          population: str | None, stage: str | None, feelings: bool, recurrence: bool = True,
+                          ages: Sequence[int] = ()) -> list[int]:
+        """The page's passages an answer may quote: not furniture, nor another population or stage, nor cancer
+        that came back unless `recurrence` was said (when the page has other passages), nor, for a message
+        about feelings, a disorder's symptoms unless that is what was asked."""
+        def allowed(g: int, recurrent_ok: bool) -> bool:
+            p = self.index.passages[g]
+            if is_boilerplate(p.section) or conflicts(p, population, stage, recurrent_ok, ages):
+                return False
+            if feelings and SYMPTOM_SECTION.search(p.section) and (
+                    qtype is None or not self.qtypes.section_score(qtype, p.section)):
+                return False  # a disorder's symptoms or diagnosis, unless that is what was asked
+            return True
+
+        passages = self.ranker.doc_passages(main.doc_path, audience)
+        return [g for g in passages if allowed(g, recurrence)] or [g for g in passages if allowed(g, True)]
 
     def _opens_with_aspect(self, g: int, qtype: QuestionType) -> bool:
         """The passage opens with a lead-in that names the aspect, as a heading would ("Risk factors for anal
@@ -907,7 +919,10 @@ class Responder:
                                               recurrence=recurrence, answer_words=answer_words, ages=ages)
                 defines = defined_terms(weights, qtype)
                 avoid = qtype.sentence_exclude if qtype is not None else None
-                units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid))
+                chosen = select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid)
+                other = self._unit_for_missing_word(main, chosen, query, weights, scoring, idf, qtype, audience,
+                                                    population, stage, feelings, recurrence, ages)
+                units = flatten(chosen + ([other] if other is not None else []))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights,
@@ -953,6 +968,58 @@ class Responder:
                                                   cited=[self.index.passages[u.passage_index] for u in units],
                                                   shown_texts=tuple(u.text for u in units))
         return reply
+
+    def _unit_for_missing_word(self, main: DocumentHit, chosen: list, query: Query | None, weights: dict[str, float],
+                               scoring: dict[str, float], idf: dict[str, float], qtype: QuestionType | None,
+                               audience: str, population: str | None, stage: str | None, feelings: bool,
+                               recurrence: bool, ages: Sequence[int]) -> Unit | None:
+        """ "problems later on, like with her heart or growth?": when the answer speaks to some of the things
+        the question names but not to one the page covers elsewhere ("growth"), the page's best sentence on it,
+        or the one list item on it under its lead-in."""
+        if not chosen or query is None:
+            return None
+        analyzer = self.index.analyzer
+        # the things named in the question itself, not in the story around it ("chemo has given me the runs,
+        # what should I be eating?"): from the last clause of the last question that has a question word
+        asking = [s for s in split_sentences(query.question) if s.rstrip().endswith("?")]
+        clauses = CLAUSE_BREAK.split(asking[-1]) if asking else []
+        asked = [i for i, clause in enumerate(clauses) if QUESTION_WORD.search(clause)]
+        if not asked:
+            return None
+        question = " ".join(clauses[asked[-1]:])
+        # words of the page's title and of the shown sections' headings name the topic, not another thing asked
+        # ("What are the symptoms of Ovarian Epithelial, Fallopian Tube, ...?")
+        headings = " ".join(self.index.passages[c.passage_index].section for c in chosen)
+        generic = self.ranker.partition("patient").generic | set(analyzer.tokens(f"{main.title} {headings}"))
+        shown = set().union(*(u.terms for c in chosen for u in (c, *c.items)))
+        shown |= {t for term in shown for t in query.sources.get(term, ())}  # "myeloid" shown says "myelogenous"
+        named = {t for t, w in weights.items() if w >= 1.0 and t not in generic}
+        missing = named & set(analyzer.tokens(question)) - shown
+        if not missing or not named & shown:
+            return None
+        page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
+        holding = [g for g in page if missing & self.ranker.passage_terms(g)]
+        if not holding:
+            return None
+        others = {t for t, w in weights.items() if w >= SYNONYM_WEIGHT} - missing \
+            - self.ranker.partition("patient").generic
+        # the missing word leads; the question's other words choose among the sentences that have it (each
+        # passage scored on its own: not the page's best-matching passage, which is already shown)
+        on_missing = {t: (1.0 if t in missing else 0.3 * w) for t, w in scoring.items()}
+        scored = sorted((pair for g in holding for pair in score_units(
+            [(self.index.passages[g], g, 0.0)], on_missing, idf, analyzer)), key=lambda pair: -pair[0])
+        for _value, unit in scored:
+            if not missing & unit.terms or any(unit is c or unit.lead_in is c for c in chosen):
+                continue
+            if not others & unit.terms:
+                continue  # "a tiny wireless camera" has the word, but nothing else of the question
+            if unit.text.endswith(":"):
+                continue  # an item that opens a list of its own
+            if unit.is_item and unit.lead_in is not None:
+                return replace(unit.lead_in, items=[unit])  # the one item, under its lead-in
+            if not unit.items:
+                return unit
+        return None
 
     def _answer_parts(self, main: DocumentHit, query: Query, scoring: dict[str, float], audience: str,
                       population: str | None, feelings: bool) -> list:
