@@ -125,13 +125,37 @@ def test_sentences_that_answer_the_kind_of_question_are_preferred():
             "Hair loss from radiation affects only the treated area. Hair loss may upset people with cancer. "
             "Hair loss is also called alopecia. Your hair often grows back in 2 to 3 months after chemo.")
     passage = Passage("1", "hair.md", "Hair Loss", "Hair Loss", text, None, "NCI", None, "patient")
+    from service.answer.intent import AnswerCues
+
     query = {"hair": 1.0}
     idf = {"hair": 3.0}
     plain = select_units([(passage, 0, 1.0)], query, idf, analyzer)
     asked = select_units([(passage, 0, 1.0)], query, idf, analyzer,
-                         answer_words=(tuple(analyzer.tokens("months")), tuple(analyzer.tokens("grow back"))))
+                         answer_words=AnswerCues.parse(["months", "grow back"], analyzer))
     assert not any("months" in u.text for u in plain)  # four sentences richer in the topic's words win...
     assert any("months" in u.text for u in asked)  # ...unless the question asks how long
+
+
+def test_an_answer_word_the_analyzer_drops_is_matched_as_written():
+    """"because" is a stopword: as an analyzed answer word it matched nothing, so "why?" never leaned towards
+    the sentence that says why."""
+    from service.answer.compose import select_units
+    from service.answer.intent import AnswerCues
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    cues = AnswerCues.parse(["because", "so that", "reason"], analyzer)
+    assert cues.terms == (("reason",),) and cues.matches(frozenset(), "Because standard doses may not reach it.")
+    assert not cues.matches(frozenset(), "Becauses") and cues.matches(frozenset(), "given so  that it works")
+    text = ("Leukemia cells can spread to the brain and spinal cord. Tests check the brain and spinal cord for "
+            "leukemia cells. The brain and spinal cord are checked with a lumbar puncture. Because chemotherapy may "
+            "not reach the brain and spinal cord, leukemia cells can hide there.")
+    passage = Passage("1", "all.md", "ALL", "ALL", text, None, "NCI", None, "patient")
+    query, idf = {"brain": 1.0, "spinal": 1.0, "cord": 1.0, "leukemia": 1.0}, {}
+    plain = select_units([(passage, 0, 1.0)], query, idf, analyzer, max_units=1)
+    asked = select_units([(passage, 0, 1.0)], query, idf, analyzer, answer_words=cues, max_units=1)
+    assert not plain[0].text.startswith("Because") and asked[0].text.startswith("Because")
 
 
 def test_a_sentence_that_goes_on_from_the_one_before_is_shown_after_it():
@@ -148,6 +172,12 @@ def test_a_sentence_that_goes_on_from_the_one_before_is_shown_after_it():
     texts = [u.text for u in units]
     assert texts[:2] == ["Children react to a parent's illness in many ways.", "For example, they may:"]
     assert "feel scared or angry" in texts
+    # "That is because ..." explains the sentence before it, whatever sentence is shown before it
+    text = "TNBC tends to have a worse outlook. That is because TNBC grows more quickly."
+    passage = Passage("2", "tnbc.md", "TNBC", "Outlook", text, None, "NCI", None, "patient")
+    units = select_units([(passage, 0, 1.0)], {"grow": 1.0, "quick": 1.0}, {}, analyzer, max_units=1)
+    assert [u.text for u in units] == ["TNBC tends to have a worse outlook.",
+                                       "That is because TNBC grows more quickly."]
 
 
 def test_a_list_of_questions_to_ask_answers_only_a_question_about_what_to_ask():

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..corpus.models import Passage
 from ..corpus.sentences import read_word_list, split_sentences
 from ..search.analyzer import Analyzer
+from .intent import NO_CUES, AnswerCues
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_LIST_ITEMS = 10
@@ -72,7 +73,7 @@ DESCRIBES_A_FEELING = re.compile(
 # and treated for distress:": who a clinician should assess, not support for someone with the feeling
 NAMES_A_DISORDER = re.compile(r"\bdisorders?\b|\b(screened|checked|tested|assessed)( and treated)? for\b", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
-_LEANS_BACK = "these|this|those|they|it|such|both|also|however|but|and|or|then"
+_LEANS_BACK = "these|this|that|those|they|it|such|both|also|however|but|and|or|then"
 BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)
 # ... or that name, anywhere, what was said before them ("If you have any of these feelings, ...").
 REFERS_BACK = re.compile(r"\b(these|those|such) (feelings?|symptoms?|signs?|problems?|changes?|side effects?|steps|"
@@ -311,7 +312,7 @@ def select_units(
     query: Mapping[str, float],
     idf: Mapping[str, float],
     analyzer: Analyzer,
-    answer_words: tuple[tuple[str, ...], ...] = (),
+    answer_words: AnswerCues = NO_CUES,
     defines: frozenset[str] = frozenset(),
     max_units: int = MAX_UNITS,
     support: bool = False,
@@ -361,7 +362,7 @@ def score_units(
     query: Mapping[str, float],
     idf: Mapping[str, float],
     analyzer: Analyzer,
-    answer_words: tuple[tuple[str, ...], ...] = (),
+    answer_words: AnswerCues = NO_CUES,
     defines: frozenset[str] = frozenset(),
     support: bool = False,
     avoid: re.Pattern | None = None,
@@ -410,7 +411,8 @@ def score_units(
                 continue
             if unit.items:
                 value += 0.2  # a lead-in brings its whole list: a complete answer
-            if answer_words and any(all(t in terms for t in words) for words in answer_words):
+            shown_text = " ".join(u.text for u in (unit, *unit.items[:MAX_LIST_ITEMS]))
+            if answer_words and answer_words.matches(terms, shown_text):
                 value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
             if defines and _defines(unit.text, defines, analyzer):
                 value += ANSWER_WORD_BONUS

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +24,49 @@ def is_label(heading: str) -> bool:
 
 
 @dataclass(frozen=True)
+class AnswerCues:
+    """What shows a sentence answers a type of question: analyzed words ("weeks" for "how long?"), and phrases
+    of words the analyzer drops, matched as written ("because" for "why?", "you will" for "what is it like?")."""
+
+    terms: tuple[tuple[str, ...], ...] = ()
+    phrases: re.Pattern | None = None  # on the sentence's text, case-insensitive
+
+    def __bool__(self) -> bool:
+        return bool(self.terms) or self.phrases is not None
+
+    def matches(self, terms: AbstractSet[str], text: str) -> bool:
+        return any(all(t in terms for t in words) for words in self.terms) or bool(
+            self.phrases is not None and self.phrases.search(text))
+
+    @classmethod
+    def parse(cls, answers: Iterable[str], analyzer: Analyzer) -> AnswerCues:
+        terms, phrases = [], []
+        for answer in answers:
+            words = tuple(analyzer.tokens(answer))
+            if words:
+                terms.append(words)
+            else:  # stopwords only
+                phrases.append(r"\b" + r"\s+".join(map(re.escape, answer.lower().split())) + r"\b")
+        return cls(tuple(terms), re.compile("|".join(phrases), re.I) if phrases else None)
+
+    @classmethod
+    def combine(cls, cues: Iterable[AnswerCues]) -> AnswerCues:
+        cues = list(cues)
+        patterns = [c.phrases.pattern for c in cues if c.phrases is not None]
+        return cls(tuple(words for c in cues for words in c.terms),
+                   re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None)
+
+
+NO_CUES = AnswerCues()
+
+
+@dataclass(frozen=True)
 class QuestionType:
     name: str
     cues: tuple[tuple[str, ...], ...]  # analyzed cue phrases
     sections: tuple[tuple[str, ...], ...]  # analyzed section-heading cue phrases
     suggestion: str
-    answers: tuple[tuple[str, ...], ...] = ()  # analyzed words of a sentence that answers this type
+    answers: AnswerCues = NO_CUES  # words of a sentence that answers this type
     pattern: re.Pattern | None = None  # wordings the analyzer cannot see ("why", "what can I do"), on lower case
     fallback: str | None = None  # the type whose sections answer when a page has none for this one
     section_pattern: re.Pattern | None = None  # headings made of stopwords ("What is delirium?"), on lower case
@@ -53,7 +92,7 @@ class QuestionTypes:
                     cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec.get("cues", [])) if t),
                     sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in spec["sections"]) if t),
                     suggestion=spec["suggestion"],
-                    answers=tuple(t for t in (tuple(analyzer.tokens(a)) for a in spec.get("answers", [])) if t),
+                    answers=AnswerCues.parse(spec.get("answers", []), analyzer),
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
                     else None,
                     fallback=spec.get("fallback"),

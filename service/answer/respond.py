@@ -37,7 +37,7 @@ from .compose import (
 )
 from .conversation import ConversationState
 from .expand import SYNONYM_WEIGHT, QueryExpander
-from .intent import QuestionType, QuestionTypes, is_label
+from .intent import NO_CUES, AnswerCues, QuestionType, QuestionTypes, is_label
 from .response import Citation, Related, Reply, Sentence
 from .safety import Route
 from .understand import ASPECT_WEIGHT, PLAIN_WEIGHT, Query, Understander, topic_vocabulary
@@ -627,7 +627,7 @@ class Responder:
     def _candidates(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
                     population: str | None, stage: str | None, feelings: bool,
                     focus: dict[str, float] | None = None, recurrence: bool = True,
-                    answer_words: tuple[tuple[str, ...], ...] = (), ages: Sequence[int] = ()) -> list[tuple]:
+                    answer_words: AnswerCues = NO_CUES, ages: Sequence[int] = ()) -> list[tuple]:
         """Passages of the page to choose units from: the aspect's section first; never another population
         or stage than the one asked, nor cancer that came back unless `recurrence` was said (when the page
         has other passages); for a message about feelings, never a disorder's symptoms list."""
@@ -751,7 +751,7 @@ class Responder:
 
             def weight(g: int) -> float:
                 terms = self.ranker.passage_terms(g)
-                if not any(all(t in terms for t in words) for words in answer_words):
+                if not answer_words.matches(terms, self.index.passages[g].text):
                     return 0.0
                 return sum(w for t, w in meant.items() if t in terms)
 
@@ -914,7 +914,7 @@ class Responder:
                 units = self._answer_parts(main, query, scoring, audience, population, feelings)
             if not units:
                 asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
-                answer_words = tuple(words for t in asked for words in t.answers)
+                answer_words = AnswerCues.combine(t.answers for t in asked)
                 candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights,
                                               recurrence=recurrence, answer_words=answer_words, ages=ages)
                 defines = defined_terms(weights, qtype)
@@ -935,7 +935,7 @@ class Responder:
             helps = self.qtypes.by_name.get("self_care")
             # the practical answer, then a little support (the best two units, or one list): whole units only
             support = select_units(self._candidates(coping, None, audience, population, None, True), feel,
-                                   self._patient_idf(feel), analyzer, helps.answers if helps else (),
+                                   self._patient_idf(feel), analyzer, helps.answers if helps else NO_CUES,
                                    max_units=SUPPORT_UNITS if units else MAX_UNITS, support=True)
             units = units + flatten(support)
             if not practical:
@@ -1037,7 +1037,7 @@ class Responder:
             candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring,
                                           recurrence=query.context.recurrence, ages=query.context.ages)
             picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
-                                  qtype.answers if qtype is not None else (), defined_terms(scoring, qtype),
+                                  qtype.answers if qtype is not None else NO_CUES, defined_terms(scoring, qtype),
                                   max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None)
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
         return flatten(chosen)
