@@ -743,3 +743,17 @@ def test_a_picture_caption_does_not_open_an_answer(kb_client):
     assert quoted(body)[0]["url"].endswith("side-effects/hair-loss")
     assert "scarves and earrings" not in body["text"] and "Credit:" not in body["text"]
     assert any("fall out" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_why_a_treatment_is_given_first_is_answered_by_what_it_is_for(kb_client):
+    """"I don't understand why" asks why without a question mark; what radiotherapy before surgery is for is
+    the sentence that says it "will make the tumor smaller"."""
+    body = turn(kb_client, "they want to do radiotherapy before the surgery for my sarcoma and I don't understand why")
+    assert quoted(body)[0]["url"].endswith("adult-soft-tissue-treatment-pdq")
+    assert "make the tumor smaller" in body["sentences"][0]["text"], body["text"]
+
+
+def test_why_is_answered_by_the_sentence_that_says_because(kb_client):
+    body = turn(kb_client, "my husband is 45 and has just been diagnosed with ALL. why do they need to check if it "
+                           "has spread to his brain and spinal cord?")
+    assert any(s["text"].startswith("Because standard doses of chemotherapy") for s in body["sentences"]), body["text"]

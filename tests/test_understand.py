@@ -358,6 +358,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "how long will the tiredness last": "duration",
         "will my hair grow back after chemo?": "duration",
         "i dont understand how a blood cancer causes back pain": "why",  # how, not who is at risk
+        "they want to do radiotherapy before the surgery and I don't understand why": "why",  # no question mark
         "I'm 19, should I be checking my testicles for cancer regularly?": "screening",  # no symptoms
         "how do they test for bowel cancer?": "diagnosis",
         "chemo has given me the runs, what should I be eating and drinking?": "self_care",  # eating with it
