@@ -757,3 +757,11 @@ def test_why_is_answered_by_the_sentence_that_says_because(kb_client):
     body = turn(kb_client, "my husband is 45 and has just been diagnosed with ALL. why do they need to check if it "
                            "has spread to his brain and spinal cord?")
     assert any(s["text"].startswith("Because standard doses of chemotherapy") for s in body["sentences"]), body["text"]
+
+
+def test_what_kind_of_drug_it_is_comes_from_a_sentence_saying_what_the_drugs_do(kb_client):
+    """Lenalidomide's page gives only its approved uses; "Thalidomide, lenalidomide, and pomalidomide are drugs
+    that prevent blood vessels from growing into areas of tumor cells" says what kind of drug it is."""
+    body = turn(kb_client, "my mum's been started on revlimid for her myeloma, what is it?")
+    assert quoted(body)[0]["url"].endswith("drugs/lenalidomide")
+    assert any("are drugs that prevent" in s["text"] for s in body["sentences"]), body["text"]

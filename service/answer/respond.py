@@ -68,7 +68,10 @@ DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sente
 DRUG_CLASS = re.compile(r"\b(is|are) (a |an )?(type of |kind of |class of )?[\w-]*\s?(targeted therap(y|ies)|"
                         r"inhibitors?|monoclonal antibod(y|ies)|chemotherapy drugs?|hormone therap(y|ies)|"
                         r"immunotherapy|antibody-drug conjugates?|alkylating agents?|antimetabolites?|vaccines?|"
-                        r"agonists?|antagonists?|androgen deprivation therapy)\b", re.I)
+                        r"agonists?|antagonists?|androgen deprivation therapy|immunomodulat\w+ (drugs?|agents?)|"
+                        # "Thalidomide, lenalidomide, and pomalidomide are drugs that prevent blood vessels from ..."
+                        r"(drugs?|medicines?) that (block|prevent|stop|slow|boost|help the immune|kill|target))\b",
+                        re.I)
 # A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.", "CML
