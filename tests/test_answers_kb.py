@@ -765,3 +765,11 @@ def test_what_kind_of_drug_it_is_comes_from_a_sentence_saying_what_the_drugs_do(
     body = turn(kb_client, "my mum's been started on revlimid for her myeloma, what is it?")
     assert quoted(body)[0]["url"].endswith("drugs/lenalidomide")
     assert any("are drugs that prevent" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_telling_the_boss_is_answered_from_going_back_to_work(kb_client):
+    """"boss" is not a topic word (its heading, "Talking with Your Boss and Coworkers", is too long to name one);
+    the lay vocabulary says it is about work."""
+    body = turn(kb_client, "how do I tell my boss I have cancer")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["url"].endswith("day-to-day/back-to-work"), [c["url"] for c in quoted(body)]
