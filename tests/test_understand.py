@@ -541,3 +541,15 @@ def test_dose_written_for_does_is_not_a_radiation_dose(small, message, dose):
 ])
 def test_whether_something_mixes_with_a_treatment_asks_about_interactions(small, message):
     assert small.understand(message).aspect.name == "interactions"
+
+
+def test_the_question_clause_leaves_out_the_story_before_it():
+    from service.answer.understand import question_clause
+
+    assert question_clause("chemo has given me the runs, what should I be eating and drinking?") == \
+        "what should I be eating and drinking?"
+    assert question_clause("could the treatment cause problems later on, like with her heart or growth?") == \
+        "could the treatment cause problems later on like with her heart or growth?"
+    assert question_clause("MEN2 syndrome in children - does my son need his thyroid removed?") == \
+        "does my son need his thyroid removed?"
+    assert question_clause("I don't understand why") == ""  # no question mark

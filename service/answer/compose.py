@@ -411,7 +411,8 @@ def score_units(
                 continue
             if unit.items:
                 value += 0.2  # a lead-in brings its whole list: a complete answer
-            shown_text = " ".join(u.text for u in (unit, *unit.items[:MAX_LIST_ITEMS]))
+            # (the shown text is read only for answers the analyzer cannot see, "because")
+            shown_text = " ".join(u.text for u in (unit, *unit.items[:MAX_LIST_ITEMS])) if answer_words.phrases else ""
             if answer_words and answer_words.matches(terms, shown_text):
                 value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
             if defines and _defines(unit.text, defines, analyzer):

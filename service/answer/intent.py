@@ -29,14 +29,14 @@ class AnswerCues:
     of words the analyzer drops, matched as written ("because" for "why?", "you will" for "what is it like?")."""
 
     terms: tuple[tuple[str, ...], ...] = ()
-    phrases: re.Pattern | None = None  # on the sentence's text, case-insensitive
+    phrases: tuple[re.Pattern, ...] = ()  # on the sentence's text, case-insensitive
 
     def __bool__(self) -> bool:
-        return bool(self.terms) or self.phrases is not None
+        return bool(self.terms or self.phrases)
 
     def matches(self, terms: AbstractSet[str], text: str) -> bool:
-        return any(all(t in terms for t in words) for words in self.terms) or bool(
-            self.phrases is not None and self.phrases.search(text))
+        return any(all(t in terms for t in words) for words in self.terms) or any(
+            p.search(text) for p in self.phrases)
 
     @classmethod
     def parse(cls, answers: Iterable[str], analyzer: Analyzer) -> AnswerCues:
@@ -46,15 +46,13 @@ class AnswerCues:
             if words:
                 terms.append(words)
             else:  # stopwords only
-                phrases.append(r"\b" + r"\s+".join(map(re.escape, answer.lower().split())) + r"\b")
-        return cls(tuple(terms), re.compile("|".join(phrases), re.I) if phrases else None)
+                phrases.append(re.compile(r"\b" + r"\s+".join(map(re.escape, answer.lower().split())) + r"\b", re.I))
+        return cls(tuple(terms), tuple(phrases))
 
     @classmethod
     def combine(cls, cues: Iterable[AnswerCues]) -> AnswerCues:
         cues = list(cues)
-        patterns = [c.phrases.pattern for c in cues if c.phrases is not None]
-        return cls(tuple(words for c in cues for words in c.terms),
-                   re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None)
+        return cls(tuple(words for c in cues for words in c.terms), tuple(p for c in cues for p in c.phrases))
 
 
 NO_CUES = AnswerCues()

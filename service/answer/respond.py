@@ -82,10 +82,6 @@ TREATMENT_TYPES = re.compile(r"\btypes of (standard )?treatment\b", re.I)
 # A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
 # answered from the section's own text, which says what the disease is and where it forms.
 KEY_POINTS = re.compile(r"^key points$", re.I)
-# a question's own clause: the last clause with a question word ("chemo has given me the runs, what should I eat?")
-CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s[-–]\s+")
-QUESTION_WORD = re.compile(r"\b(what|how|why|when|where|which|who|is|are|does|do|did|could|can|should|will|would|"
-                           r"any)\b", re.I)
 
 
 def under_key_points(section: str) -> bool:
@@ -979,33 +975,27 @@ class Responder:
         """ "problems later on, like with her heart or growth?": when the answer speaks to some of the things
         the question names but not to one the page covers elsewhere ("growth"), the page's best sentence on it,
         or the one list item on it under its lead-in."""
-        if not chosen or query is None:
+        # the things named in the question itself, not in the story around it ("chemo has given me the runs,
+        # what should I be eating?"): its own clause
+        if not chosen or query is None or not query.clause_terms:
             return None
         analyzer = self.index.analyzer
-        # the things named in the question itself, not in the story around it ("chemo has given me the runs,
-        # what should I be eating?"): from the last clause of the last question that has a question word
-        asking = [s for s in split_sentences(query.question) if s.rstrip().endswith("?")]
-        clauses = CLAUSE_BREAK.split(asking[-1]) if asking else []
-        asked = [i for i, clause in enumerate(clauses) if QUESTION_WORD.search(clause)]
-        if not asked:
-            return None
-        question = " ".join(clauses[asked[-1]:])
+        generic = self.ranker.partition("patient").generic
         # words of the page's title and of the shown sections' headings name the topic, not another thing asked
         # ("What are the symptoms of Ovarian Epithelial, Fallopian Tube, ...?")
         headings = " ".join(self.index.passages[c.passage_index].section for c in chosen)
-        generic = self.ranker.partition("patient").generic | set(analyzer.tokens(f"{main.title} {headings}"))
+        topic_words = generic | set(analyzer.tokens(f"{main.title} {headings}"))
         shown = set().union(*(u.terms for c in chosen for u in (c, *c.items)))
         shown |= {t for term in shown for t in query.sources.get(term, ())}  # "myeloid" shown says "myelogenous"
-        named = {t for t, w in weights.items() if w >= 1.0 and t not in generic}
-        missing = named & set(analyzer.tokens(question)) - shown
+        named = {t for t, w in weights.items() if w >= 1.0 and t not in topic_words}
+        missing = named & query.clause_terms - shown
         if not missing or not named & shown:
             return None
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         holding = [g for g in page if missing & self.ranker.passage_terms(g)]
         if not holding:
             return None
-        others = {t for t, w in weights.items() if w >= SYNONYM_WEIGHT} - missing \
-            - self.ranker.partition("patient").generic
+        others = {t for t, w in weights.items() if w >= SYNONYM_WEIGHT} - missing - generic
         # the missing word leads; the question's other words choose among the sentences that have it (each
         # passage scored on its own: not the page's best-matching passage, which is already shown)
         on_missing = {t: (1.0 if t in missing else 0.3 * w) for t, w in scoring.items()}

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..corpus.sentences import read_word_list
+from ..corpus.sentences import read_word_list, split_sentences
 from ..search.analyzer import Analyzer, fold
 from ..search.rank import heading_names, url_slug
 from .conversation import changes_topic, continues, keeps_subject, points_back
@@ -94,6 +94,12 @@ PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what
 QUESTION_START = re.compile(
     r"(how|what|why|can|could|is|are|does|do|did|should|will|would|where|when|which|who|please|i would like to know|"
     r"i'd like to know|i want to know|tell me|i wonder)\b", re.I)
+# The question's own clause: the last clause, of the last sentence ending in "?", that has a question word
+# ("chemo has given me the runs, what should I be eating?"). Unlike QUESTION_START, the word may stand anywhere in
+# the clause ("basically is there any evidence ...") and "any" counts ("any tips for ...?").
+CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s[-–]\s+")
+QUESTION_WORD = re.compile(r"\b(what|how|why|when|where|which|who|is|are|does|do|did|could|can|should|will|would|"
+                           r"any)\b", re.I)
 SUBJECT = re.compile(r"\bsubject\s*:\s*(.{1,120}?)(?=\s*\bmessage\s*:|\n|$)", re.I)
 CAPITAL_WORD = re.compile(r"\b([A-Z][A-Z0-9]{1,7})(?:s|'s)?\b")
 
@@ -145,6 +151,9 @@ class Query:
     # avoid catching stuff"), answered in turn
     parts: list[tuple[str, QuestionType | None]] = field(default_factory=list)
     asks_about_feeling: bool = False  # feelings told, and the question ("is that normal?") names nothing else
+    # index terms of the question's own clause ("what should I be eating?"), not of the story before it; empty
+    # when no sentence ending in "?" has a question word
+    clause_terms: frozenset[str] = frozenset()
 
     @property
     def has_focus(self) -> bool:
@@ -604,12 +613,21 @@ class Understander:
             blames_treatment=bool(blamed),
             asked=asked,
             asks_about_feeling=asks_about_feeling,
+            clause_terms=frozenset(analyzer.tokens(question_clause(question))),
             parts=self._parts(outside_phrases, bool(context.stage)),
             # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
                 set(question_terms) | set(own_terms) | (set(focus) - {fixed for typo, fixed in corrections.items()
                                                                       if len(typo) < MIN_PROMOTED_TYPO}), acronyms),
         )
+
+
+def question_clause(question: str) -> str:
+    """From the last clause with a question word, of the last sentence ending in "?", to its end; "" if none."""
+    asking = [s for s in split_sentences(question) if s.rstrip().endswith("?")]
+    clauses = CLAUSE_BREAK.split(asking[-1]) if asking else []
+    asked = [i for i, clause in enumerate(clauses) if QUESTION_WORD.search(clause)]
+    return " ".join(clauses[asked[-1]:]) if asked else ""
 
 
 CANCER_PAGES = ("/types/", "/drugs/", "/treatment/types/")  # cancer types, drugs, kinds of cancer treatment
