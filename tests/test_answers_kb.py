@@ -773,3 +773,40 @@ def test_telling_the_boss_is_answered_from_going_back_to_work(kb_client):
     body = turn(kb_client, "how do I tell my boss I have cancer")
     assert body["kind"] == "answer"
     assert quoted(body)[0]["url"].endswith("day-to-day/back-to-work"), [c["url"] for c in quoted(body)]
+
+
+def reads_as_overview(body: dict) -> bool:
+    """One sentence from each of four or more sections, in turn: a list of what a page's sections are about."""
+    cited = [s["citation"] for s in body["sentences"]]
+    return len(cited) >= 4 and len(set(cited)) == len(cited)
+
+
+def test_how_is_it_treated_on_a_page_of_one_section_per_treatment_names_each_treatment(kb_client):
+    """"Bladder Cancer Treatment" has one section per treatment and no summary list: "what are the treatments?"
+    gets the page's opening sentence, then the first sentence of each treatment's section, not the
+    best-matching one or two treatments as if they were the only ones."""
+    body = turn(kb_client, "what are the treatments for bladder cancer?")
+    sections = [c["section"] for c in quoted(body)]
+    assert sections[0].endswith("Overview"), sections
+    assert reads_as_overview(body)
+    assert {"Surgery", "Radiation therapy", "Chemotherapy"} <= {headings(c)[-1] for c in quoted(body)}, sections
+    assert not whole_thought_problems(body), whole_thought_problems(body)
+
+
+def test_what_tests_find_it_names_each_test_of_the_diagnosis_section(kb_client):
+    body = turn(kb_client, "how is kidney cancer in children diagnosed?")
+    tests = [c for c in quoted(body) if headings(c)[-2:-1] == ["Tests to diagnose kidney cancer in children"]]
+    assert len(tests) >= 3, [c["section"] for c in quoted(body)]
+    assert quoted(body)[0]["section"].endswith("Tests to diagnose kidney cancer in children")
+
+
+@pytest.mark.parametrize("message, page", [
+    # a page about one treatment: its sections are about that treatment, not a list of treatments
+    ("what cancers is hormone therapy used for?", "types/hormone-therapy"),
+    # the question names one treatment the page has a section on
+    ("is surgery the main treatment for stomach cancer?", "stomach/treatment"),
+])
+def test_no_list_of_treatments_for_a_page_about_one_or_a_question_naming_one(kb_client, message, page):
+    body = turn(kb_client, message)
+    assert quoted(body)[0]["url"].endswith(page), [c["url"] for c in quoted(body)]
+    assert not reads_as_overview(body), body["text"]

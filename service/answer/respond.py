@@ -23,7 +23,9 @@ from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
 from . import suggest
 from .compose import (
+    GOES_ON,
     MAX_UNITS,
+    REFERS_BACK,
     Unit,
     conflicts,
     flatten,
@@ -33,6 +35,7 @@ from .compose import (
     score_units,
     select_units,
     shown_as_item,
+    shows_whole_thought,
     stages_named,
 )
 from .conversation import ConversationState
@@ -82,6 +85,17 @@ TREATMENT_TYPES = re.compile(r"\btypes of (standard )?treatment\b", re.I)
 # A PDQ page's "Key Points" list sums up the section below it (signs, tests, prognosis): "what is it?" is
 # answered from the section's own text, which says what the disease is and where it forms.
 KEY_POINTS = re.compile(r"^key points$", re.I)
+# "How is it treated?" or "what tests are used?" on a page with one section per treatment or test and no summary
+# list: the section's opening sentence, then the first sentence of each of its parts (at most this many).
+OVERVIEW_ASPECTS = ("treatment", "diagnosis")
+OVERVIEW_PARTS = 5
+# A page titled by the aspect itself ("Treatment of Stomach Cancer", "Bladder Cancer Diagnosis"), not by one
+# treatment ("Hormone Therapy for Cancer", "Immunotherapy | Breast Cancer Treatment", whose sections are about
+# that treatment).
+ASPECT_TITLE = re.compile(r"\b(treatment|diagnosis)\b", re.I)
+# Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
+SITUATION = re.compile(r"(the )?treatment (options )?(of|for)\b", re.I)
+MIN_OVERVIEW_PARTS = 3
 
 
 def under_key_points(section: str) -> bool:
@@ -809,6 +823,59 @@ class Responder:
             u.items and u.is_item and TREATMENT_TYPES.search(u.text)
             for u in passage_units(passages[g], g, analyzer))}
 
+    def _section_overview(self, main: DocumentHit, query: Query, qtype: QuestionType | None,
+                          focus: dict[str, float], audience: str, population: str | None) -> list[Unit]:
+        """For "how is it treated?" or "what tests are used to diagnose it?", asked with nothing narrower, on
+        a page with one section per treatment or test under the aspect's heading ("Types of treatment for
+        hepatoblastoma > Surgery, > Chemotherapy, ..."; or a page titled by the aspect, "Treatment of Stomach
+        Cancer", with one section per treatment) and no "Key Points" summary list: the heading's opening
+        sentence, then the first sentence of each part. The best-matching single section would answer with
+        one treatment (radiation therapy) as if it were the only one."""
+        if qtype is None or qtype.name not in OVERVIEW_ASPECTS or query.context.stage \
+                or query.context.recurrence:
+            return []
+        passages, analyzer = self.index.passages, self.index.analyzer
+        page = self._allowed_passages(main, qtype, audience, population, None, False, False, query.context.ages)
+        if any(under_key_points(passages[g].section) for g in page):
+            return []  # a PDQ page's summary list answers it (_treatment_overview)
+        # the question names something the page has (a treatment, a situation): the usual choice answers it
+        adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
+            - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
+        if any(adds & self.ranker.passage_terms(g) for g in page):
+            return []
+        by_section: dict[str, list[int]] = {}
+        for g in page:
+            by_section.setdefault(passages[g].section, []).append(g)
+        if qtype.name == "treatment" and any(SITUATION.match(s.rsplit(" > ", 1)[-1]) for s in by_section):
+            return []  # "Treatment of newly diagnosed X" says what is done: the usual choice quotes that section
+        heads = [s for s in by_section if self.qtypes.section_score(qtype, s.rsplit(" > ", 1)[-1]) == 2]
+        title_terms = set(analyzer.tokens(main.title))
+        if ASPECT_TITLE.search(main.title) and self.qtypes.section_score(qtype, main.title) == 2 \
+                and " | " not in main.title and not qtype.answers.matches(title_terms, main.title):
+            heads.append("")  # the page is the aspect: its opening section introduces its top-level sections
+
+        def parts_of(head: str) -> list[str]:
+            depth = head.count(" > ") + 1 if head else 0
+            return [s for s in by_section if s.count(" > ") == depth and (not head or s.startswith(head + " > "))
+                    and s != OVERVIEW and not SITUATION.match(s.rsplit(" > ", 1)[-1])
+                    and not any(t is not qtype for t in self._heading_aspects(s))]
+
+        best = max(heads, key=lambda h: len(parts_of(h)), default=None)
+        if best is None or len(parts_of(best)) < MIN_OVERVIEW_PARTS:
+            return []
+        intro_section = best or OVERVIEW
+        units = []
+        for section in [intro_section, *parts_of(best)][:OVERVIEW_PARTS + 1]:
+            g = by_section.get(section, [None])[0]
+            if g is None:
+                continue
+            first = next((u for u in passage_units(passages[g], g, analyzer) if not u.is_item and not u.items
+                          and not u.text.endswith(":") and shows_whole_thought(u, section)), None)
+            if first is not None and not (GOES_ON.search(first.text) or REFERS_BACK.search(first.text)):
+                # (not "These can help move fluid ...", which leans on its heading)
+                units.append(first)
+        return units if len(units) > MIN_OVERVIEW_PARTS else []
+
     def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
         """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
         Option Overview > Immunotherapy" is not where a page says what the disease is)."""
@@ -911,6 +978,8 @@ class Responder:
         if coping is None or practical or COPING_TITLE.search(main.title):
             if query is not None and query.parts and not stage:
                 units = self._answer_parts(main, query, scoring, audience, population, feelings)
+            if not units and query is not None:
+                units = self._section_overview(main, query, qtype, weights, audience, population)
             if not units:
                 asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
                 answer_words = AnswerCues.combine(t.answers for t in asked)
@@ -1027,6 +1096,12 @@ class Responder:
                 if t in part_scoring:
                     part_scoring[t] = max(part_scoring[t], 1.0)
             part_scoring = with_section_cues(part_scoring, qtype)
+            own = set(analyzer.tokens(text))  # what this part names, not the message's other parts
+            overview = self._section_overview(main, query, qtype, {t: w for t, w in scoring.items() if t in own},
+                                              audience, population)
+            if overview:  # the whole list of treatments or tests, not the part's share of one section
+                chosen.extend(u for u in overview if all(u is not c and u.text != c.text for c in chosen))
+                continue
             candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring,
                                           recurrence=query.context.recurrence, ages=query.context.ages)
             picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
