@@ -810,3 +810,22 @@ def test_no_list_of_treatments_for_a_page_about_one_or_a_question_naming_one(kb_
     body = turn(kb_client, message)
     assert quoted(body)[0]["url"].endswith(page), [c["url"] for c in quoted(body)]
     assert not reads_as_overview(body), body["text"]
+
+
+def test_is_this_normal_is_answered_by_the_sentence_that_says_it_is_common(kb_client):
+    """"is this normal??" after a story of tiredness since radiotherapy: the fatigue page's "Cancer fatigue is
+    common" section says so, before any tips."""
+    body = turn(kb_client, "i'm so tired all the time since radiotherapy started, even after sleeping 10 hours. "
+                           "is this normal??")
+    assert quoted(body)[0]["url"].endswith("side-effects/fatigue"), [c["url"] for c in quoted(body)]
+    assert "most common side effects" in body["sentences"][0]["text"], body["text"]
+
+
+def test_is_that_normal_about_a_feeling_is_answered_with_support_not_the_disease(kb_client):
+    """"my little sister has leukaemia ... I feel angry and left out ... is that normal?" asks about the
+    feeling: the siblings' support page, not how leukaemia is treated."""
+    body = turn(kb_client, "I'm 14 and my little sister has leukaemia. my parents are always at the hospital with "
+                           "her and I feel angry and left out and then guilty for feeling like that. is that normal?")
+    assert body["intro"]
+    assert all(COPING.search(c["title"] + " " + c["section"]) or "sibling" in c["title"].lower()
+               for c in quoted(body)), [c["title"] for c in quoted(body)]

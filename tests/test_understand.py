@@ -365,6 +365,9 @@ def test_question_types_read_wordings_made_of_common_words():
         "I found a lump, should I get it checked?": "diagnosis",  # a symptom: not screening
         "how often should I have a check-up for skin cancer": "screening",
         "skin gone red from radiotherapy, what can i put on it?": "self_care",
+        "so tired all the time since radiotherapy started. is this normal??": "common",
+        "is it normal for doctors to use a drug off label?": "common",
+        "is my PSA level normal?": "results",  # a result, not whether something is common
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
@@ -423,7 +426,7 @@ def test_a_piece_that_asks_nothing_and_names_nothing_is_not_a_question_of_its_ow
     ("PSA came back at 6.2 and I'm 64, does that mean I've got prostate cancer?", "results"),
     ("is my PSA level too high?", "results"),
     ("is a PSA of 6 high?", "results"),
-    ("I'm so tired all the time since radiotherapy. is this normal??", None),  # a feeling, not a result
+    ("I'm so tired all the time since radiotherapy. is this normal??", "common"),  # whether it is common, not a result
     ("my biopsy results came back as DCIS, is it really cancer?", "what_is"),
 ])
 def test_what_a_test_result_means_is_its_own_aspect(small, message, aspect):

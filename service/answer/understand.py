@@ -583,6 +583,8 @@ class Understander:
         staged = bool(context.stage) or "early stage" in lowered
         aspect = self._aspect(question, cue_terms, outside_phrases, staged)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
+        if aspect is not None and aspect.name == "common" and context.feelings:
+            aspect = None  # "I feel angry ... is that normal?" asks about the feeling, answered with support
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
