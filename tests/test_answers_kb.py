@@ -829,3 +829,31 @@ def test_is_that_normal_about_a_feeling_is_answered_with_support_not_the_disease
     assert body["intro"]
     assert all(COPING.search(c["title"] + " " + c["section"]) or "sibling" in c["title"].lower()
                for c in quoted(body)), [c["title"] for c in quoted(body)]
+
+
+@pytest.mark.parametrize("message", ["i'm so scared", "i feel angry", "im overwhelmed", "i'm lonely",
+                                     "is it normal to feel angry after a cancer diagnosis?"])
+def test_a_feeling_told_with_nothing_else_named_gets_support(kb_client, message):
+    """Told to a cancer-care service, a feeling alone is the topic: the acknowledgement, then coping material
+    (it used to be "I couldn't find a reliable answer", or "which topic do you mean?")."""
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer" and body["intro"], body["text"]
+    assert all(COPING.search(c["title"]) for c in quoted(body)), [c["title"] for c in quoted(body)]
+
+
+def test_a_feeling_about_something_outside_cancer_care_is_not_answered(kb_client):
+    assert turn(kb_client, "i'm scared of spiders")["kind"] == "no_answer"
+
+
+@pytest.mark.parametrize("message", ["how is it diagnosed?", "how is it treated", "what are the side effects?"])
+def test_a_clarifying_question_offers_whole_topic_names(kb_client, message):
+    """"Which topic do you mean?" offers topics named by page titles without the aspect's words: never a name
+    ending in "and" ("Stomach Cancer Diagnosis and Staging"), with a hole ("Chemotherapy to Treat Cancer"), nor
+    "Cancer" alone."""
+    body = turn(kb_client, message)
+    assert body["kind"] == "clarify" and len(body["suggestions"]) == 3, body
+    names = body["text"].split("For example:", 1)[1].strip().rstrip(".").split(", ")
+    for name in names:
+        words = name.lower().split()
+        assert words[0] not in ("and", "or", "to", "of") and words[-1] not in ("and", "or", "to", "of"), names
+        assert name.lower() != "cancer" and " to " not in f" {name.lower()} ", names

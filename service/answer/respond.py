@@ -157,6 +157,7 @@ class Resolved:
     in_conversation: bool = False  # an earlier turn of this conversation was answered from the library
     phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # focus term -> its long forms
     previous_title: str = ""  # the page the conversation was last answered from
+    feelings_only: bool = False  # the message names only a feeling ("I'm so scared"): it is the topic
 
 
 class Responder:
@@ -352,6 +353,8 @@ class Responder:
         with_suggestions: bool = True,
     ) -> Reply:
         topic = self._resolve(query, state, audience)
+        if not topic.own_terms and query.context.feelings and not topic.inherited:
+            topic = self._feeling_topic(query, topic)
         if not topic.own_terms:
             if topic.aspect is not None and topic.aspect.name != "what_is":
                 return self._clarify(topic.aspect, audience)
@@ -392,6 +395,15 @@ class Responder:
             if query.aspect is not None:
                 state.intent = query.aspect.name
         return reply
+
+    def _feeling_topic(self, query: Query, topic: Resolved) -> Resolved:
+        """"I feel so angry", "I'm so scared", with nothing else named: the feeling is the topic, answered from
+        the library's coping material (by the library's names for it too: "angry" is under "Anger")."""
+        own = self.index.analyzer.tokens(" ".join([*query.context.feelings, *query.context.feeling_names]))
+        weights = {t: 1.0 for t in own}
+        for t in self.index.analyzer.tokens("cope feelings"):
+            weights.setdefault(t, COPING_WORD_WEIGHT)
+        return replace(topic, weights=weights, own_terms=list(dict.fromkeys(own)), aspect=None, feelings_only=True)
 
     def _names_other_disease(self, new: list[str], old: list[str]) -> bool:
         """Both turns name a disease ("mouth cancer" after "skin cancer"), and not the same one."""
@@ -464,8 +476,10 @@ class Responder:
         if not topic.inherited:
             if query.unknown_share > self.settings.max_unknown_share:
                 return False
-            if not query.cancer_context and not topic.in_conversation:
-                return False  # a general health question: "symptoms of the flu", "lower my cholesterol"
+            if not query.cancer_context and not topic.in_conversation and not topic.feelings_only:
+                # a general health question: "symptoms of the flu", "lower my cholesterol" (a feeling told to a
+                # cancer-care service with nothing else named, "I'm so scared", is answered with coping material)
+                return False
         # "I feel angry all the time, I snap at everyone": feelings, and only everyday words besides, are
         # answered from coping material when a page about feelings is found (anchored below)
         feelings_only = bool(query.context.feelings) and all(
@@ -509,12 +523,22 @@ class Responder:
     def _clarify(self, qtype: QuestionType, audience: str) -> Reply:
         cues = " ".join(" ".join(c) for c in qtype.cues[:3])
         docs = self.ranker.rank(self.expander.expand(cues), audience=audience, k_docs=8)
-        aspect = {t for cue in qtype.cues + qtype.sections for t in cue}
+        # (not "cancer", a word of the cue "cancer check": "Cervical Cancer" is the name, not "Cervical")
+        aspect = {t for cue in qtype.cues + qtype.sections for t in cue} - {"cancer"}
         names: list[str] = []
+        analyzer = self.index.analyzer
         for d in docs:
-            words = [w for w in self.topic_name(d.title).split() if self.index.analyzer.term(w.lower()) not in aspect]
-            name = " ".join(w for w in words if w.lower() not in ("of", "understanding", "the"))
-            if name and name.lower() not in (n.lower() for n in names):
+            # the title without the aspect's words at either end ("Stomach Cancer Diagnosis and Staging" names
+            # "Stomach Cancer"); one inside it ("Chemotherapy to Treat Cancer") leaves no name
+            words = [w for w in self.topic_name(d.title).split() if w.lower() not in ("understanding", "the")]
+            while words and (not analyzer.tokens(words[-1]) or analyzer.term(words[-1].lower()) in aspect):
+                words.pop()
+            while words and (not analyzer.tokens(words[0]) or analyzer.term(words[0].lower()) in aspect):
+                words.pop(0)
+            if any(analyzer.term(w.lower()) in aspect for w in words):
+                continue
+            name = " ".join(words)
+            if set(analyzer.tokens(name)) - {"cancer"} and name.lower() not in (n.lower() for n in names):
                 names.append(name)
         names = names[:3]
         return Reply(
