@@ -158,6 +158,17 @@ def test_an_answer_word_the_analyzer_drops_is_matched_as_written():
     assert not plain[0].text.startswith("Because") and asked[0].text.startswith("Because")
 
 
+def test_answer_phrases_are_matched_as_written():
+    """"is common" says something is common; the word alone is also in "Some common ways include:"."""
+    from service.answer.intent import AnswerCues
+    from service.search.analyzer import Analyzer
+
+    cues = AnswerCues.parse([], Analyzer(), as_written=["is common", "one of the most common"])
+    assert cues.matches(frozenset(), "Cancer fatigue is one of the most common side effects.")
+    assert cues.matches(frozenset(), "Off-label drug use is common in cancer treatment.")
+    assert not cues.matches(frozenset({"common"}), "Some common ways include:")
+
+
 def test_a_sentence_that_goes_on_from_the_one_before_is_shown_after_it():
     from service.answer.compose import flatten, select_units
     from service.corpus.models import Passage

@@ -857,3 +857,10 @@ def test_a_clarifying_question_offers_whole_topic_names(kb_client, message):
         words = name.lower().split()
         assert words[0] not in ("and", "or", "to", "of") and words[-1] not in ("and", "or", "to", "of"), names
         assert name.lower() != "cancer" and " to " not in f" {name.lower()} ", names
+
+
+def test_is_it_normal_does_not_favour_a_list_of_common_things(kb_client):
+    """"common" in "Some common ways include:" (how chemotherapy is given) does not say anything is common."""
+    body = turn(kb_client, "is it normal to not want to eat during chemo?")
+    assert body["kind"] == "answer"
+    assert not any("common ways" in s["text"] for s in body["sentences"]), body["text"]

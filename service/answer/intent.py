@@ -39,14 +39,17 @@ class AnswerCues:
             p.search(text) for p in self.phrases)
 
     @classmethod
-    def parse(cls, answers: Iterable[str], analyzer: Analyzer) -> AnswerCues:
+    def parse(cls, answers: Iterable[str], analyzer: Analyzer, as_written: Iterable[str] = ()) -> AnswerCues:
+        """`as_written`: phrases whose stopwords matter ("is common", not the "common" of "Some common ways")."""
         terms, phrases = [], []
         for answer in answers:
             words = tuple(analyzer.tokens(answer))
             if words:
                 terms.append(words)
             else:  # stopwords only
-                phrases.append(re.compile(r"\b" + r"\s+".join(map(re.escape, answer.lower().split())) + r"\b", re.I))
+                as_written = [*as_written, answer]
+        for answer in as_written:
+            phrases.append(re.compile(r"\b" + r"\s+".join(map(re.escape, answer.lower().split())) + r"\b", re.I))
         return cls(tuple(terms), tuple(phrases))
 
     @classmethod
@@ -90,7 +93,7 @@ class QuestionTypes:
                     cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec.get("cues", [])) if t),
                     sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in spec["sections"]) if t),
                     suggestion=spec["suggestion"],
-                    answers=AnswerCues.parse(spec.get("answers", []), analyzer),
+                    answers=AnswerCues.parse(spec.get("answers", []), analyzer, spec.get("answer_phrases", [])),
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
                     else None,
                     fallback=spec.get("fallback"),
