@@ -574,7 +574,8 @@ def test_how_is_it_treated_is_not_answered_with_who_plans_the_treatment(kb_clien
     assert body["kind"] == "answer"
     assert not any("planned by a team" in s["text"] or "may cause side effects" in s["text"]
                    for s in body["sentences"]), body["text"]
-    assert any(s.get("item") and s["text"] == "Surgery" for s in body["sentences"]), body["text"]  # the treatments
+    # the treatments: the list's names, or the first sentence of each one's section
+    assert any(s["text"].startswith("Surgery") for s in body["sentences"]), body["text"]
 
 
 def test_how_is_it_treated_with_no_stage_named_lists_the_types_of_treatment_not_one_stages(kb_client):
@@ -864,3 +865,14 @@ def test_is_it_normal_does_not_favour_a_list_of_common_things(kb_client):
     body = turn(kb_client, "is it normal to not want to eat during chemo?")
     assert body["kind"] == "answer"
     assert not any("common ways" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_a_pdq_list_of_treatment_names_says_what_each_treatment_is(kb_client):
+    """A PDQ page's key points only name the treatments ("Surgery", "Radiation therapy", "Chemotherapy"): "how
+    is it treated?" quotes the first sentence of each treatment's own section instead of the bare names."""
+    body = turn(kb_client, "gallbladder cancer treatment")
+    parts = [c for c in quoted(body) if "The following types of treatment are used:" in headings(c)]
+    assert len(parts) >= 3, [c["section"] for c in quoted(body)]
+    assert not any(s.get("item") and len(s["text"].split()) <= 3 for s in body["sentences"]), body["text"]
+    assert reads_as_overview(body) or len(body["sentences"]) == 3
+    assert not whole_thought_problems(body), whole_thought_problems(body)

@@ -93,6 +93,10 @@ OVERVIEW_PARTS = 5
 # treatment ("Hormone Therapy for Cancer", "Immunotherapy | Breast Cancer Treatment", whose sections are about
 # that treatment).
 ASPECT_TITLE = re.compile(r"\b(treatment|diagnosis)\b", re.I)
+# The heading of a PDQ page's sections on each standard treatment ("Four types of standard treatment are used:"),
+# not those on treatments in clinical trials ("New types of treatment are being tested in clinical trials."). Lists
+# of what "may be used" (neuroblastoma's nine) keep their summary list of names for now: the README says why.
+TYPES_USED = re.compile(r"^(the following|\w+) types of (standard )?treatment (are|is) used\b", re.I)
 # Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
 SITUATION = re.compile(r"(the )?treatment (options )?(of|for)\b", re.I)
 MIN_OVERVIEW_PARTS = 3
@@ -852,31 +856,36 @@ class Responder:
         """For "how is it treated?" or "what tests are used to diagnose it?", asked with nothing narrower, on
         a page with one section per treatment or test under the aspect's heading ("Types of treatment for
         hepatoblastoma > Surgery, > Chemotherapy, ..."; or a page titled by the aspect, "Treatment of Stomach
-        Cancer", with one section per treatment) and no "Key Points" summary list: the heading's opening
-        sentence, then the first sentence of each part. The best-matching single section would answer with
-        one treatment (radiation therapy) as if it were the only one."""
+        Cancer", with one section per treatment), or on a PDQ page whose "Key Points" list only names them
+        ("Surgery", "Radiation therapy") with a section on each under "The following types of treatment are
+        used:": the heading's opening sentence, then the first sentence of each part. The best-matching single
+        section would answer with one treatment (radiation therapy) as if it were the only one, and bare names
+        say nothing of what each treatment is."""
         if qtype is None or qtype.name not in OVERVIEW_ASPECTS or query.context.stage \
                 or query.context.recurrence:
             return []
         passages, analyzer = self.index.passages, self.index.analyzer
         page = self._allowed_passages(main, qtype, audience, population, None, False, False, query.context.ages)
-        if any(under_key_points(passages[g].section) for g in page):
-            return []  # a PDQ page's summary list answers it (_treatment_overview)
-        # the question names something the page has (a treatment, a situation): the usual choice answers it
-        adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
-            - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
-        if any(adds & self.ranker.passage_terms(g) for g in page):
-            return []
+        # a PDQ page: its summary list of treatments names them ("Surgery", "Radiation therapy"), and a heading
+        # with that list's lead-in ("The following types of treatment are used:") has a section for each
+        summary_page = any(under_key_points(passages[g].section) for g in page)
         by_section: dict[str, list[int]] = {}
         for g in page:
             by_section.setdefault(passages[g].section, []).append(g)
-        if qtype.name == "treatment" and any(SITUATION.match(s.rsplit(" > ", 1)[-1]) for s in by_section):
-            return []  # "Treatment of newly diagnosed X" says what is done: the usual choice quotes that section
-        heads = [s for s in by_section if self.qtypes.section_score(qtype, s.rsplit(" > ", 1)[-1]) == 2]
-        title_terms = set(analyzer.tokens(main.title))
-        if ASPECT_TITLE.search(main.title) and self.qtypes.section_score(qtype, main.title) == 2 \
-                and " | " not in main.title and not qtype.answers.matches(title_terms, main.title):
-            heads.append("")  # the page is the aspect: its opening section introduces its top-level sections
+        if summary_page:
+            if qtype.name != "treatment":
+                return []  # (its tests are a key point's list of their own, already the usual choice)
+            heads = [s for s in by_section if TYPES_USED.match(s.rsplit(" > ", 1)[-1])] \
+                + list({s.rsplit(" > ", 1)[0] for s in by_section if " > " in s
+                        and TYPES_USED.match(s.rsplit(" > ", 1)[0].rsplit(" > ", 1)[-1])})
+        else:
+            if qtype.name == "treatment" and any(SITUATION.match(s.rsplit(" > ", 1)[-1]) for s in by_section):
+                return []  # "Treatment of newly diagnosed X" says what is done: the usual choice quotes it
+            heads = [s for s in by_section if self.qtypes.section_score(qtype, s.rsplit(" > ", 1)[-1]) == 2]
+            title_terms = set(analyzer.tokens(main.title))
+            if ASPECT_TITLE.search(main.title) and self.qtypes.section_score(qtype, main.title) == 2 \
+                    and " | " not in main.title and not qtype.answers.matches(title_terms, main.title):
+                heads.append("")  # the page is the aspect: its opening section introduces its top-level ones
 
         def parts_of(head: str) -> list[str]:
             depth = head.count(" > ") + 1 if head else 0
@@ -887,18 +896,30 @@ class Responder:
         best = max(heads, key=lambda h: len(parts_of(h)), default=None)
         if best is None or len(parts_of(best)) < MIN_OVERVIEW_PARTS:
             return []
-        intro_section = best or OVERVIEW
-        units = []
-        for section in [intro_section, *parts_of(best)][:OVERVIEW_PARTS + 1]:
+        # the question names a part ("is surgery the main one?", "what happens during a cystoscopy?") or a
+        # situation the page treats apart ("if it has spread to the lungs"): the usual choice answers it
+        adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
+            - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
+        named = set(parts_of(best)) | {s for s in by_section if self.qtypes.section_score(qtype, s)}
+        if any(adds & set(analyzer.tokens(s)) for s in named):
+            return []
+
+        def opening(section: str) -> Unit | None:
             g = by_section.get(section, [None])[0]
             if g is None:
-                continue
+                return None
             first = next((u for u in passage_units(passages[g], g, analyzer) if not u.is_item and not u.items
                           and not u.text.endswith(":") and shows_whole_thought(u, section)), None)
-            if first is not None and not (GOES_ON.search(first.text) or REFERS_BACK.search(first.text)):
-                # (not "These can help move fluid ...", which leans on its heading)
-                units.append(first)
-        return units if len(units) > MIN_OVERVIEW_PARTS else []
+            # (not "These can help move fluid ...", which leans on its heading)
+            return None if first is None or GOES_ON.search(first.text) or REFERS_BACK.search(first.text) else first
+
+        parts = [u for u in map(opening, parts_of(best)[:OVERVIEW_PARTS]) if u is not None]
+        if len(parts) < MIN_OVERVIEW_PARTS:
+            return []
+        # the heading's own opening ("There are different types of treatment for ..."); a PDQ list's heading
+        # is a lead-in with no text of its own
+        intro = opening(best or OVERVIEW)
+        return ([intro] if intro is not None else []) + parts
 
     def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
         """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
