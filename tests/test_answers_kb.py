@@ -876,3 +876,29 @@ def test_a_pdq_list_of_treatment_names_says_what_each_treatment_is(kb_client):
     assert not any(s.get("item") and len(s["text"].split()) <= 3 for s in body["sentences"]), body["text"]
     assert reads_as_overview(body) or len(body["sentences"]) == 3
     assert not whole_thought_problems(body), whole_thought_problems(body)
+
+
+@pytest.mark.parametrize("message, brand, drug", [
+    ("what is gleevec", "Gleevec", "imatinib mesylate"),  # "Gleevec Imkeldi": two brands on one line
+    ("my mum is on neulasta injections after chemo, what are they for?", "Neulasta", "pegfilgrastim"),
+])
+def test_a_drug_asked_by_brand_name_is_told_by_the_name_its_page_uses(kb_client, message, brand, drug):
+    """The drug's page (and so the answer) says "imatinib mesylate"; a patient who asked about Gleevec is told
+    they are one, from the page's "US Brand Name(s)" field, before the answer."""
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    assert body["intro"].startswith(f"{brand} is a US brand name of {drug}"), body["intro"]
+    assert body["text"].startswith(body["intro"])
+
+
+def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):
+    assert not turn(kb_client, "what is osimertinib")["intro"]
+
+
+def test_pages_are_read_in_the_audience_asked(kb_app):
+    """A nurse's answer, and its related reading, may come from clinical pages, which the patient partition does
+    not hold: the brand-name line and the related reading read them in the nurse's partition (the related reading
+    raised a KeyError for a clinical page: "imatinib for GIST, what dose ...?" failed in the nurse view)."""
+    responder = kb_app.extensions["responder"]
+    for message in ("what is gleevec", "imatinib for GIST, what dose is used in trials?"):
+        assert responder.respond(message, audience="all").kind in ("answer", "no_answer")

@@ -75,6 +75,9 @@ DRUG_CLASS = re.compile(r"\b(is|are) (a |an )?(type of |kind of |class of )?[\w-
                         # "Thalidomide, lenalidomide, and pomalidomide are drugs that prevent blood vessels from ..."
                         r"(drugs?|medicines?) that (block|prevent|stop|slow|boost|help the immune|kill|target))\b",
                         re.I)
+# A drug page's brand names: "US Brand Name(s)" then one per line, up to "FDA Approved".
+BRAND_NAMES = re.compile(r"US Brand Name\(s\)\n(.+?)(?:\nFDA Approved|$)", re.S)
+BRAND_PASSAGES = 2  # the field is in a drug page's opening passage
 # A heading about the outlook ("Certain factors affect prognosis ... and treatment options").
 PROGNOSIS = re.compile(r"\bprognosis\b", re.I)
 # A heading about cancer coming back ("Hodgkin lymphoma can recur (come back) after it has been treated.", "CML
@@ -935,6 +938,23 @@ class Responder:
         return bool(query is not None and what_is is not None and what_is.pattern is not None
                     and what_is.pattern.search(" ".join(query.question.lower().split())))
 
+    def _brand_named(self, main: DocumentHit, query: Query, audience: str) -> str | None:
+        """The brand name the question calls the drug by ("Tagrisso"), when the drug's page, which uses its own
+        name (osimertinib mesylate), lists it under "US Brand Name(s)": a patient may not know they are one."""
+        analyzer = self.index.analyzer
+        asked = set(analyzer.tokens(query.message))
+        title = set(analyzer.tokens(main.title))
+        for g in self.ranker.doc_passages(main.doc_path, audience)[:BRAND_PASSAGES]:
+            listed = BRAND_NAMES.search(self.index.passages[g].text)
+            if listed is None:
+                continue
+            # (several are one line, "Gleevec Imkeldi": each word is matched on its own)
+            for brand in listed.group(1).split():
+                terms = set(analyzer.tokens(brand))
+                if terms and terms <= asked and not terms <= title:
+                    return brand
+        return None
+
     def _drug_class_unit(self, main: DocumentHit, scoring: dict[str, float], audience: str):
         """For "what is Velcade?", answered from a drug page that gives only its approved uses: the sentence
         elsewhere in the library that says what kind of drug it is ("Bortezomib, carfilzomib, and ixazomib are
@@ -1064,6 +1084,11 @@ class Responder:
         reply = Reply(kind="answer", text="")
         if feelings:
             reply.intro = self._acknowledgement(felt)
+        brand = self._brand_named(main, query, audience) if query is not None else None
+        if brand is not None:
+            drug = " ".join(w if w.isupper() else w.lower() for w in self.topic_name(main.title).split())
+            said = self.replies["brand_name"].format(brand=brand, drug=drug).strip()
+            reply.intro = f"{reply.intro} {said}" if reply.intro else said
         numbers: dict[int, int] = {}
         for unit in units:
             if unit.passage_index not in numbers:
@@ -1074,7 +1099,7 @@ class Responder:
         # who the reading is for: as asked, else as the quoted page (a children's cancer), else adults
         reader = population or population_of(main.title) or "adult"
         reply.related = self._related(docs, reply, reader, weights, query,
-                                      coping_only=coping is not None and not practical)
+                                      coping_only=coping is not None and not practical, audience=audience)
         reply.text = " ".join(([reply.intro] if reply.intro else []) + [s.text for s in reply.sentences])
         if with_suggestions:
             reply.suggestions = self._suggestions(main, qtype, audience, query,
@@ -1156,7 +1181,7 @@ class Responder:
         return flatten(chosen)
 
     def _related(self, docs: list[DocumentHit], reply: Reply, population: str | None, weights: dict[str, float],
-                 query: Query | None, coping_only: bool = False) -> list[Related]:
+                 query: Query | None, coping_only: bool = False, audience: str = "patient") -> list[Related]:
         """Other pages for further reading (never quoted, so never citations), each with why it is listed:
         the question's words its title or headings name. Pages about another population than the one asked
         (children's pages for an adult) are left out, and for feelings with no practical question, any page that
@@ -1196,7 +1221,8 @@ class Responder:
                 title = set(self.index.analyzer.tokens(doc.title))
                 if not any(meanings[w] & title for w in words):
                     continue
-            terms = self.ranker.page_names(doc.doc_path)  # what the page is about: title and headings
+            # what the page is about: title and headings (a nurse's related reading may be a clinical page)
+            terms = self.ranker.page_names(doc.doc_path, audience)
             about = [w for w in words if meanings[w] & terms]
             # a phrase whose words are listed already says nothing more ("freeze, sperm", not "freeze sperm")
             about = [w for w in about if " " not in w or not set(w.split()) <= set(about)]
