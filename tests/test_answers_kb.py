@@ -902,3 +902,13 @@ def test_pages_are_read_in_the_audience_asked(kb_app):
     responder = kb_app.extensions["responder"]
     for message in ("what is gleevec", "imatinib for GIST, what dose is used in trials?"):
         assert responder.respond(message, audience="all").kind in ("answer", "no_answer")
+
+
+@pytest.mark.parametrize("message, says", [
+    ("pheochromocytoma - high blood presure and adrenal tumer, is it cancer?", "benign (not cancer)"),
+    ("my biopsy results came back as DCIS, is it really cancer?", "DCIS is not cancer"),
+])
+def test_is_it_cancer_is_answered_first_by_the_sentence_that_says_whether_it_is(kb_client, message, says):
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    assert any(says in s["text"] for s in body["sentences"][:2]), body["text"]

@@ -398,7 +398,7 @@ def test_a_story_phrase_is_not_a_question_type_cue(small):
     assert query.aspect is not None and query.aspect.name == "what_is"  # not "diagnosis"
     # a result told, holding the lay phrase "came back"; a stage named says which, not that stages are asked
     query = small.understand("biopsy came back as leukemia stage 0, is that actually cancer? does he need chemo?")
-    assert [t.name if t else None for _, t in query.parts] == ["what_is", "treatment"]
+    assert [t.name if t else None for _, t in query.parts] == ["is_cancer", "treatment"]
     assert small.understand("how is acute lymphoblastic leukemia diagnosed?").aspect.name == "diagnosis"
 
 
@@ -427,7 +427,7 @@ def test_a_piece_that_asks_nothing_and_names_nothing_is_not_a_question_of_its_ow
     ("is my PSA level too high?", "results"),
     ("is a PSA of 6 high?", "results"),
     ("I'm so tired all the time since radiotherapy. is this normal??", "common"),  # whether it is common, not a result
-    ("my biopsy results came back as DCIS, is it really cancer?", "what_is"),
+    ("my biopsy results came back as DCIS, is it really cancer?", "is_cancer"),  # whether it is cancer
 ])
 def test_what_a_test_result_means_is_its_own_aspect(small, message, aspect):
     query = small.understand(message)
