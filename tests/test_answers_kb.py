@@ -912,3 +912,12 @@ def test_is_it_cancer_is_answered_first_by_the_sentence_that_says_whether_it_is(
     body = turn(kb_client, message)
     assert body["kind"] == "answer"
     assert any(says in s["text"] for s in body["sentences"][:2]), body["text"]
+
+
+def test_a_yes_or_no_question_leads_with_the_sentence_that_answers_it(kb_client):
+    """"is it normal for doctors to use a drug off label?": the page's "What are off-label drugs?" section has no
+    sentence saying whether it is common; the one that does, in another section, leads the answer."""
+    body = turn(kb_client, "is it normal for doctors to use a cancer drug for something it isn't officially approved "
+                           "for? just asking generally")
+    assert quoted(body)[0]["url"].endswith("drugs/off-label"), [c["url"] for c in quoted(body)]
+    assert "very common" in body["sentences"][0]["text"], body["text"]

@@ -353,6 +353,8 @@ def test_question_types_read_wordings_made_of_common_words():
     cases = {
         "just asking generally, what is a checkpoint inhibitor?": "what_is",  # after filler
         "is MDS a type of leukaemia?": "what_is",
+        "what is prostate cancer?": "what_is",  # not whether it is cancer
+        "pheochromocytoma and adrenal tumour, is it cancer?": "is_cancer",
         "why is pancreatic cancer found so late?": "why",
         "my mouth hurts, what can I do": "self_care",
         "how long will the tiredness last": "duration",

@@ -1055,7 +1055,10 @@ class Responder:
                 chosen = select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid)
                 other = self._unit_for_missing_word(main, chosen, query, weights, scoring, idf, qtype, audience,
                                                     population, stage, feelings, recurrence, ages)
-                units = flatten(chosen + ([other] if other is not None else []))
+                verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
+                                             feelings, recurrence, ages)
+                units = flatten(([verdict] if verdict is not None else []) + chosen
+                                + ([other] if other is not None else []))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights,
@@ -1153,6 +1156,25 @@ class Responder:
                 return unit
         return None
 
+    def _verdict_unit(self, main: DocumentHit, chosen: list, qtype: QuestionType | None, scoring: dict[str, float],
+                      idf: dict[str, float], audience: str, population: str | None, stage: str | None,
+                      feelings: bool, recurrence: bool, ages: Sequence[int]):
+        """A yes-or-no question ("is it normal?", "is it cancer?", `leads_with_answer` in question_types.yaml)
+        whose chosen sentences do not say it: the page's best sentence that does ("Research has shown that
+        off-label use of drugs is very common in cancer treatment"), shown first. Only a plain sentence."""
+        if qtype is None or not qtype.leads_with_answer or not qtype.answers:
+            return None
+        analyzer = self.index.analyzer
+        if any(qtype.answers.matches(u.terms, u.text) for c in chosen for u in (c, *c.items)):
+            return None
+        page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
+        scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer)
+        for _value, unit in scored:
+            if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text) \
+                    and not unit.text.endswith(":"):
+                return unit
+        return None
+
     def _answer_parts(self, main: DocumentHit, query: Query, scoring: dict[str, float], audience: str,
                       population: str | None, feelings: bool) -> list:
         """A message that asks two or three things ("what does a low ANC mean and how do I avoid catching
@@ -1177,6 +1199,10 @@ class Responder:
             picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
                                   qtype.answers if qtype is not None else NO_CUES, defined_terms(scoring, qtype),
                                   max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None)
+            verdict = self._verdict_unit(main, picked, qtype, part_scoring, self._patient_idf(part_scoring),
+                                         audience, population, None, feelings, query.context.recurrence,
+                                         query.context.ages)
+            picked = ([verdict] if verdict is not None else []) + picked
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
         return flatten(chosen)
 
