@@ -896,14 +896,15 @@ class Responder:
                     and s != OVERVIEW and not SITUATION.match(s.rsplit(" > ", 1)[-1])
                     and not any(t is not qtype for t in self._heading_aspects(s))]
 
-        best = max(heads, key=lambda h: len(parts_of(h)), default=None)
-        if best is None or len(parts_of(best)) < MIN_OVERVIEW_PARTS:
+        parts_by_head = {h: parts_of(h) for h in heads}
+        best = max(heads, key=lambda h: len(parts_by_head[h]), default=None)
+        if best is None or len(parts_by_head[best]) < MIN_OVERVIEW_PARTS:
             return []
         # the question names a part ("is surgery the main one?", "what happens during a cystoscopy?") or a
         # situation the page treats apart ("if it has spread to the lungs"): the usual choice answers it
         adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
             - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
-        named = set(parts_of(best)) | {s for s in by_section if self.qtypes.section_score(qtype, s)}
+        named = set(parts_by_head[best]) | {s for s in by_section if self.qtypes.section_score(qtype, s)}
         if any(adds & set(analyzer.tokens(s)) for s in named):
             return []
 
@@ -916,7 +917,7 @@ class Responder:
             # (not "These can help move fluid ...", which leans on its heading)
             return None if first is None or GOES_ON.search(first.text) or REFERS_BACK.search(first.text) else first
 
-        parts = [u for u in map(opening, parts_of(best)[:OVERVIEW_PARTS]) if u is not None]
+        parts = [u for u in map(opening, parts_by_head[best][:OVERVIEW_PARTS]) if u is not None]
         if len(parts) < MIN_OVERVIEW_PARTS:
             return []
         # the heading's own opening ("There are different types of treatment for ..."); a PDQ list's heading
@@ -1196,12 +1197,12 @@ class Responder:
                 continue
             candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring,
                                           recurrence=query.context.recurrence, ages=query.context.ages)
-            picked = select_units(candidates, part_scoring, self._patient_idf(part_scoring), analyzer,
+            part_idf = self._patient_idf(part_scoring)
+            picked = select_units(candidates, part_scoring, part_idf, analyzer,
                                   qtype.answers if qtype is not None else NO_CUES, defined_terms(scoring, qtype),
                                   max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None)
-            verdict = self._verdict_unit(main, picked, qtype, part_scoring, self._patient_idf(part_scoring),
-                                         audience, population, None, feelings, query.context.recurrence,
-                                         query.context.ages)
+            verdict = self._verdict_unit(main, picked, qtype, part_scoring, part_idf, audience, population, None,
+                                         feelings, query.context.recurrence, query.context.ages)
             picked = ([verdict] if verdict is not None else []) + picked
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
         return flatten(chosen)
