@@ -754,6 +754,16 @@ def test_why_a_treatment_is_given_first_is_answered_by_what_it_is_for(kb_client)
     assert "make the tumor smaller" in body["sentences"][0]["text"], body["text"]
 
 
+def test_a_why_question_is_answered_about_what_it_names_not_the_story_before_it(kb_client):
+    """Feeling awful and losing appetite are the story; the question is why chemoradiation comes before the
+    operation. (The story's words chose the rectal cancer page's list of signs.)"""
+    body = turn(kb_client, "my dad has rectal cancer and has been feeling awful for weeks with no appetite, they want "
+                           "to give him chemoradiation before the operation and I don't understand why")
+    assert quoted(body)[0]["url"].endswith("rectal-treatment-pdq")
+    assert "change in appetite" not in body["text"], body["text"]
+    assert "chemoradiation followed by surgery" in body["text"], body["text"]
+
+
 def test_why_is_answered_by_the_sentence_that_says_because(kb_client):
     body = turn(kb_client, "my husband is 45 and has just been diagnosed with ALL. why do they need to check if it "
                            "has spread to his brain and spinal cord?")

@@ -554,7 +554,26 @@ def test_the_question_clause_leaves_out_the_story_before_it():
     assert question_clause("chemo has given me the runs, what should I be eating and drinking?") == \
         "what should I be eating and drinking?"
     assert question_clause("could the treatment cause problems later on, like with her heart or growth?") == \
-        "could the treatment cause problems later on like with her heart or growth?"
+        "could the treatment cause problems later on, like with her heart or growth?"
     assert question_clause("MEN2 syndrome in children - does my son need his thyroid removed?") == \
         "does my son need his thyroid removed?"
-    assert question_clause("I don't understand why") == ""  # no question mark
+    # no question mark: a clause that opens with a question word or says it asks
+    assert question_clause("I don't understand why") == "I don't understand why"
+    assert question_clause("can't get it up since my op, will it ever come back and what can be done") == \
+        "what can be done"  # the last clause that asks
+    assert question_clause("had my op last week and the wound is healing well") == ""
+    # the clauses before it, when it names nothing ("and" starts a clause too)
+    story = "it turned out to be a sarcoma and now they want radiotherapy before the surgery and I don't understand why"
+    assert question_clause(story, 1) == "now they want radiotherapy before the surgery and I don't understand why"
+    assert question_clause("my mum has breast cancer and what are the side effects?") == "what are the side effects?"
+
+
+def test_what_the_question_itself_names_is_told_from_the_story_around_it(small):
+    """The focus terms of the question's own clause, reaching back over "I don't understand why" to the clause
+    that says what is meant; the lump and the thigh are the story."""
+    query = small.understand("I had a lump on my thigh that I thought was a pulled muscle, it turned out to be a "
+                             "sarcoma and now they want to do radiotherapy before the surgery and I don't "
+                             "understand why")
+    analyzer = small.index.analyzer
+    assert {analyzer.term("radiotherapy"), analyzer.term("surgery")} <= query.asked_focus
+    assert not {analyzer.term("lump"), analyzer.term("thigh"), analyzer.term("muscle")} & query.asked_focus

@@ -74,6 +74,9 @@ class QuestionType:
     labels_first: bool = False  # sections under a label ("Treatment of Low-Risk X") before key-point sentences
     section_exclude: re.Pattern | None = None  # heading words that look like the aspect's but are not ("high-risk")
     sentence_exclude: re.Pattern | None = None  # sentences on the aspect's subject that do not answer it
+    # the question's own clause names what is to be explained ("... they want radiotherapy before the surgery and I
+    # don't understand why"): the story told around it chooses the sentences only a little
+    from_clause: bool = False
     leads_with_answer: bool = False  # a yes-or-no question: the sentence with an answer word leads the answer
 
 
@@ -100,6 +103,7 @@ class QuestionTypes:
                     fallback=spec.get("fallback"),
                     labels_first=bool(spec.get("labels_first", False)),
                     leads_with_answer=bool(spec.get("leads_with_answer", False)),
+                    from_clause=bool(spec.get("from_clause", False)),
                     section_pattern=re.compile("|".join(f"(?:{p})" for p in spec["section_patterns"]))
                     if spec.get("section_patterns") else None,
                     section_exclude=re.compile("|".join(f"(?:{p})" for p in spec["section_excludes"]), re.I)

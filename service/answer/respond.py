@@ -58,6 +58,7 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
 SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
+STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's sentences are chosen
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
@@ -1033,7 +1034,11 @@ class Responder:
         felt = query.context.feelings if query is not None else []
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
         main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
-        scoring = with_section_cues(weights, qtype)
+        unit_weights = self._question_weights(weights, query, main) if qtype is not None and qtype.from_clause \
+            else weights
+        if unit_weights is not weights:
+            main = self.ranker.rescored(main, unit_weights, audience)
+        scoring = with_section_cues(unit_weights, qtype)
         idf = self._patient_idf(scoring)
         coping = self._coping_page(query, audience, population) if feelings and query is not None else None
         # a practical question was asked too: an aspect, or a page named by the question's own words
@@ -1049,7 +1054,7 @@ class Responder:
             if not units:
                 asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
                 answer_words = AnswerCues.combine(t.answers for t in asked)
-                candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=weights,
+                candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=unit_weights,
                                               recurrence=recurrence, answer_words=answer_words, ages=ages)
                 defines = defined_terms(weights, qtype)
                 avoid = qtype.sentence_exclude if qtype is not None else None
@@ -1062,7 +1067,7 @@ class Responder:
                                 + ([other] if other is not None else []))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
-                    candidates = self._candidates(main, None, audience, population, stage, feelings, focus=weights,
+                    candidates = self._candidates(main, None, audience, population, stage, feelings, focus=unit_weights,
                                                   recurrence=recurrence, ages=ages)
                     units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
         if coping is not None and coping.doc_path != main.doc_path:
@@ -1110,6 +1115,18 @@ class Responder:
                                                   cited=[self.index.passages[u.passage_index] for u in units],
                                                   shown_texts=tuple(u.text for u in units))
         return reply
+
+    def _question_weights(self, weights: dict[str, float], query: Query | None, main: DocumentHit) -> dict[str, float]:
+        """What the answer's sentences are chosen by: the question's own words, and the story told around it at
+        a small share ("I had a lump on my thigh ... now they want radiotherapy before the surgery and I don't
+        understand why": why radiotherapy comes first, not what a lump means), for a question type whose clause
+        names what it asks about (`from_clause` in question_types.yaml). Only when the question names a topic
+        itself; the page's title words stay, as every passage of the page is about them."""
+        if query is None or query.parts or not any(weights.get(t, 0.0) >= 1.0 for t in query.asked_focus):
+            return weights
+        title = set(self.index.analyzer.tokens(main.title))
+        story = set(query.focus) - query.asked_focus - title
+        return {t: w * STORY_SHARE if t in story else w for t, w in weights.items()}
 
     def _unit_for_missing_word(self, main: DocumentHit, chosen: list, query: Query | None, weights: dict[str, float],
                                scoring: dict[str, float], idf: dict[str, float], qtype: QuestionType | None,

@@ -82,6 +82,7 @@ DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
 # "dose" written for "does" ("how long dose the sickness last?", "dose it hurt?"), not "what dose of chemo"
 DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|what|who|which|and|so)\s+))dose"
                        r"(?=\s+(?:it|the|this|that|he|she|they|my|your|a|an|chemo|radiotherapy|cancer)\b)")
+CLAUSES_REACHED_BACK = 2  # "I don't understand why" names nothing: the clauses before it say what
 LONG_MESSAGE = 300  # characters: past this a message is read as a story around its questions
 BACKGROUND_WEIGHT = 0.4
 TOPIC_HEADING_WORDS = 2  # a heading this short is a topic name; longer ones are sentences
@@ -97,7 +98,12 @@ QUESTION_START = re.compile(
 # The question's own clause: the last clause, of the last sentence ending in "?", that has a question word
 # ("chemo has given me the runs, what should I be eating?"). Unlike QUESTION_START, the word may stand anywhere in
 # the clause ("basically is there any evidence ...") and "any" counts ("any tips for ...?").
-CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s[-–]\s+")
+CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s[-–]\s+|\s+(?:and|but|so)\s+")
+# a clause that asks without a question mark: "what can be done", "I don't understand why", "I want to know ..."
+ASKED_WITHOUT_MARK = re.compile(
+    r"^\s*(how|what|why|can|could|is|are|does|do|should|will|would|where|when|which)\b|\b(want|like|need|wanted) to "
+    r"know\b|\b(understand|explain|tell me|wonder|wondering|not sure|unsure) (why|what|how|if|whether|when|where)\b|"
+    r"\bcan (someone|anyone|you) (explain|tell)\b", re.I)
 QUESTION_WORD = re.compile(r"\b(what|how|why|when|where|which|who|is|are|does|do|did|could|can|should|will|would|"
                            r"any)\b", re.I)
 SUBJECT = re.compile(r"\bsubject\s*:\s*(.{1,120}?)(?=\s*\bmessage\s*:|\n|$)", re.I)
@@ -154,6 +160,9 @@ class Query:
     # index terms of the question's own clause ("what should I be eating?"), not of the story before it; empty
     # when no sentence ending in "?" has a question word
     clause_terms: frozenset[str] = frozenset()
+    # focus terms that the question's own clause names, itself or by a word read as them: the rest of the focus
+    # is the story told around the question
+    asked_focus: frozenset[str] = frozenset()
 
     @property
     def has_focus(self) -> bool:
@@ -394,6 +403,13 @@ class Understander:
             return set()
         return {w for w in focus_words if w not in core_words}
 
+    def _named_in(self, text: str, focus: dict[str, float], sources: dict[str, set[str]]) -> frozenset[str]:
+        """The focus terms that `text` names: itself, or by the patient's word or phrase read as them."""
+        terms = set(self.analyzer.tokens(text))
+        lowered = fold(text)
+        return frozenset(t for t in focus if t in terms or any(
+            re.search(rf"\b{re.escape(origin)}\b", lowered) for origin in sources.get(t, ())))
+
     def understand(self, message: str, safety: Route | None = None) -> Query:
         decision = safety or route(message)
         question = strip_letter(decision.question or message)
@@ -588,6 +604,13 @@ class Understander:
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
+        clause = own_clause = question_clause(question)
+        for back in range(1, CLAUSES_REACHED_BACK + 1):
+            # "... radiotherapy before the surgery and I don't understand why": what the question is about is told
+            # just before it
+            if not clause or any(focus.get(t, 0.0) >= 1.0 for t in self._named_in(clause, focus, sources)):
+                break
+            clause = question_clause(question, back)
         questions = [s for s in SENTENCE.split(question) if "?" in s]
         # "my sister has leukaemia ... I feel angry and left out. is that normal?": the question is about
         # the feeling; the disease named is the story around it
@@ -615,7 +638,9 @@ class Understander:
             blames_treatment=bool(blamed),
             asked=asked,
             asks_about_feeling=asks_about_feeling,
-            clause_terms=frozenset(analyzer.tokens(question_clause(question))),
+            # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
+            clause_terms=frozenset(analyzer.tokens(own_clause)) if questions else frozenset(),
+            asked_focus=self._named_in(clause, focus, sources),
             parts=self._parts(outside_phrases, bool(context.stage)),
             # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
@@ -624,12 +649,21 @@ class Understander:
         )
 
 
-def question_clause(question: str) -> str:
-    """From the last clause with a question word, of the last sentence ending in "?", to its end; "" if none."""
-    asking = [s for s in split_sentences(question) if s.rstrip().endswith("?")]
-    clauses = CLAUSE_BREAK.split(asking[-1]) if asking else []
-    asked = [i for i, clause in enumerate(clauses) if QUESTION_WORD.search(clause)]
-    return " ".join(clauses[asked[-1]:]) if asked else ""
+def question_clause(question: str, reaching_back: int = 0) -> str:
+    """From the last clause with a question word, of the last sentence ending in "?", to its end; "" if none.
+
+    A message with no "?" is asked in its last sentence, by a clause that opens with a question word or says it
+    asks ("I don't understand why", "I want to know what each involves"). `reaching_back` clauses before it are
+    taken too ("they want radiotherapy before the surgery and I don't understand why").
+    """
+    sentences = split_sentences(question)
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    asks = QUESTION_WORD if asking else ASKED_WITHOUT_MARK
+    sentence = asking[-1] if asking else (sentences[-1] if sentences else "")
+    starts = [0] + [m.end() for m in CLAUSE_BREAK.finditer(sentence)]
+    asked = [i for i, start in enumerate(starts)
+             if asks.search(sentence[start:starts[i + 1] if i + 1 < len(starts) else len(sentence)])]
+    return sentence[starts[max(0, asked[-1] - reaching_back)]:].strip() if asked else ""
 
 
 CANCER_PAGES = ("/types/", "/drugs/", "/treatment/types/")  # cancer types, drugs, kinds of cancer treatment

@@ -308,6 +308,14 @@ class DocumentRanker:
         ranked.sort(key=lambda h: -h.score)
         return ranked[:k_docs]
 
+    def rescored(self, page: DocumentHit, query: Mapping[str, float], audience: str = "patient") -> DocumentHit:
+        """The page with its passages scored again for another query (the question's own words), best first."""
+        scores, columns = self.index.scores(query, audience)
+        found = np.searchsorted(columns, [h.index for h in page.passages])  # columns are in passage order
+        hits = [Hit(h.passage, float(scores[c]), h.index) for h, c in zip(page.passages, found.tolist(), strict=True)]
+        hits.sort(key=lambda h: -h.score)
+        return DocumentHit(page.doc_path, page.score, hits)
+
     def page_names(self, doc_path: str, audience: str = "patient", max_heading_words: int = 4) -> frozenset[str]:
         """Terms that name what a page is about: its title and its short headings (cached)."""
         key = (doc_path, audience)
