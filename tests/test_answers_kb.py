@@ -764,6 +764,16 @@ def test_a_why_question_is_answered_about_what_it_names_not_the_story_before_it(
     assert "chemoradiation followed by surgery" in body["text"], body["text"]
 
 
+def test_what_happens_during_a_treatment_is_answered_from_the_section_on_during(kb_client):
+    """Every section under "What to expect" fits the question, and those naming "external beam radiation
+    therapy" came first; "during", a stopword once analysed, is what the question and "What happens during a
+    treatment session" share."""
+    body = turn(kb_client, "what happens during a session of external beam radiation therapy?")
+    sections = [c["section"] for c in quoted(body)]
+    assert sum(s.endswith("What happens during a treatment session") for s in sections) >= 2, sections
+    assert not any(s.endswith("What to wear for your treatments") for s in sections), sections
+
+
 def test_why_is_answered_by_the_sentence_that_says_because(kb_client):
     body = turn(kb_client, "my husband is 45 and has just been diagnosed with ALL. why do they need to check if it "
                            "has spread to his brain and spinal cord?")

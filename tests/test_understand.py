@@ -114,6 +114,13 @@ def test_context_words_are_ignored(small):
     assert reply.citations[0].title == "Esophageal Cancer Treatment"  # not the spouse page
 
 
+def test_asking_to_be_gone_easy_on_is_filler(small):
+    """"go easy" asks for plain words: "easy" chose "Choose clothes that are easy to take off"."""
+    query = small.understand("I'm not medical so go easy on me, what happens during radiotherapy?")
+    assert "go easy on me" in query.context.filler
+    assert "easy" not in query.focus_words
+
+
 def test_numbers_are_context_and_ages_steer(small):
     query = small.understand("my 7 year old son has leukemia, what treatments are there")
     assert query.context.ages == [7] and query.context.population == "child"

@@ -77,6 +77,9 @@ class QuestionType:
     # the question's own clause names what is to be explained ("... they want radiotherapy before the surgery and I
     # don't understand why"): the story told around it chooses the sentences only a little
     from_clause: bool = False
+    # section cue words that analysis drops as stopwords ("during"), as written: "what happens during
+    # radiotherapy?" asks about the heading "What happens during a treatment session", not "What happens before ..."
+    section_words: tuple[str, ...] = ()
     leads_with_answer: bool = False  # a yes-or-no question: the sentence with an answer word leads the answer
 
 
@@ -104,6 +107,7 @@ class QuestionTypes:
                     labels_first=bool(spec.get("labels_first", False)),
                     leads_with_answer=bool(spec.get("leads_with_answer", False)),
                     from_clause=bool(spec.get("from_clause", False)),
+                    section_words=tuple(str(w).lower() for w in spec["sections"] if not analyzer.tokens(str(w))),
                     section_pattern=re.compile("|".join(f"(?:{p})" for p in spec["section_patterns"]))
                     if spec.get("section_patterns") else None,
                     section_exclude=re.compile("|".join(f"(?:{p})" for p in spec["section_excludes"]), re.I)

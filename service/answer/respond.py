@@ -669,13 +669,24 @@ class Responder:
         total = sum(idf.values()) or 1.0
         return round(sum(v for t, v in idf.items() if t in heading) / total, 1)
 
+    @staticmethod
+    def _echoed(qtype: QuestionType | None, asked: str, section: str) -> int:
+        """How many of the aspect's heading stopwords ("during") the question and the section's own heading say."""
+        if qtype is None:
+            return 0
+        own = section.rsplit(" > ", 1)[-1].lower()
+        lowered = asked.lower()
+        return sum(1 for w in qtype.section_words
+                   if re.search(rf"\b{re.escape(w)}", lowered) and re.search(rf"\b{re.escape(w)}", own))
+
     def _candidates(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
                     population: str | None, stage: str | None, feelings: bool,
                     focus: dict[str, float] | None = None, recurrence: bool = True,
-                    answer_words: AnswerCues = NO_CUES, ages: Sequence[int] = ()) -> list[tuple]:
+                    answer_words: AnswerCues = NO_CUES, ages: Sequence[int] = (), asked: str = "") -> list[tuple]:
         """Passages of the page to choose units from: the aspect's section first; never another population
         or stage than the one asked, nor cancer that came back unless `recurrence` was said (when the page
-        has other passages); for a message about feelings, never a disorder's symptoms list."""
+        has other passages); for a message about feelings, never a disorder's symptoms list. `asked`: the
+        question as written, whose own aspect words a heading may echo."""
         hit_scores = {h.index: h.score for h in main.passages}
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         if stage is not None:
@@ -729,6 +740,10 @@ class Responder:
         generic = self.ranker.partition("patient").generic
         topic = {t: w for t, w in (focus or {}).items() if w >= SYNONYM_WEIGHT and t not in generic}
         named = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in fit}
+        # the aspect's stopwords as the question says them ("what happens during radiotherapy?": "What happens
+        # during a treatment session", not "What happens before your first external beam radiation therapy
+        # treatment", which names the topic but not the moment asked)
+        echoed = {g: self._echoed(qtype, asked, self.index.passages[g].section) for g in fit} if asked else {}
         # "what is it?" is answered where the page starts; other aspects where the words match best
         first = qtype is not None and qtype.name == "what_is"
         by_order = qtype is not None and qtype.name in ("what_is", "diagnosis")
@@ -744,7 +759,8 @@ class Responder:
         overview = self._treatment_overview(main, fit, topic, qtype, stage)
         if overview:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in sorted(overview)]
-        matched = sorted(fit, key=lambda g: (-fit[g], -named[g], labels_first and not labelled(g),
+        matched = sorted(fit, key=lambda g: (-fit[g], -echoed.get(g, 0), -named[g],
+                                             labels_first and not labelled(g),
                                              self.index.passages[g].order if by_order else 0,
                                              -hit_scores.get(g, 0.0), self.index.passages[g].order))
         if first:
@@ -1055,7 +1071,8 @@ class Responder:
                 asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
                 answer_words = AnswerCues.combine(t.answers for t in asked)
                 candidates = self._candidates(main, qtype, audience, population, stage, feelings, focus=unit_weights,
-                                              recurrence=recurrence, answer_words=answer_words, ages=ages)
+                                              recurrence=recurrence, answer_words=answer_words, ages=ages,
+                                              asked=query.question if query is not None else "")
                 defines = defined_terms(weights, qtype)
                 avoid = qtype.sentence_exclude if qtype is not None else None
                 chosen = select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid)
