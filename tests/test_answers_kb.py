@@ -941,3 +941,18 @@ def test_a_yes_or_no_question_leads_with_the_sentence_that_answers_it(kb_client)
                            "for? just asking generally")
     assert quoted(body)[0]["url"].endswith("drugs/off-label"), [c["url"] for c in quoted(body)]
     assert "very common" in body["sentences"][0]["text"], body["text"]
+
+
+def test_how_long_unanswered_by_the_page_is_said_not_left_to_notice(kb_client):
+    """The nerve problems page says what neuropathy is and how to manage it, never how long it lasts: the reply
+    says so before quoting it. ("tingly" stems to "ting", which the library never uses: it is read as tingling.)"""
+    body = turn(kb_client, "numb tingly fingers and toes since my chemo, like wearing gloves. will it go away?")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["url"].endswith("side-effects/nerve-problems")
+    assert "doesn't say how long" in body["intro"], body["intro"]
+
+
+def test_how_long_answered_by_the_page_gets_no_such_line(kb_client):
+    body = turn(kb_client, "will my hair grow back after chemo?")
+    assert "doesn't say" not in (body.get("intro") or "")
+    assert any("grows back" in s["text"] or "grow back" in s["text"] for s in body["sentences"]), body["text"]

@@ -1110,6 +1110,12 @@ class Responder:
         reply = Reply(kind="answer", text="")
         if feelings:
             reply.intro = self._acknowledgement(felt)
+        if qtype is not None and qtype.leads_with_answer and f"unanswered_{qtype.name}" in self.replies and (
+                coping is None or practical) and not any(
+                qtype.answers.matches(u.terms, u.text) for c in units for u in (c, *c.items)):
+            # nothing shown says it, and the page had no sentence that does (the verdict would lead)
+            said = self._say(f"unanswered_{qtype.name}")
+            reply.intro = f"{reply.intro} {said}" if reply.intro else said
         brand = self._brand_named(main, query, audience) if query is not None else None
         if brand is not None:
             drug = " ".join(w if w.isupper() else w.lower() for w in self.topic_name(main.title).split())
