@@ -956,3 +956,36 @@ def test_how_long_answered_by_the_page_gets_no_such_line(kb_client):
     body = turn(kb_client, "will my hair grow back after chemo?")
     assert "doesn't say" not in (body.get("intro") or "")
     assert any("grows back" in s["text"] or "grow back" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_a_difference_asked_is_answered_by_the_sentence_that_says_it(kb_client):
+    """A comparison ("compare" in question_types.yaml) leads with the sentence that makes it, after the sentence
+    it leans back on ("This is different from chemotherapy ...")."""
+    body = turn(kb_client, "what's the difference between targeted therapy and chemotherapy?")
+    texts = [s["text"] for s in body["sentences"]]
+    at = next(i for i, t in enumerate(texts) if t.startswith("This is different from chemotherapy"))
+    assert at == 1 and "targeted therapy" in texts[0], texts
+
+
+def test_a_treatment_named_with_a_cue_word_is_asked_what_it_is(kb_client):
+    """"photodynamic therapy" names a treatment: "therapy" in it does not ask how something is treated. The
+    page's sentence on where its light comes from answers "is it a laser?"."""
+    body = turn(kb_client, "so what is photodynamic therapy, is it done with a laser?")
+    assert body["sentences"][0]["text"].startswith("Photodynamic therapy uses a drug"), body["text"]
+    assert any("laser" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_a_missing_word_is_found_by_the_library_word_read_from_it(kb_client):
+    """"chemo" is not on the pregnancy page, "chemotherapy" is: whether chemotherapy harms the baby is quoted."""
+    body = turn(kb_client, "found a lump while pregnant and it's breast cancer. is chemo safe for the baby?")
+    assert quoted(body)[0]["url"].endswith("breast-cancer-during-pregnancy")
+    assert "does not usually harm the fetus" in body["text"], body["text"]
+
+
+def test_a_summary_contents_list_is_page_furniture(kb_client):
+    """"The following information is given for turkey tail ...: How it is given or taken. ... U.S." lists what the
+    summary covers, not what it says."""
+    body = turn(kb_client, "what's the deal with medicinal mushrooms like turkey tail for cancer?")
+    assert "The following information is given" not in body["text"], body["text"]
+    assert any("turkey tail" in s["text"].lower() for s in body["sentences"]), body["text"]
+

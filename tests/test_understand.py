@@ -115,10 +115,22 @@ def test_context_words_are_ignored(small):
 
 
 def test_asking_to_be_gone_easy_on_is_filler(small):
-    """"go easy" asks for plain words: "easy" chose "Choose clothes that are easy to take off"."""
+    """"go easy" asks for plain words: "easy" chose "Choose clothes that are easy to take off"; a car park is
+    where the patient forgot things, not CAR T-cell therapy."""
     query = small.understand("I'm not medical so go easy on me, what happens during radiotherapy?")
     assert "go easy on me" in query.context.filler
     assert "easy" not in query.focus_words
+    query = small.understand("by the time I get back to the car park I've forgotten what the oncologist said")
+    assert "car" not in query.focus_words
+
+
+def test_a_filler_sentence_is_not_a_question_of_its_own(small):
+    """"just trying to get my head round it": "head" of a filler phrase is no topic, so the message asks one
+    thing (it was read as two, and the comparison was answered piecemeal)."""
+    query = small.understand("whats the difference between radiotherapy and chemotherapy? just trying to get my "
+                             "head round it")
+    assert query.parts == []
+    assert query.aspect is not None and query.aspect.name == "compare"
 
 
 def test_numbers_are_context_and_ages_steer(small):

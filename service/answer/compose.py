@@ -61,7 +61,8 @@ FURNITURE = re.compile(
     r"|\b(visit|see|use) our\b|\blearn more (on|about|in)\b|\bsearch for (clinical )?trials\b"
     r"|\bis (also )?available\.$|\bon (the|our) .{0,60} page\.$"
     r"|\((left|right|top|bottom|middle|center) panel\)|\bpanel (\([^)]*\) )?shows\b"  # a figure's caption
-    r"|^this page (contains|has|includes|lists|gives)\b|\bis (also )?available (at|from|on|in) [A-Z][\w.]*\.$", re.I)
+    r"|^this page (contains|has|includes|lists|gives)\b|\bis (also )?available (at|from|on|in) [A-Z][\w.]*\.$"
+    r"|^the following information is (given|provided|included)\b", re.I)  # a summary's list of its contents
 # Headings that say nothing about the list under them, so cannot stand as its lead-in.
 LABEL_ITEM_WORDS = 20  # a list a heading can introduce is of short things: foods, signs, documents
 LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "related resources", "resources"})

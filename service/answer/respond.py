@@ -140,6 +140,17 @@ def defined_terms(weights: dict[str, float], qtype: QuestionType | None) -> froz
     return frozenset(t for t, w in weights.items() if w >= 0.9)
 
 
+def led_by(verdict: Unit | None, chosen: list) -> list:
+    """The sentence that says the answer first, or right after the chosen sentence it leans back on ("Most
+    targeted therapies interfere with proteins ... This is different from chemotherapy, which ...")."""
+    if verdict is None:
+        return list(chosen)
+    for i, unit in enumerate(chosen):
+        if verdict.previous is not None and (unit is verdict.previous or unit.text == verdict.previous.text):
+            return [*chosen[:i + 1], verdict, *chosen[i + 1:]]
+    return [verdict, *chosen]
+
+
 @dataclass
 class ResponderSettings:
     emergency_number: str = "911"
@@ -1080,8 +1091,7 @@ class Responder:
                                                     population, stage, feelings, recurrence, ages)
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
                                              feelings, recurrence, ages)
-                units = flatten(([verdict] if verdict is not None else []) + chosen
-                                + ([other] if other is not None else []))
+                units = flatten(led_by(verdict, chosen) + ([other] if other is not None else []))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=unit_weights,
@@ -1174,6 +1184,9 @@ class Responder:
         missing = named & query.clause_terms - shown
         if not missing or not named & shown:
             return None
+        # the missing word, or the library's word read from it ("is chemo safe for the baby?": "chemotherapy")
+        missing |= {t for t, origins in query.sources.items()
+                    if t in scoring and any(analyzer.term(o) in missing for o in origins)}
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         holding = [g for g in page if missing & self.ranker.passage_terms(g)]
         if not holding:
@@ -1243,7 +1256,7 @@ class Responder:
                                   max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None)
             verdict = self._verdict_unit(main, picked, qtype, part_scoring, part_idf, audience, population, None,
                                          feelings, query.context.recurrence, query.context.ages)
-            picked = ([verdict] if verdict is not None else []) + picked
+            picked = led_by(verdict, picked)
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
         return flatten(chosen)
 

@@ -101,11 +101,12 @@ QUESTION_START = re.compile(
 CLAUSE_BREAK = re.compile(r"[,;:]\s*|\s[-–]\s+|\s+(?:and|but|so)\s+")
 # a clause that asks without a question mark: "what can be done", "I don't understand why", "I want to know ..."
 ASKED_WITHOUT_MARK = re.compile(
-    r"^\s*(how|what|why|can|could|is|are|does|do|should|will|would|where|when|which)\b|\b(want|like|need|wanted) to "
-    r"know\b|\b(understand|explain|tell me|wonder|wondering|not sure|unsure) (why|what|how|if|whether|when|where)\b|"
+    r"^\s*(how|what|whats|why|can|could|is|are|does|do|should|will|would|where|when|which)\b|"
+    r"\b(want|like|need|wanted) to know\b|"
+    r"\b(understand|explain|tell me|wonder|wondering|not sure|unsure) (why|what|how|if|whether|when|where)\b|"
     r"\bcan (someone|anyone|you) (explain|tell)\b", re.I)
-QUESTION_WORD = re.compile(r"\b(what|how|why|when|where|which|who|is|are|does|do|did|could|can|should|will|would|"
-                           r"any)\b", re.I)
+QUESTION_WORD = re.compile(r"\b(what|whats|how|hows|why|when|where|which|who|is|are|does|do|did|could|can|should|"
+                           r"will|would|any)\b", re.I)
 SUBJECT = re.compile(r"\bsubject\s*:\s*(.{1,120}?)(?=\s*\bmessage\s*:|\n|$)", re.I)
 CAPITAL_WORD = re.compile(r"\b([A-Z][A-Z0-9]{1,7})(?:s|'s)?\b")
 
@@ -365,9 +366,12 @@ class Understander:
         pieces = [re.split(r"(?<=[.!])\s+", p.strip(" ,.;"))[-1] for p in PART_BREAK.split(lowered)]
         parts = [(p, self._aspect(p, self.analyzer.tokens(p), p, staged and "stage" in p))
                  for p in pieces if len(p.split()) >= 2]
-        # a piece that asks no aspect and names no topic ("never heard of it") is not a question of its own
+        # a piece that asks no aspect and names no topic ("never heard of it", "just trying to get my head round
+        # it": "head" of a filler phrase) is not a question of its own
+        filler = self.words.filler_phrases
         parts = [(p, t) for p, t in parts
-                 if t is not None or any(term in self.topic_terms for term in self.analyzer.tokens(p))][:MAX_PARTS]
+                 if t is not None or any(term in self.topic_terms for term in self.analyzer.tokens(
+                     filler.sub(" ", p) if filler is not None else p))][:MAX_PARTS]
         kinds = {t.name if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
@@ -438,7 +442,8 @@ class Understander:
         steer_words: list[str] = []
         aspect_terms: list[str] = []
         children = adults = False
-        previous, previous_focus = "", False
+        previous, previous_word, previous_focus = "", "", False
+        named_cues: list[str] = []  # cue words that end a topic's name ("photodynamic therapy")
         # Words inside a lay phrase belong to it ("have kids" is fertility, not a child's question).
         lay_found = self.expander.lay_phrases(lowered)
         if cw.recurrence and not context.recurrence:
@@ -452,9 +457,11 @@ class Understander:
             if (previous, term) in self.title_bigrams and term in self.qtypes.cue_terms and previous_focus \
                     and previous not in GENERIC_NAME_TERMS:
                 focus_words.append(word)  # "targeted therapy": a topic name, not the treatment aspect
-                previous = term
+                if re.search(rf"\b{re.escape(previous_word)} {re.escape(word)}\b", filler_text):
+                    named_cues.append(term)  # written together: not "... carcinoma, what does treatment involve"
+                previous, previous_word = term, word
                 continue
-            previous = term
+            previous, previous_word = term, word
             previous_focus = False
             if word in cw.people:
                 context.people.append(word)
@@ -596,6 +603,9 @@ class Understander:
         for start, end in spans:
             outside_phrases = outside_phrases[:start] + " " * (end - start) + outside_phrases[end:]
         cue_terms = analyzer.tokens(outside_phrases)
+        for term in named_cues:  # "what is photodynamic therapy?" asks what it is, not how it is treated
+            if term in cue_terms:
+                cue_terms.remove(term)
         staged = bool(context.stage) or "early stage" in lowered
         aspect = self._aspect(question, cue_terms, outside_phrases, staged)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
