@@ -330,6 +330,20 @@ def test_a_sentence_that_names_back_is_shown_only_after_what_it_names():
     assert after_list[-1] == "If you have any of these feelings, talk to your doctor."
 
 
+def test_a_sentence_naming_this_treatment_is_not_shown_without_it():
+    """"In hepatoblastoma, this treatment is only used for small tumors" does not say which treatment."""
+    from service.answer.compose import select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = "In hepatoblastoma, this treatment is only used for small tumors. Surgery removes the tumor."
+    passage = Passage("1", "h.md", "Hepatoblastoma", "Watchful waiting", text, None, "NCI", None, "patient")
+    query, idf = {"hepatoblastoma": 1.0, "tumor": 1.0}, {"hepatoblastoma": 1.0, "tumor": 1.0}
+    shown = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer)]
+    assert shown == ["Surgery removes the tumor."]
+
+
 def test_a_list_item_does_not_send_the_reader_elsewhere():
     """"- CT scan: ... Learn more about Computed Tomography (CT) Scans and Cancer." is shown without the pointer."""
     from service.corpus.models import Passage

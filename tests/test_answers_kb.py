@@ -989,3 +989,12 @@ def test_a_summary_contents_list_is_page_furniture(kb_client):
     assert "The following information is given" not in body["text"], body["text"]
     assert any("turkey tail" in s["text"].lower() for s in body["sentences"]), body["text"]
 
+
+def test_how_a_cancer_is_treated_is_answered_from_the_treatment_of_the_newly_diagnosed(kb_client):
+    """A page with one section per treatment and one on treating the newly diagnosed disease: "how is it treated?",
+    with no stage or recurrence said, is answered from the latter. Its heading names diagnosis, which is not the
+    aspect asked. (The best-matching treatment's section, chemotherapy's list of drugs, answered before.)"""
+    body = turn(kb_client, "how is hepatoblastoma treated?")
+    assert quoted(body)[0]["section"] == "Treatment of newly diagnosed hepatoblastoma", body["text"]
+    assert body["sentences"][0]["text"].startswith("Treatment of newly diagnosed hepatoblastoma")
+

@@ -78,7 +78,10 @@ _LEANS_BACK = "these|this|that|those|they|it|such|both|also|however|but|and|or|t
 BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)
 # ... or that name, anywhere, what was said before them ("If you have any of these feelings, ...").
 REFERS_BACK = re.compile(r"\b(these|those|such) (feelings?|symptoms?|signs?|problems?|changes?|side effects?|steps|"
-                         r"tips|things|questions|emotions|worries|fears|tests?|treatments?|effects)\b", re.I)
+                         r"tips|things|questions|emotions|worries|fears|tests?|treatments?|effects)\b"
+                         # "In hepatoblastoma, this treatment is only used for ...": which treatment is said before
+                         r"|(?<!^)\b(this|that) (treatment|therapy|test|procedure|drug|medicine|surgery|operation)\b",
+                         re.I)
 # ... or that go on from it ("For example, they may:"): shown, they bring the sentence before them.
 GOES_ON = re.compile(rf"^({_LEANS_BACK}|for example|for instance|in addition|as a result|"
                      rf"(common |some |other )?examples (are|include))\b", re.I)

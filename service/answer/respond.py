@@ -102,6 +102,7 @@ ASPECT_TITLE = re.compile(r"\b(treatment|diagnosis)\b", re.I)
 # of what "may be used" (neuroblastoma's nine) keep their summary list of names for now: the README says why.
 TYPES_USED = re.compile(r"^(the following|\w+) types of (standard )?treatment (are|is) used\b", re.I)
 # Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
+NEWLY_DIAGNOSED = re.compile(r"^(the )?treatment (options )?(of|for) newly diagnosed\b", re.I)
 SITUATION = re.compile(r"(the )?treatment (options )?(of|for)\b", re.I)
 MIN_OVERVIEW_PARTS = 3
 
@@ -721,7 +722,8 @@ class Responder:
                 if score and qtype.name != "outlook" and PROGNOSIS.search(own_heading):
                     score = 1  # "factors affect prognosis and treatment options" is about the outlook
                 if score and qtype.name == "treatment" and (
-                        RECURRENCE.search(own_heading) or self._names_earlier_aspect(own_heading, qtype)
+                        RECURRENCE.search(own_heading) or (self._names_earlier_aspect(own_heading, qtype)
+                                                           and not NEWLY_DIAGNOSED.match(own_heading))
                         or (qtype.sentence_exclude is not None and qtype.sentence_exclude.search(own_heading))):
                     # "... can recur (come back) after it has been treated", "Treatment for X may cause side
                     # effects.", "The results of the tests ... are used to plan treatment", and a heading that is a
@@ -770,7 +772,11 @@ class Responder:
         overview = self._treatment_overview(main, fit, topic, qtype, stage)
         if overview:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in sorted(overview)]
-        matched = sorted(fit, key=lambda g: (-fit[g], -echoed.get(g, 0), -named[g],
+        # "how is hepatoblastoma treated?", with no stage and no recurrence said: the treatment of the newly
+        # diagnosed disease, not the description of one of its treatments
+        newly = {g for g in fit if qtype is not None and qtype.name == "treatment" and stage is None
+                 and not recurrence and NEWLY_DIAGNOSED.search(self.index.passages[g].section.rsplit(" > ", 1)[-1])}
+        matched = sorted(fit, key=lambda g: (-fit[g], -echoed.get(g, 0), g not in newly, -named[g],
                                              labels_first and not labelled(g),
                                              self.index.passages[g].order if by_order else 0,
                                              -hit_scores.get(g, 0.0), self.index.passages[g].order))
