@@ -101,8 +101,10 @@ ASPECT_TITLE = re.compile(r"\b(treatment|diagnosis)\b", re.I)
 # not those on treatments in clinical trials ("New types of treatment are being tested in clinical trials."). Lists
 # of what "may be used" (neuroblastoma's nine) keep their summary list of names for now: the README says why.
 TYPES_USED = re.compile(r"^(the following|\w+) types of (standard )?treatment (are|is) used\b", re.I)
-# Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
+# The treatment of the disease when it is first found ("Treatment of newly diagnosed hepatoblastoma"): what "how is
+# it treated?" asks when no stage or recurrence is said.
 NEWLY_DIAGNOSED = re.compile(r"^(the )?treatment (options )?(of|for) newly diagnosed\b", re.I)
+# Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
 SITUATION = re.compile(r"(the )?treatment (options )?(of|for)\b", re.I)
 MIN_OVERVIEW_PARTS = 3
 
