@@ -344,6 +344,21 @@ def test_a_sentence_naming_this_treatment_is_not_shown_without_it():
     assert shown == ["Surgery removes the tumor."]
 
 
+def test_a_patients_own_words_quoted_on_a_page_are_not_an_answer():
+    """"I was nervous about going back to work." is one person's testimonial, not the library's guidance."""
+    from service.answer.compose import select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("I was nervous about going back to work. And I was afraid to tell my boss. "
+            "Talk with your boss about your work schedule before you go back to work.")
+    passage = Passage("1", "w.md", "Work", "Going back to work", text, None, "NCI", None, "patient")
+    query, idf = {"work": 1.0, "boss": 1.0}, {"work": 1.0, "boss": 1.0}
+    shown = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer)]
+    assert shown == ["Talk with your boss about your work schedule before you go back to work."]
+
+
 def test_a_list_item_does_not_send_the_reader_elsewhere():
     """"- CT scan: ... Learn more about Computed Tomography (CT) Scans and Cancer." is shown without the pointer."""
     from service.corpus.models import Passage

@@ -998,3 +998,13 @@ def test_how_a_cancer_is_treated_is_answered_from_the_treatment_of_the_newly_dia
     assert quoted(body)[0]["section"] == "Treatment of newly diagnosed hepatoblastoma", body["text"]
     assert body["sentences"][0]["text"].startswith("Treatment of newly diagnosed hepatoblastoma")
 
+
+def test_how_to_tell_children_is_answered_from_what_they_need_to_know(kb_client):
+    """"how do I tell ...?" (`telling` in question_types.yaml) is answered from "What Children of All Ages Need to
+    Know", not from the list of how children may react ("scaring" chose "Be confused, scared, lonely")."""
+    body = turn(kb_client, "how can I tell my two young kids that their mum has cancer without frightening them?")
+    sections = [c["section"] for c in quoted(body)]
+    assert quoted(body)[0]["url"].endswith("talk-to-children")
+    assert any(s.startswith("What Children of All Ages Need to Know") for s in sections), sections
+    assert not any(s.startswith("How Kids May Act") for s in sections), sections
+

@@ -387,6 +387,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "how often should I have a check-up for skin cancer": "screening",
         "skin gone red from radiotherapy, what can i put on it?": "self_care",
         "so tired all the time since radiotherapy started. is this normal??": "common",
+        "how do I tell my 5 and 8 year old that I have cancer?": "telling",  # what to say, not how they react
         "is it normal for doctors to use a drug off label?": "common",
         "is my PSA level normal?": "results",  # a result, not whether something is common
     }
