@@ -330,33 +330,29 @@ def test_a_sentence_that_names_back_is_shown_only_after_what_it_names():
     assert after_list[-1] == "If you have any of these feelings, talk to your doctor."
 
 
-def test_a_sentence_naming_this_treatment_is_not_shown_without_it():
-    """"In hepatoblastoma, this treatment is only used for small tumors" does not say which treatment."""
+def shown_from(text: str, section: str, *terms: str) -> list[str]:
+    """The units an answer shows from one passage of `text`, asked with `terms` (index terms, weighed alike)."""
     from service.answer.compose import select_units
     from service.corpus.models import Passage
     from service.search.analyzer import Analyzer
 
-    analyzer = Analyzer()
+    passage = Passage("1", "p.md", "Page", section, text, None, "NCI", None, "patient")
+    weights = dict.fromkeys(terms, 1.0)
+    return [u.text for u in select_units([(passage, 0, 1.0)], weights, weights, Analyzer())]
+
+
+def test_a_sentence_naming_this_treatment_is_not_shown_without_it():
+    """"In hepatoblastoma, this treatment is only used for small tumors" does not say which treatment."""
     text = "In hepatoblastoma, this treatment is only used for small tumors. Surgery removes the tumor."
-    passage = Passage("1", "h.md", "Hepatoblastoma", "Watchful waiting", text, None, "NCI", None, "patient")
-    query, idf = {"hepatoblastoma": 1.0, "tumor": 1.0}, {"hepatoblastoma": 1.0, "tumor": 1.0}
-    shown = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer)]
-    assert shown == ["Surgery removes the tumor."]
+    assert shown_from(text, "Watchful waiting", "hepatoblastoma", "tumor") == ["Surgery removes the tumor."]
 
 
 def test_a_patients_own_words_quoted_on_a_page_are_not_an_answer():
     """"I was nervous about going back to work." is one person's testimonial, not the library's guidance."""
-    from service.answer.compose import select_units
-    from service.corpus.models import Passage
-    from service.search.analyzer import Analyzer
-
-    analyzer = Analyzer()
     text = ("I was nervous about going back to work. And I was afraid to tell my boss. "
             "Talk with your boss about your work schedule before you go back to work.")
-    passage = Passage("1", "w.md", "Work", "Going back to work", text, None, "NCI", None, "patient")
-    query, idf = {"work": 1.0, "boss": 1.0}, {"work": 1.0, "boss": 1.0}
-    shown = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer)]
-    assert shown == ["Talk with your boss about your work schedule before you go back to work."]
+    assert shown_from(text, "Going back to work", "work", "boss") == [
+        "Talk with your boss about your work schedule before you go back to work."]
 
 
 def test_a_list_item_does_not_send_the_reader_elsewhere():
