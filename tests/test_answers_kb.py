@@ -1008,3 +1008,14 @@ def test_how_to_tell_children_is_answered_from_what_they_need_to_know(kb_client)
     assert any(s.startswith("What Children of All Ages Need to Know") for s in sections), sections
     assert not any(s.startswith("How Kids May Act") for s in sections), sections
 
+
+def test_a_comparison_no_sentence_makes_is_said_not_invented(kb_client):
+    """The screening page describes the stool tests and colonoscopy but never says which is better: the reply says
+    the page does not compare them, before quoting what it has (`unanswered_compare` in replies.yaml)."""
+    body = turn(kb_client, "is the stool test kit as good as a colonoscopy for bowel cancer screening?")
+    assert body["kind"] == "answer"
+    assert "doesn't compare them" in (body.get("intro") or ""), body.get("intro")
+    # a sentence that compares something else is no answer ("Black people are not more likely than others to
+    # have precancerous growths" led it): the sentence that leads must name something asked
+    assert "more likely than others" not in body["text"], body["text"]
+

@@ -1231,10 +1231,12 @@ class Responder:
             return None
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer)
+        generic = self.ranker.partition("patient").generic
+        named = {t for t, w in scoring.items() if w >= SYNONYM_WEIGHT and t not in generic}
         for _value, unit in scored:
             if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text) \
-                    and not unit.text.endswith(":"):
-                return unit
+                    and not unit.text.endswith(":") and named & unit.terms:
+                return unit  # (one that names something asked: not any sentence on the page that compares)
         return None
 
     def _answer_parts(self, main: DocumentHit, query: Query, scoring: dict[str, float], audience: str,
