@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -141,6 +141,11 @@ def defined_terms(weights: dict[str, float], qtype: QuestionType | None) -> froz
     if qtype is None or qtype.name != "what_is":
         return frozenset()
     return frozenset(t for t, w in weights.items() if w >= 0.9)
+
+
+def says_answer(qtype: QuestionType, units: Iterable[Unit]) -> bool:
+    """A unit, or an item of its list, has one of the question type's answer words ("is common", "benign")."""
+    return any(qtype.answers.matches(u.terms, u.text) for c in units for u in (c, *c.items))
 
 
 def led_by(verdict: Unit | None, chosen: list) -> list:
@@ -683,15 +688,18 @@ class Responder:
         total = sum(idf.values()) or 1.0
         return round(sum(v for t, v in idf.items() if t in heading) / total, 1)
 
+    def _topic_words(self, weights: Mapping[str, float]) -> dict[str, float]:
+        """The question's words and the library's words read from them, without those every page uses."""
+        generic = self.ranker.partition("patient").generic
+        return {t: w for t, w in weights.items() if w >= SYNONYM_WEIGHT and t not in generic}
+
     @staticmethod
-    def _echoed(qtype: QuestionType | None, asked: str, section: str) -> int:
-        """How many of the aspect's heading stopwords ("during") the question and the section's own heading say."""
+    def _section_words_said(qtype: QuestionType | None, asked: str) -> list[re.Pattern]:
+        """The aspect's heading stopwords ("during") that the question says, as patterns to find in headings."""
         if qtype is None:
-            return 0
-        own = section.rsplit(" > ", 1)[-1].lower()
+            return []
         lowered = asked.lower()
-        return sum(1 for w in qtype.section_words
-                   if re.search(rf"\b{re.escape(w)}", lowered) and re.search(rf"\b{re.escape(w)}", own))
+        return [said for w in qtype.section_words if (said := re.compile(rf"\b{re.escape(w)}")).search(lowered)]
 
     def _candidates(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
                     population: str | None, stage: str | None, feelings: bool,
@@ -753,12 +761,14 @@ class Responder:
         # Among sections that fit the aspect, those whose headings name the question's topic first
         # ("Treatment of Chronic Eosinophilic Leukemia", not "Essential Thrombocythemia > ... treatment options").
         generic = self.ranker.partition("patient").generic
-        topic = {t: w for t, w in (focus or {}).items() if w >= SYNONYM_WEIGHT and t not in generic}
+        topic = self._topic_words(focus or {})
         named = {g: self._heading_overlap(self.index.passages[g].section, topic) for g in fit}
         # the aspect's stopwords as the question says them ("what happens during radiotherapy?": "What happens
         # during a treatment session", not "What happens before your first external beam radiation therapy
         # treatment", which names the topic but not the moment asked)
-        echoed = {g: self._echoed(qtype, asked, self.index.passages[g].section) for g in fit} if asked else {}
+        said = self._section_words_said(qtype, asked)
+        echoed = {g: sum(1 for w in said if w.search(self.index.passages[g].section.rsplit(" > ", 1)[-1].lower()))
+                  for g in fit} if said else {}
         # "what is it?" is answered where the page starts; other aspects where the words match best
         first = qtype is not None and qtype.name == "what_is"
         by_order = qtype is not None and qtype.name in ("what_is", "diagnosis")
@@ -776,8 +786,8 @@ class Responder:
             return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in sorted(overview)]
         # "how is hepatoblastoma treated?", with no stage and no recurrence said: the treatment of the newly
         # diagnosed disease, not the description of one of its treatments
-        newly = {g for g in fit if qtype is not None and qtype.name == "treatment" and stage is None
-                 and not recurrence and NEWLY_DIAGNOSED.search(self.index.passages[g].section.rsplit(" > ", 1)[-1])}
+        newly = {g for g in fit if NEWLY_DIAGNOSED.match(self.index.passages[g].section.rsplit(" > ", 1)[-1])} \
+            if qtype is not None and qtype.name == "treatment" and stage is None and not recurrence else set()
         matched = sorted(fit, key=lambda g: (-fit[g], -echoed.get(g, 0), g not in newly, -named[g],
                                              labels_first and not labelled(g),
                                              self.index.passages[g].order if by_order else 0,
@@ -821,8 +831,7 @@ class Responder:
         hits = [(h.passage, h.index, h.score) for h in main.passages if h.index in ok][:6]
         if not hits:  # a page opened by title (no scores): its first passages
             return [(self.index.passages[g], g, 0.0) for g in page[:6]]
-        meant = {t: w for t, w in (focus or {}).items() if w >= SYNONYM_WEIGHT and t not in generic}
-        if answer_words and meant:
+        if answer_words and topic:
             # No section fits the question type, and the passages that match the words best may not hold
             # the kind of answer asked ("how long": a list of when nausea starts and stops, further down):
             # the page's passages that name the topic and hold an answer word are read too.
@@ -833,7 +842,7 @@ class Responder:
                 terms = self.ranker.passage_terms(g)
                 if not answer_words.matches(terms, self.index.passages[g].text):
                     return 0.0
-                return sum(w for t, w in meant.items() if t in terms)
+                return sum(w for t, w in topic.items() if t in terms)
 
             extra = sorted((g for g in page if g not in taken), key=lambda g: (-weight(g), g))
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
@@ -1126,19 +1135,16 @@ class Responder:
             return Reply(kind="no_answer", text=self._say("no_answer"))
 
         reply = Reply(kind="answer", text="")
-        if feelings:
-            reply.intro = self._acknowledgement(felt)
+        intro = [self._acknowledgement(felt)] if feelings else []  # the service's own lines, in this order
         if qtype is not None and qtype.leads_with_answer and f"unanswered_{qtype.name}" in self.replies and (
-                coping is None or practical) and not any(
-                qtype.answers.matches(u.terms, u.text) for c in units for u in (c, *c.items)):
+                coping is None or practical) and not says_answer(qtype, units):
             # nothing shown says it, and the page had no sentence that does (the verdict would lead)
-            said = self._say(f"unanswered_{qtype.name}")
-            reply.intro = f"{reply.intro} {said}" if reply.intro else said
+            intro.append(self._say(f"unanswered_{qtype.name}"))
         brand = self._brand_named(main, query, audience) if query is not None else None
         if brand is not None:
             drug = " ".join(w if w.isupper() else w.lower() for w in self.topic_name(main.title).split())
-            said = self.replies["brand_name"].format(brand=brand, drug=drug).strip()
-            reply.intro = f"{reply.intro} {said}" if reply.intro else said
+            intro.append(self.replies["brand_name"].format(brand=brand, drug=drug).strip())
+        reply.intro = " ".join(intro)
         numbers: dict[int, int] = {}
         for unit in units:
             if unit.passage_index not in numbers:
@@ -1199,7 +1205,7 @@ class Responder:
         holding = [g for g in page if missing & self.ranker.passage_terms(g)]
         if not holding:
             return None
-        others = {t for t, w in weights.items() if w >= SYNONYM_WEIGHT} - missing - generic
+        others = set(self._topic_words(weights)) - missing
         # the missing word leads; the question's other words choose among the sentences that have it (each
         # passage scored on its own: not the page's best-matching passage, which is already shown)
         on_missing = {t: (1.0 if t in missing else 0.3 * w) for t, w in scoring.items()}
@@ -1227,12 +1233,11 @@ class Responder:
         if qtype is None or not qtype.leads_with_answer or not qtype.answers:
             return None
         analyzer = self.index.analyzer
-        if any(qtype.answers.matches(u.terms, u.text) for c in chosen for u in (c, *c.items)):
+        if says_answer(qtype, chosen):
             return None
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer)
-        generic = self.ranker.partition("patient").generic
-        named = {t for t, w in scoring.items() if w >= SYNONYM_WEIGHT and t not in generic}
+        named = set(self._topic_words(scoring))
         for _value, unit in scored:
             if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text) \
                     and not unit.text.endswith(":") and named & unit.terms:

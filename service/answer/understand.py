@@ -614,13 +614,14 @@ class Understander:
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
-        clause = own_clause = question_clause(question)
+        own_clause = question_clause(question)
+        asked_focus = self._named_in(own_clause, focus, sources)
         for back in range(1, CLAUSES_REACHED_BACK + 1):
             # "... radiotherapy before the surgery and I don't understand why": what the question is about is told
             # just before it
-            if not clause or any(focus.get(t, 0.0) >= 1.0 for t in self._named_in(clause, focus, sources)):
+            if not own_clause or any(focus.get(t, 0.0) >= 1.0 for t in asked_focus):
                 break
-            clause = question_clause(question, back)
+            asked_focus = self._named_in(question_clause(question, back), focus, sources)
         questions = [s for s in SENTENCE.split(question) if "?" in s]
         # "my sister has leukaemia ... I feel angry and left out. is that normal?": the question is about
         # the feeling; the disease named is the story around it
@@ -650,7 +651,7 @@ class Understander:
             asks_about_feeling=asks_about_feeling,
             # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
             clause_terms=frozenset(analyzer.tokens(own_clause)) if questions else frozenset(),
-            asked_focus=self._named_in(clause, focus, sources),
+            asked_focus=asked_focus,
             parts=self._parts(outside_phrases, bool(context.stage)),
             # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
