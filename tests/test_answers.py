@@ -355,6 +355,17 @@ def test_a_patients_own_words_quoted_on_a_page_are_not_an_answer():
         "Talk with your boss about your work schedule before you go back to work."]
 
 
+def test_a_testimonial_that_opens_with_a_clause_or_a_quotation_is_not_an_answer():
+    """"When I start to feel guilty that I caused my illness, I think of ..." is one person's words too, and so is a
+    quotation; a script to say ("You may tell your child: I don't know.") and a stage's numeral are not."""
+    text = ("When I start to feel guilty that I caused my illness, I think of how little kids get cancer. "
+            "“I was too weak to lift myself out of the tub.” Remember that having cancer is not your fault. "
+            "You may tell your child: I don't know. Stages 0, I, and II of the cancer are treated with surgery.")
+    assert shown_from(text, "Guilt", "cancer", "fault", "child", "stage", "surgeri", "weak", "guilti") == [
+        "Remember that having cancer is not your fault.", "You may tell your child: I don't know.",
+        "Stages 0, I, and II of the cancer are treated with surgery."]
+
+
 def test_a_list_item_does_not_send_the_reader_elsewhere():
     """"- CT scan: ... Learn more about Computed Tomography (CT) Scans and Cancer." is shown without the pointer."""
     from service.corpus.models import Passage

@@ -1019,3 +1019,36 @@ def test_a_comparison_no_sentence_makes_is_said_not_invented(kb_client):
     # have precancerous growths" led it): the sentence that leads must name something asked
     assert "more likely than others" not in body["text"], body["text"]
 
+
+
+def test_whether_something_is_linked_to_cancer_is_answered_by_the_sentence_that_says_so(kb_client):
+    """"is there a link?" (`link` in question_types.yaml) leads with the workshop's conclusion, not with how the
+    question was studied; "it's my fault" is read as guilt and gets the service's line and support."""
+    body = turn(kb_client, "I had an abortion when I was 20 and now I have breast cancer, I keep thinking it's my "
+                           "fault. is there a link?")
+    assert body["kind"] == "answer"
+    assert body["sentences"][0]["text"].startswith("They concluded that having an abortion or miscarriage does not "
+                                                   "increase"), body["text"]
+    assert quoted(body)[0]["url"].endswith("abortion-miscarriage-risk")
+    assert body.get("intro"), "guilt is acknowledged"
+
+
+def test_a_link_the_page_does_not_make_is_said_not_invented(kb_client):
+    """The breast cancer risk page never names antiperspirant: the reply says the page does not say, and no
+    sentence about another exposure (birth control pills) leads as if it answered."""
+    body = turn(kb_client, "does using antiperspirant cause breast cancer?")
+    assert "doesn't say plainly whether they are linked" in (body.get("intro") or ""), body.get("intro")
+    assert "birth control" not in body["sentences"][0]["text"], body["text"]
+    # named on the page, as an item of its list: answered, with no such line
+    body = turn(kb_client, "does drinking alcohol increase my risk of breast cancer?")
+    assert not body.get("intro"), body.get("intro")
+    assert any("alcohol" in s["text"].lower() for s in body["sentences"]), body["text"]
+
+
+def test_guilt_without_a_question_gets_no_list_of_a_disorders_symptoms(kb_client):
+    """"whose fault is it ...?" tells a feeling (guilt), not a question about anxiety disorders: the reply never
+    lists their symptoms."""
+    body = turn(kb_client, "whose fault is it that my cancer wasn't found sooner?")
+    assert body["kind"] == "answer" and body.get("intro")
+    assert not any("disorder" in c["section"].lower() for c in quoted(body)), [c["section"] for c in quoted(body)]
+    assert "Shortness of breath." not in [s["text"] for s in body["sentences"]], body["text"]

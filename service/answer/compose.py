@@ -63,8 +63,13 @@ FURNITURE = re.compile(
     r"|\((left|right|top|bottom|middle|center) panel\)|\bpanel (\([^)]*\) )?shows\b"  # a figure's caption
     r"|^this page (contains|has|includes|lists|gives)\b|\bis (also )?available (at|from|on|in) [A-Z][\w.]*\.$"
     r"|^the following information is (given|provided|included)\b", re.I)  # a summary's list of its contents
-# A patient's own words quoted on a page ("I was so scared when my husband got cancer."): not the library's guidance.
-TESTIMONIAL = re.compile(r"^((and|but|so|then) )?(I|I'm|I’m|I've|I’ve|I'd|I’d|My|Me)\b", re.I)
+# A patient's own words quoted on a page ("I was so scared when my husband got cancer.", "When I start to feel guilty
+# that I caused my illness, I think of how little kids get cancer.") or a quotation: not the library's guidance.
+# (Not a script to say, after a colon: "You may tell your child: I don't know."; not "Your doctors and I will talk")
+TESTIMONIAL = re.compile(r"^[\"“]|^((and|but|so|then) )?(I|I'm|I’m|I've|I’ve|I'd|I’d|My|Me)\b", re.I)
+# ("I" followed by a lower-case word: not the roman numeral of "stages 0, I, and II")
+FIRST_PERSON = re.compile(r"(^|, |\b([Ww]hen|[Ww]henever|[Ii]f|[Aa]fter|[Bb]efore|[Ss]ince|[Oo]nce|[Nn]ow|[Ss]ometimes"
+                          r"|[Bb]ecause|but|so|then|that) )I(['’](m|ve|d|ll))? (?!and\b|or\b|to\b|through\b)[a-z]")
 # Headings that say nothing about the list under them, so cannot stand as its lead-in.
 LABEL_ITEM_WORDS = 20  # a list a heading can introduce is of short things: foods, signs, documents
 LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "related resources", "resources"})
@@ -210,7 +215,7 @@ def shows_whole_thought(unit: Unit, section: str) -> bool:
         return False  # a lead-in whose list is in another passage
     if FURNITURE.search(text) or (is_heading_like(unit, section) and not unit.is_heading_label):
         return False
-    if TESTIMONIAL.match(text):
+    if TESTIMONIAL.search(text) or FIRST_PERSON.search(text):
         return False  # "I was nervous about going back to work.": one person's words, quoted on the page
     return True
 

@@ -81,6 +81,13 @@ class QuestionType:
     # radiotherapy?" asks about the heading "What happens during a treatment session", not "What happens before ..."
     section_words: tuple[str, ...] = ()
     leads_with_answer: bool = False  # a yes-or-no question: the sentence with an answer word leads the answer
+    # a question about two things, one of them usually the page's own subject ("does antiperspirant cause breast
+    # cancer?"): the sentence that answers must name the other, not only the page's title words or the answer's
+    # own words ("increase", "risk")
+    subject_beyond_title: bool = False
+    # its sections are another type's (`sections_from`): a heading is that type's section, never this one's
+    borrows_sections: bool = False
+    answer_terms: frozenset[str] = frozenset()  # the analyzed words of `answers` and `answer_phrases`
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -94,11 +101,14 @@ class QuestionTypes:
         self.analyzer = analyzer
         self.types: list[QuestionType] = []
         for name, spec in raw.items():
+            # `sections_from`: another type's headings answer this one ("is there a link?" from the sections on risk)
+            lender = raw[spec["sections_from"]] if spec.get("sections_from") else spec
             self.types.append(
                 QuestionType(
                     name=name,
                     cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec.get("cues", [])) if t),
-                    sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in spec["sections"]) if t),
+                    sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in lender["sections"]) if t),
+                    borrows_sections=lender is not spec,
                     suggestion=spec["suggestion"],
                     answers=AnswerCues.parse(spec.get("answers", []), analyzer, spec.get("answer_phrases", [])),
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
@@ -106,12 +116,15 @@ class QuestionTypes:
                     fallback=spec.get("fallback"),
                     labels_first=bool(spec.get("labels_first", False)),
                     leads_with_answer=bool(spec.get("leads_with_answer", False)),
+                    subject_beyond_title=bool(spec.get("subject_beyond_title", False)),
+                    answer_terms=frozenset(term for a in [*spec.get("answers", []), *spec.get("answer_phrases", [])]
+                                           for term in analyzer.tokens(str(a))),
                     from_clause=bool(spec.get("from_clause", False)),
-                    section_words=tuple(str(w).lower() for w in spec["sections"] if not analyzer.tokens(str(w))),
-                    section_pattern=re.compile("|".join(f"(?:{p})" for p in spec["section_patterns"]))
-                    if spec.get("section_patterns") else None,
-                    section_exclude=re.compile("|".join(f"(?:{p})" for p in spec["section_excludes"]), re.I)
-                    if spec.get("section_excludes") else None,
+                    section_words=tuple(str(w).lower() for w in lender["sections"] if not analyzer.tokens(str(w))),
+                    section_pattern=re.compile("|".join(f"(?:{p})" for p in lender["section_patterns"]))
+                    if lender.get("section_patterns") else None,
+                    section_exclude=re.compile("|".join(f"(?:{p})" for p in lender["section_excludes"]), re.I)
+                    if lender.get("section_excludes") else None,
                     sentence_exclude=re.compile("|".join(f"(?:{p})" for p in spec["sentence_excludes"]), re.I)
                     if spec.get("sentence_excludes") else None,
                 )

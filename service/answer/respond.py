@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -54,8 +55,8 @@ POPULATION_TITLE_WORDS = {"child": "child children childhood kids pediatric teen
 # A page of coping and support material (for a message that expresses fear, sadness or overwhelm).
 COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distress|adjust(ing|ment)?|stress)\b",
                           re.I)
-# Sections that list a disorder's symptoms or how it is diagnosed: not what someone who is scared asked.
-SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening)\b", re.I)
+# Sections on a disorder, its symptoms or how it is diagnosed: not what someone who is scared asked.
+SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening|disorders?)\b", re.I)
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
 SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
 STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's sentences are chosen
@@ -143,9 +144,26 @@ def defined_terms(weights: dict[str, float], qtype: QuestionType | None) -> froz
     return frozenset(t for t, w in weights.items() if w >= 0.9)
 
 
-def says_answer(qtype: QuestionType, units: Iterable[Unit]) -> bool:
-    """A unit, or an item of its list, has one of the question type's answer words ("is common", "benign")."""
-    return any(qtype.answers.matches(u.terms, u.text) for c in units for u in (c, *c.items))
+@dataclass(frozen=True)
+class Subject:
+    """What a yes-or-no answer must name: `needed` of the `words` asked about."""
+
+    words: frozenset[str] = frozenset()
+    needed: int = 0
+
+    def named_in(self, terms: AbstractSet[str]) -> bool:
+        return len(self.words & terms) >= self.needed
+
+
+def says_answer(qtype: QuestionType, units: Iterable[Unit], subject: Subject = Subject()) -> bool:
+    """A unit, or an item of its list, has one of the question type's answer words ("is common", "benign"), and
+    the unit with its list names the `subject` asked about."""
+    for unit in units:
+        group = (unit, *unit.items)
+        if any(qtype.answers.matches(u.terms, u.text) for u in group) and subject.named_in(
+                frozenset().union(*(u.terms for u in group))):
+            return True
+    return False
 
 
 def led_by(verdict: Unit | None, chosen: list) -> list:
@@ -875,7 +893,8 @@ class Responder:
 
     def _heading_aspects(self, heading: str) -> list[QuestionType]:
         """The question types (but "what is it?") whose section this heading is, in file order."""
-        return [t for t in self.qtypes.types if t.name != "what_is" and self.qtypes.section_score(t, heading) == 2]
+        return [t for t in self.qtypes.types if t.name != "what_is" and not t.borrows_sections
+                and self.qtypes.section_score(t, heading) == 2]
 
     def _names_earlier_aspect(self, heading: str, qtype: QuestionType) -> bool:
         """The heading fits a more specific question type than the one asked (the types are in order, most
@@ -1084,6 +1103,8 @@ class Responder:
             main = self.ranker.rescored(main, unit_weights, audience)
         scoring = with_section_cues(unit_weights, qtype)
         idf = self._patient_idf(scoring)
+        # what a yes-or-no answer must name (the question's words, not the aspect's heading words added to scoring)
+        subject = self._subject(weights, main, query, qtype) if qtype is not None else Subject()
         coping = self._coping_page(query, audience, population) if feelings and query is not None else None
         # a practical question was asked too: an aspect, or a page named by the question's own words
         practical = (qtype is not None and qtype.name != "what_is") or bool(
@@ -1092,7 +1113,7 @@ class Responder:
         units = []
         if coping is None or practical or COPING_TITLE.search(main.title):
             if query is not None and query.parts and not stage:
-                units = self._answer_parts(main, query, scoring, audience, population, feelings)
+                units = self._answer_parts(main, query, weights, scoring, audience, population, feelings)
             if not units and query is not None:
                 units = self._section_overview(main, query, qtype, weights, audience, population)
             if not units:
@@ -1107,7 +1128,7 @@ class Responder:
                 other = self._unit_for_missing_word(main, chosen, query, weights, scoring, idf, qtype, audience,
                                                     population, stage, feelings, recurrence, ages)
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
-                                             feelings, recurrence, ages)
+                                             feelings, recurrence, ages, subject)
                 units = flatten(led_by(verdict, chosen) + ([other] if other is not None else []))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
@@ -1137,7 +1158,7 @@ class Responder:
         reply = Reply(kind="answer", text="")
         intro = [self._acknowledgement(felt)] if feelings else []  # the service's own lines, in this order
         if qtype is not None and qtype.leads_with_answer and f"unanswered_{qtype.name}" in self.replies and (
-                coping is None or practical) and not says_answer(qtype, units):
+                coping is None or practical) and not says_answer(qtype, units, subject):
             # nothing shown says it, and the page had no sentence that does (the verdict would lead)
             intro.append(self._say(f"unanswered_{qtype.name}"))
         brand = self._brand_named(main, query, audience) if query is not None else None
@@ -1226,26 +1247,46 @@ class Responder:
 
     def _verdict_unit(self, main: DocumentHit, chosen: list, qtype: QuestionType | None, scoring: dict[str, float],
                       idf: dict[str, float], audience: str, population: str | None, stage: str | None,
-                      feelings: bool, recurrence: bool, ages: Sequence[int]):
+                      feelings: bool, recurrence: bool, ages: Sequence[int], subject: Subject = Subject()):
         """A yes-or-no question ("is it normal?", "is it cancer?", `leads_with_answer` in question_types.yaml)
         whose chosen sentences do not say it: the page's best sentence that does ("Research has shown that
         off-label use of drugs is very common in cancer treatment"), shown first. Only a plain sentence."""
         if qtype is None or not qtype.leads_with_answer or not qtype.answers:
             return None
         analyzer = self.index.analyzer
-        if says_answer(qtype, chosen):
+        if says_answer(qtype, chosen, subject):
             return None
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer)
-        named = set(self._topic_words(scoring))
         for _value, unit in scored:
             if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text) \
-                    and not unit.text.endswith(":") and named & unit.terms:
-                return unit  # (one that names something asked: not any sentence on the page that compares)
+                    and not unit.text.endswith(":") and subject.words and subject.named_in(unit.terms):
+                return unit  # (one that names what was asked: not any sentence on the page that compares)
         return None
 
-    def _answer_parts(self, main: DocumentHit, query: Query, scoring: dict[str, float], audience: str,
-                      population: str | None, feelings: bool) -> list:
+    def _subject(self, weights: Mapping[str, float], main: DocumentHit, query: Query | None,
+                 qtype: QuestionType) -> Subject:
+        """What a yes-or-no answer must name: a topic word of the question (its own words count even when the
+        library never uses them in a topic name, "antiperspirant"). For a question about two things
+        (`subject_beyond_title`), one that the page's title does not name and that is not an answer word ("does
+        antiperspirant cause breast cancer?" on the breast cancer risk page: antiperspirant, not breast cancer,
+        which every sentence of the page is about, nor "increase"), or two when the title names neither thing
+        ("abortion" and "breast" on the page of a workshop)."""
+        generic = self.ranker.partition("patient").generic
+        own = {t for t in query.own_terms if t in weights and t in self.index.vocab and t not in generic} \
+            if query is not None else set()  # (not a misspelling as written: "hepatitus" is read as "hepatitis")
+        topic = set(self._topic_words(weights)) | own
+        if not qtype.subject_beyond_title:
+            return Subject(frozenset(topic), 1)
+        title = set(self.index.analyzer.tokens(main.title))
+        beyond_title = frozenset(topic - title - qtype.answer_terms)
+        if not beyond_title:
+            return Subject(frozenset(topic), 1)
+        # the title names neither thing: the sentence names both ("having an abortion ... breast cancer")
+        return Subject(beyond_title, 1 if topic & title else min(2, len(beyond_title)))
+
+    def _answer_parts(self, main: DocumentHit, query: Query, weights: dict[str, float], scoring: dict[str, float],
+                      audience: str, population: str | None, feelings: bool) -> list:
         """A message that asks two or three things ("what does a low ANC mean and how do I avoid catching
         things?"): a little from the page's section for each, in the order asked."""
         analyzer = self.index.analyzer
@@ -1270,7 +1311,8 @@ class Responder:
                                   qtype.answers if qtype is not None else NO_CUES, defined_terms(scoring, qtype),
                                   max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None)
             verdict = self._verdict_unit(main, picked, qtype, part_scoring, part_idf, audience, population, None,
-                                         feelings, query.context.recurrence, query.context.ages)
+                                         feelings, query.context.recurrence, query.context.ages,
+                                         self._subject(weights, main, query, qtype) if qtype else Subject())
             picked = led_by(verdict, picked)
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
         return flatten(chosen)
