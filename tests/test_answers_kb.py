@@ -1052,3 +1052,11 @@ def test_guilt_without_a_question_gets_no_list_of_a_disorders_symptoms(kb_client
     assert body["kind"] == "answer" and body.get("intro")
     assert not any("disorder" in c["section"].lower() for c in quoted(body)), [c["section"] for c in quoted(body)]
     assert "Shortness of breath." not in [s["text"] for s in body["sentences"]], body["text"]
+
+
+def test_how_often_is_answered_by_the_sentence_that_says_how_often(kb_client):
+    """"what check ups will I need and how often?" (`frequency` in question_types.yaml): the follow-up page's
+    schedule ("every 3 to 4 months during the first 2 to 3 years"), not only what the schedule depends on."""
+    body = turn(kb_client, "once treatment is over what check ups will I need and how often? just want a rough idea")
+    assert quoted(body)[0]["url"].endswith("follow-up-care")
+    assert any("every 3 to 4 months" in s["text"] for s in body["sentences"]), body["text"]
