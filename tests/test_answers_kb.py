@@ -1060,3 +1060,19 @@ def test_how_often_is_answered_by_the_sentence_that_says_how_often(kb_client):
     body = turn(kb_client, "once treatment is over what check ups will I need and how often? just want a rough idea")
     assert quoted(body)[0]["url"].endswith("follow-up-care")
     assert any("every 3 to 4 months" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_how_a_treatment_works_is_answered_from_the_section_on_it(kb_client):
+    """"how does X work?" (`mechanism` in question_types.yaml) is answered by the sentence that says how it acts
+    ("kills cancer cells or slows their growth by damaging their DNA"), not by its types (external beam) or, for
+    chemotherapy, by what it costs; a drug's brand name asked so finds the page on its kind of treatment, which
+    also lists the side effect asked about."""
+    body = turn(kb_client, "how does radiation therapy work?")
+    assert "by damaging their DNA" in body["sentences"][0]["text"], body["text"]
+    body = turn(kb_client, "how does chemo work?")
+    assert body["sentences"][0]["text"].startswith("Chemotherapy works by killing"), body["text"]
+    assert not any("cost" in c["section"].lower() for c in quoted(body)), [c["section"] for c in quoted(body)]
+    body = turn(kb_client, "husband started lupron shots for his prostate cancer, how does it work and is that why "
+                           "he's getting hot flushes")
+    assert quoted(body)[0]["url"].endswith("prostate-hormone-therapy-fact-sheet"), quoted(body)[0]["url"]
+    assert "hot flashes" in [s["text"] for s in body["sentences"]], body["text"]

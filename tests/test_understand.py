@@ -390,10 +390,20 @@ def test_question_types_read_wordings_made_of_common_words():
         "how do I tell my 5 and 8 year old that I have cancer?": "telling",  # what to say, not how they react
         "is it normal for doctors to use a drug off label?": "common",
         "is my PSA level normal?": "results",  # a result, not whether something is common
+        "how does radiation therapy actually work?": "mechanism",
+        "how does hormone therapy for prostate cancer work?": "mechanism",
+        "is there a link between abortion and breast cancer?": "link",
+        "does using antiperspirant cause breast cancer?": "link",  # yes or no: not "what causes it?"
+        "does drinking alcohol increase my risk of breast cancer?": "link",
+        "what causes bladder cancer?": "causes",
+        "What are the genetic changes related to Chronic Myelogenous Leukemia?": "causes",  # not a yes or no
+        "how often will I have chemo?": "frequency",
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
         assert detected is not None and detected.name == name, (text, detected and detected.name)
+    # a job, not how a treatment acts
+    assert (qtypes.detect("how do people cope with going back to work?") or qtypes.types[0]).name != "mechanism"
     assert [t.name for t in qtypes.matching(analyzer.tokens("what can I do"), "what can I do")] == ["self_care"]
 
 

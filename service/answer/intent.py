@@ -85,8 +85,10 @@ class QuestionType:
     # cancer?"): the sentence that answers must name the other, not only the page's title words or the answer's
     # own words ("increase", "risk")
     subject_beyond_title: bool = False
-    # its sections are another type's (`sections_from`): a heading is that type's section, never this one's
-    borrows_sections: bool = False
+    # a heading that fits this type is not read as another aspect's section when a different one is asked: false
+    # for a type whose sections are another type's (`sections_from`), and for "how does it work?", whose section
+    # also says what a treatment is (`heading_aspect: false`)
+    heading_aspect: bool = True
     answer_terms: frozenset[str] = frozenset()  # the analyzed words of `answers` and `answer_phrases`
 
 
@@ -108,7 +110,7 @@ class QuestionTypes:
                     name=name,
                     cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec.get("cues", [])) if t),
                     sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in lender["sections"]) if t),
-                    borrows_sections=lender is not spec,
+                    heading_aspect=lender is spec and bool(spec.get("heading_aspect", True)),
                     suggestion=spec["suggestion"],
                     answers=AnswerCues.parse(spec.get("answers", []), analyzer, spec.get("answer_phrases", [])),
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")

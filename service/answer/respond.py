@@ -893,7 +893,7 @@ class Responder:
 
     def _heading_aspects(self, heading: str) -> list[QuestionType]:
         """The question types (but "what is it?") whose section this heading is, in file order."""
-        return [t for t in self.qtypes.types if t.name != "what_is" and not t.borrows_sections
+        return [t for t in self.qtypes.types if t.name != "what_is" and t.heading_aspect
                 and self.qtypes.section_score(t, heading) == 2]
 
     def _names_earlier_aspect(self, heading: str, qtype: QuestionType) -> bool:
