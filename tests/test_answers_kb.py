@@ -1076,3 +1076,14 @@ def test_how_a_treatment_works_is_answered_from_the_section_on_it(kb_client):
                            "he's getting hot flushes")
     assert quoted(body)[0]["url"].endswith("prostate-hormone-therapy-fact-sheet"), quoted(body)[0]["url"]
     assert "hot flashes" in [s["text"] for s in body["sentences"]], body["text"]
+
+
+def test_whether_it_hurts_is_said_when_the_page_does_not_say(kb_client):
+    """"what happens during external beam radiotherapy? does it hurt?" asks one thing of the same sections (`hurts`
+    borrows the sections of `expect`), not two questions: the answer is what happens during a session, and as the
+    page never says whether it hurts, the reply says so (`unanswered_hurts` in replies.yaml)."""
+    body = turn(kb_client, "I'm not medical so go easy, what actually happens during external beam radiotherapy? "
+                           "does it hurt?")
+    assert "doesn't say whether it hurts" in (body.get("intro") or ""), body.get("intro")
+    assert any("during a treatment session" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
+    assert not any("before your first" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]

@@ -398,10 +398,14 @@ def test_question_types_read_wordings_made_of_common_words():
         "what causes bladder cancer?": "causes",
         "What are the genetic changes related to Chronic Myelogenous Leukemia?": "causes",  # not a yes or no
         "how often will I have chemo?": "frequency",
+        "does a bone marrow biopsy hurt?": "hurts",
+        "what actually happens during radiotherapy?": "expect",
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
         assert detected is not None and detected.name == name, (text, detected and detected.name)
+    # a symptom, not whether a test or treatment hurts
+    assert qtypes.detect("it hurts to eat since chemo, what can I do").name == "self_care"
     # a job, not how a treatment acts
     assert (qtypes.detect("how do people cope with going back to work?") or qtypes.types[0]).name != "mechanism"
     assert [t.name for t in qtypes.matching(analyzer.tokens("what can I do"), "what can I do")] == ["self_care"]

@@ -89,6 +89,9 @@ class QuestionType:
     # for a type whose sections are another type's (`sections_from`), and for "how does it work?", whose section
     # also says what a treatment is (`heading_aspect: false`)
     heading_aspect: bool = True
+    # the type whose sections answer it: its own name, or its `sections_from` ("does it hurt?" after "what happens
+    # during it?" asks one thing of the same sections, not a second question)
+    family: str = ""
     answer_terms: frozenset[str] = frozenset()  # the analyzed words of `answers` and `answer_phrases`
 
 
@@ -111,6 +114,7 @@ class QuestionTypes:
                     cues=tuple(t for t in (tuple(analyzer.tokens(c)) for c in spec.get("cues", [])) if t),
                     sections=tuple(t for t in (tuple(analyzer.tokens(s)) for s in lender["sections"]) if t),
                     heading_aspect=lender is spec and bool(spec.get("heading_aspect", True)),
+                    family=spec.get("sections_from") or name,
                     suggestion=spec["suggestion"],
                     answers=AnswerCues.parse(spec.get("answers", []), analyzer, spec.get("answer_phrases", [])),
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")

@@ -1305,7 +1305,7 @@ class Responder:
                 chosen.extend(u for u in overview if all(u is not c and u.text != c.text for c in chosen))
                 continue
             candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring,
-                                          recurrence=query.context.recurrence, ages=query.context.ages)
+                                          recurrence=query.context.recurrence, ages=query.context.ages, asked=text)
             part_idf = self._patient_idf(part_scoring)
             picked = select_units(candidates, part_scoring, part_idf, analyzer,
                                   qtype.answers if qtype is not None else NO_CUES, defined_terms(scoring, qtype),

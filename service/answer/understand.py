@@ -372,7 +372,7 @@ class Understander:
         parts = [(p, t) for p, t in parts
                  if t is not None or any(term in self.topic_terms for term in self.analyzer.tokens(
                      filler.sub(" ", p) if filler is not None else p))][:MAX_PARTS]
-        kinds = {t.name if t is not None else None for _, t in parts}
+        kinds = {t.family if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
     def _names_with_previous(self, text: str, word: str, term: str) -> bool:
