@@ -366,6 +366,27 @@ def test_a_testimonial_that_opens_with_a_clause_or_a_quotation_is_not_an_answer(
         "Stages 0, I, and II of the cancer are treated with surgery."]
 
 
+def test_a_sentence_that_says_it_introduces_the_list_below_it_is_its_lead_in():
+    """"Below are some steps you can take that may help you manage your fears." ends with a full stop, yet the list
+    under it is its own: shown with it, never as loose items. "The sections below may help you ..." and "For help
+    with emotional side effects, see Emotions and Cancer." point elsewhere and are never shown."""
+    text = ("Fear of recurrence is normal and often lessens over time.\n"
+            "Below are some steps you can take that may help you manage your fears.\n"
+            "- Let your health care team know your concerns.\n- Talk to a counselor.\n"
+            "The sections below may help you think about ways to manage fears.\n"
+            "For help with emotional side effects, see Emotions and Cancer.")
+    shown = shown_from(text, "Coping with fear of cancer recurrence", "fear", "manag", "help", "emot")
+    assert "Below are some steps you can take that may help you manage your fears." in shown, shown
+    assert not any(s.startswith(("The sections below", "For help with")) for s in shown), shown
+    from service.answer.compose import passage_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    passage = Passage("1", "p.md", "Page", "Coping", text, None, "NCI", None, "patient")
+    lead = next(u for u in passage_units(passage, 0, Analyzer()) if u.text.startswith("Below are"))
+    assert [i.text for i in lead.items] == ["Let your health care team know your concerns.", "Talk to a counselor."]
+
+
 def test_a_list_item_does_not_send_the_reader_elsewhere():
     """"- CT scan: ... Learn more about Computed Tomography (CT) Scans and Cancer." is shown without the pointer."""
     from service.corpus.models import Passage

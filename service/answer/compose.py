@@ -62,7 +62,14 @@ FURNITURE = re.compile(
     r"|\bis (also )?available\.$|\bon (the|our) .{0,60} page\.$"
     r"|\((left|right|top|bottom|middle|center) panel\)|\bpanel (\([^)]*\) )?shows\b"  # a figure's caption
     r"|^this page (contains|has|includes|lists|gives)\b|\bis (also )?available (at|from|on|in) [A-Z][\w.]*\.$"
-    r"|^the following information is (given|provided|included)\b", re.I)  # a summary's list of its contents
+    r"|^the following information is (given|provided|included)\b"  # a summary's list of its contents
+    r"|^the (sections?|information|links?|resources) below\b", re.I)  # "The sections below may help you think ..."
+# A sentence that sends the reader to another page by its title ("For common examples and ways to cope, see Emotions
+# and Cancer."): the title is not here to read. (Case-sensitive: "see your doctor." is advice.)
+POINTER = re.compile(r"\b[Ss]ee [A-Z][\w’'&-]*( [\w’'&-]+){0,8}\.$")
+# A sentence just above a list that says it introduces it, though it ends with a full stop ("Below are some steps you
+# can take that may help you manage your fears."): the list's lead-in.
+INTRODUCES_LIST = re.compile(r"^(below|here) (are|is)\b|\b(the following|listed below|below)\.$", re.I)
 # A patient's own words quoted on a page ("I was so scared when my husband got cancer.", "When I start to feel guilty
 # that I caused my illness, I think of how little kids get cancer.") or a quotation: not the library's guidance.
 # (Not a script to say, after a colon: "You may tell your child: I don't know."; not "Your doctors and I will talk")
@@ -213,7 +220,7 @@ def shows_whole_thought(unit: Unit, section: str) -> bool:
         return False  # "What is grapefruit?" is a heading of the page; "to the muscle layer..." a fragment
     if text.endswith(":") and not unit.items:
         return False  # a lead-in whose list is in another passage
-    if FURNITURE.search(text) or (is_heading_like(unit, section) and not unit.is_heading_label):
+    if FURNITURE.search(text) or POINTER.search(text) or (is_heading_like(unit, section) and not unit.is_heading_label):
         return False
     if TESTIMONIAL.search(text) or FIRST_PERSON.search(text):
         return False  # "I was nervous about going back to work.": one person's words, quoted on the page
@@ -287,8 +294,9 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
         before_list = line_no + 1 < len(lines) and lines[line_no + 1].startswith("- ")
         for pos, sentence in enumerate(sentences):
             # "People should tell their doctor if they notice" over its list: a lead-in that lost its colon
-            lost_colon = before_list and pos == len(sentences) - 1 and not sentence.endswith(SENTENCE_END) \
-                and is_sentence_start(sentence) and len(sentence.split()) >= MIN_LEAD_IN_WORDS
+            lost_colon = before_list and pos == len(sentences) - 1 and is_sentence_start(sentence) and (
+                not sentence.endswith(SENTENCE_END) and len(sentence.split()) >= MIN_LEAD_IN_WORDS
+                or INTRODUCES_LIST.search(sentence) is not None)  # "Below are some steps you can take ... fears."
             if not sentence.endswith(SENTENCE_END) and not lost_colon:
                 continue  # a run of link titles or a caption, not a sentence
             unit = Unit(sentence, passage_index, (passage.order, line_no, pos), previous=previous)
