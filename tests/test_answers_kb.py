@@ -1087,3 +1087,10 @@ def test_whether_it_hurts_is_said_when_the_page_does_not_say(kb_client):
     assert "doesn't say whether it hurts" in (body.get("intro") or ""), body.get("intro")
     assert any("during a treatment session" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
     assert not any("before your first" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
+
+
+def test_a_childhood_cancers_survivor_is_answered_from_the_childrens_page(kb_client):
+    """"I had leukaemia when I was 5, now I'm 30": the cancer came in childhood, so its late effects are on the page
+    for childhood cancer, not the adult leukaemia page's tests to diagnose it."""
+    body = turn(kb_client, "I had leukaemia when I was 5, now I'm 30. what long term effects should I be checked for?")
+    assert quoted(body)[0]["url"].endswith("childhood-cancers/late-effects-pdq"), quoted(body)[0]["url"]

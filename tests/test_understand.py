@@ -206,6 +206,9 @@ def test_stages_and_ages_are_read():
     assert read_ages("I'm 64 and my PSA is 6.2") == [64]
     assert read_ages("my 7-year-old and my 13 yr old") == [7, 13] and read_ages("45yo, scan today") == [45]
     assert read_ages("finished treatment 2 years ago") == [] and read_ages("it's been 10 years") == []
+    # the age a cancer came, told in the past: a childhood cancer's survivor, now an adult
+    assert sorted(read_ages("I had leukaemia when I was 5, now I'm 30")) == [5, 30]
+    assert read_ages("when she was just 4 months old") == []
 
 
 def test_long_messages_up_to_4000_characters_are_accepted(client):

@@ -61,6 +61,8 @@ AGE_PATTERNS = (
     re.compile(rf"\b(?:i'?m|i am|he'?s|she'?s|he is|she is|is)\s+(?:only\s+|just\s+)?(\d{{1,3}})\b{NOT_AGE}", re.I),
     re.compile(rf"\b(?:{YOUNG}),?\s+(?:is\s+|who'?s\s+)?(\d{{1,2}})\b{NOT_AGE}", re.I),
     re.compile(r"\((\d{1,3})\)"),
+    # "I had leukaemia when I was 5": the age the cancer came, a childhood cancer though the writer is now 30
+    re.compile(rf"\bwhen (?:i|he|she|we|they) (?:was|were)\s+(?:only\s+|just\s+)?(\d{{1,2}})\b{NOT_AGE}", re.I),
 )
 # Letter furniture: labels, greetings and sign-offs around the question; placeholders for names.
 LABEL = re.compile(r"\b(?:subject|message|re|fwd?|question|query)\s*:\s*", re.I)
