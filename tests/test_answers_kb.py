@@ -1094,3 +1094,11 @@ def test_a_childhood_cancers_survivor_is_answered_from_the_childrens_page(kb_cli
     for childhood cancer, not the adult leukaemia page's tests to diagnose it."""
     body = turn(kb_client, "I had leukaemia when I was 5, now I'm 30. what long term effects should I be checked for?")
     assert quoted(body)[0]["url"].endswith("childhood-cancers/late-effects-pdq"), quoted(body)[0]["url"]
+
+
+def test_the_most_common_ones_are_named_by_the_sentence_that_names_them(kb_client):
+    """"what are the most common cancers in children and teenagers?" (`most_common` in question_types.yaml) leads
+    with the sentence that names them (leukemias, brain tumors, lymphomas ...), not with incidence figures."""
+    body = turn(kb_client, "just out of interest, what are the most common cancers in children and teenagers?")
+    first = body["sentences"][0]["text"]
+    assert "the most common types of cancer" in first and "leukemias" in first, body["text"]

@@ -403,6 +403,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "how often will I have chemo?": "frequency",
         "does a bone marrow biopsy hurt?": "hurts",
         "what actually happens during radiotherapy?": "expect",
+        "what are the most common cancers in children and teenagers?": "most_common",  # which, not whether
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
