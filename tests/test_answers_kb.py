@@ -1039,10 +1039,14 @@ def test_a_link_the_page_does_not_make_is_said_not_invented(kb_client):
     body = turn(kb_client, "does using antiperspirant cause breast cancer?")
     assert "doesn't say plainly whether they are linked" in (body.get("intro") or ""), body.get("intro")
     assert "birth control" not in body["sentences"][0]["text"], body["text"]
-    # named on the page, as an item of its list: answered, with no such line
+    # named on the page, as an item of its list: answered, with no such line; also in the library's word for it
+    # ("smoking" is "using tobacco products", lay_vocabulary.yaml)
     body = turn(kb_client, "does drinking alcohol increase my risk of breast cancer?")
     assert not body.get("intro"), body.get("intro")
     assert any("alcohol" in s["text"].lower() for s in body["sentences"]), body["text"]
+    body = turn(kb_client, "is smoking linked to mouth cancer?")
+    assert not body.get("intro"), body.get("intro")
+    assert any("tobacco" in s["text"].lower() for s in body["sentences"]), body["text"]
 
 
 def test_guilt_without_a_question_gets_no_list_of_a_disorders_symptoms(kb_client):

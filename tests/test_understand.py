@@ -404,12 +404,15 @@ def test_question_types_read_wordings_made_of_common_words():
         "does a bone marrow biopsy hurt?": "hurts",
         "what actually happens during radiotherapy?": "expect",
         "what are the most common cancers in children and teenagers?": "most_common",  # which, not whether
+        "is chemo painful?": "hurts",
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
         assert detected is not None and detected.name == name, (text, detected and detected.name)
     # a symptom, not whether a test or treatment hurts
     assert qtypes.detect("it hurts to eat since chemo, what can I do").name == "self_care"
+    told = qtypes.detect("my husband's throat is so sore from radiotherapy he can barely swallow, what soft foods?")
+    assert told is None or told.name != "hurts"
     # a job, not how a treatment acts
     assert (qtypes.detect("how do people cope with going back to work?") or qtypes.types[0]).name != "mechanism"
     assert [t.name for t in qtypes.matching(analyzer.tokens("what can I do"), "what can I do")] == ["self_care"]
