@@ -405,6 +405,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "what actually happens during radiotherapy?": "expect",
         "what are the most common cancers in children and teenagers?": "most_common",  # which, not whether
         "is chemo painful?": "hurts",
+        "will my periods come back after chemo?": "duration",
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
@@ -452,12 +453,16 @@ def test_a_story_phrase_is_not_a_question_type_cue(small):
     ("my PSA came back at 6.2, does that mean cancer?", False),
     ("the biopsy came back clear, what happens next?", False),
     ("how is neuroblastoma treated?", False),
+    ("will my cancer come back?", True),
+    # the body's, not the cancer's: how long, not recurrence
+    ("will my periods come back after chemo?", False),
+    ("will my sense of taste come back?", False),
 ])
 def test_cancer_that_came_back_is_read_but_not_a_result_that_came_back(small, message, recurrence):
     query = small.understand(message)
     assert query.context.recurrence is recurrence
     # the lay phrase "came back" means recurrence only when the cancer came back
-    assert ("recurr" in query.focus) is (recurrence and "came back" in message or "come back" in message)
+    assert ("recurr" in query.focus) is (recurrence and ("came back" in message or "come back" in message))
 
 
 def test_a_piece_that_asks_nothing_and_names_nothing_is_not_a_question_of_its_own(small):

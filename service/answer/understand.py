@@ -39,6 +39,7 @@ ASPECT_WEIGHT = 0.3  # question-type words say what aspect, not which page
 MAX_PARTS = 3  # a message's questions answered in turn, at most
 MIN_PROMOTED_TYPO = 6  # a corrected word of this many letters or more is read as the word meant
 PLAIN_WEIGHT = 0.3  # a focus word the library never uses in a topic name ("shower", "picking")
+RETURN_WINDOW = 3  # "will my sense of taste come back": a word of the body this close before it, not the cancer
 STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, never decide
 PEOPLE_WEIGHT = 0.15  # family words lean even less: "my husband has cancer of the gullet" is about the gullet
 # Terms added when feelings are expressed: the library's words for coping with them.
@@ -205,6 +206,7 @@ class ContextWords:
     disease_heads: tuple[str, ...] = ()  # "cancer", "lymphoma": a turn naming another one changes the topic
     story_phrases: tuple[str, ...] = ()  # "diagnosed with": what happened, not a question-type cue
     recurrence: re.Pattern | None = None  # "came back", "relapsed": the cancer returned
+    returns: frozenset[str] = frozenset()  # "my periods come back": the body's, not the cancer's
     to_death: re.Pattern | None = None  # "scaring them to death": an intensifier, not dying
 
     @classmethod
@@ -241,6 +243,7 @@ class ContextWords:
             disease_heads=tuple(str(w).lower() for w in raw.get("disease_heads", [])),
             story_phrases=tuple(sorted((str(w).lower() for w in raw.get("story_phrases", [])), key=len, reverse=True)),
             recurrence=_any_phrase(raw.get("recurrence", []), not_before=raw.get("results_back", [])),
+            returns=words("returns_not_recurrence"),
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
@@ -430,7 +433,8 @@ class Understander:
         context = Context()
         context.stage, context.grade = read_stage(question)
         context.ages = read_ages(question)
-        context.recurrence = bool(cw.recurrence and cw.recurrence.search(lowered))
+        context.recurrence = cw.recurrence is not None and any(
+            not set(lowered[:m.start()].split()[-RETURN_WINDOW:]) & cw.returns for m in cw.recurrence.finditer(lowered))
         context.writer_has_cancer = bool(WRITER_HAS_CANCER.search(question))
         filler_text = lowered
         if cw.filler_phrases is not None:
