@@ -1106,3 +1106,13 @@ def test_the_most_common_ones_are_named_by_the_sentence_that_names_them(kb_clien
     body = turn(kb_client, "just out of interest, what are the most common cancers in children and teenagers?")
     first = body["sentences"][0]["text"]
     assert "the most common types of cancer" in first and "leukemias" in first, body["text"]
+
+
+def test_other_signs_than_the_one_told_are_what_is_answered(kb_client):
+    """"found a lump ... what other signs of breast cancer?": the lump is known; the answer is the other signs
+    (nipple changes), not the list of lumps."""
+    body = turn(kb_client, "found a lump in my boob in the shower last night and I'm panicking. what other signs of "
+                           "breast cancer should I be looking for?")
+    texts = [s["text"] for s in body["sentences"]]
+    assert "Breast lump, such as:" not in texts, body["text"]
+    assert any("nipple" in t.lower() or "skin" in t.lower() for t in texts), body["text"]

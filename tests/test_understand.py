@@ -623,3 +623,15 @@ def test_what_the_question_itself_names_is_told_from_the_story_around_it(small):
     analyzer = small.index.analyzer
     assert {analyzer.term("radiotherapy"), analyzer.term("surgery")} <= query.asked_focus
     assert not {analyzer.term("lump"), analyzer.term("thigh"), analyzer.term("muscle")} & query.asked_focus
+
+
+def test_what_the_writer_asks_beyond_is_read(small):
+    """"apart from wilms", and the lump told before "what other signs?": sentences about them are not what was
+    asked (`Query.known_terms`), with the library's words read from them."""
+    query = small.understand("what kinds of kidney cancer do children get apart from wilms?")
+    term = small.index.analyzer.term
+    assert term("wilms") in query.known_terms
+    query = small.understand("found a lump in my breast. what other signs of breast cancer should I look for?")
+    assert term("lump") in query.known_terms
+    assert term("breast") not in query.known_terms  # asked about in the question itself
+    assert not small.understand("what are the signs of breast cancer?").known_terms

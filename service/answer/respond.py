@@ -59,6 +59,7 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening|disorders?)\b", re.I)
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
 SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
+KNOWN_WEIGHT = 0.5  # a term the writer asks beyond ("apart from wilms"), against a sentence that names it
 STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's sentences are chosen
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
@@ -1102,6 +1103,9 @@ class Responder:
         if unit_weights is not weights:
             main = self.ranker.rescored(main, unit_weights, audience)
         scoring = with_section_cues(unit_weights, qtype)
+        if query is not None and query.known_terms:
+            # what the writer already has or knows ("apart from wilms") counts against a sentence
+            scoring.update({t: -KNOWN_WEIGHT for t in query.known_terms})
         idf = self._patient_idf(scoring)
         # what a yes-or-no answer must name (the question's words, not the aspect's heading words added to scoring)
         subject = self._subject(weights, main, query, qtype) if qtype is not None else Subject()

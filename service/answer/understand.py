@@ -39,6 +39,14 @@ ASPECT_WEIGHT = 0.3  # question-type words say what aspect, not which page
 MAX_PARTS = 3  # a message's questions answered in turn, at most
 MIN_PROMOTED_TYPO = 6  # a corrected word of this many letters or more is read as the word meant
 PLAIN_WEIGHT = 0.3  # a focus word the library never uses in a topic name ("shower", "picking")
+# What the writer asks beyond: "apart from wilms", "other than the lump", "besides surgery"
+EXCEPTING = re.compile(
+    r"\b(?:apart from|other than|besides|except(?: for)?|aside from)\s+(?:the |a |an |my |his |her )?"
+    r"([a-z0-9'’ -]{2,40}?)"
+    r"(?=\s*(?:[,.;:!?]|$)|\s+(?:do|does|is|are|can|could|what|which|and|or|that|our|my)\b)")
+# ... and "what other signs?" after the one told ("I found a lump")
+OTHER_KIND = re.compile(
+    r"\bother (?:signs?|symptoms?|types?|kinds?|treatments?|options?|tests?|causes?|side effects?)\b")
 RETURN_WINDOW = 3  # "will my sense of taste come back": a word of the body this close before it, not the cancer
 STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, never decide
 PEOPLE_WEIGHT = 0.15  # family words lean even less: "my husband has cancer of the gullet" is about the gullet
@@ -167,6 +175,9 @@ class Query:
     # focus terms that the question's own clause names, itself or by a word read as them: the rest of the focus
     # is the story told around the question
     asked_focus: frozenset[str] = frozenset()
+    # focus terms of what the writer already has or knows and asks beyond ("what kinds do children get apart from
+    # wilms?", "found a lump ... what other signs?"): sentences about them are not what was asked
+    known_terms: frozenset[str] = frozenset()
 
     @property
     def has_focus(self) -> bool:
@@ -629,6 +640,14 @@ class Understander:
                 break
             asked_focus = self._named_in(question_clause(question, back), focus, sources)
         questions = [s for s in SENTENCE.split(question) if "?" in s]
+        known = frozenset()
+        excepted = [m.group(1) for m in EXCEPTING.finditer(lowered)]
+        if excepted:  # "apart from wilms"
+            known = self._named_in(" ".join(excepted), focus, sources)
+        elif OTHER_KIND.search(lowered) and own_clause:  # "found a lump ... what other signs?": the story's
+            known = frozenset(t for t in own_terms if focus.get(t, 0.0) >= 1.0) - asked_focus
+        # ... and the library's words read from them ("lump": "mass")
+        known |= {t for t in focus if sources.get(t) and sources[t] <= known and t not in asked_focus}
         # "my sister has leukaemia ... I feel angry and left out. is that normal?": the question is about
         # the feeling; the disease named is the story around it
         asks_about_feeling = bool(context.feelings) and aspect is None and bool(questions) and not any(
@@ -658,6 +677,7 @@ class Understander:
             # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
             clause_terms=frozenset(analyzer.tokens(own_clause)) if questions else frozenset(),
             asked_focus=asked_focus,
+            known_terms=known,
             parts=self._parts(outside_phrases, bool(context.stage)),
             # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
