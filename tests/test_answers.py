@@ -387,6 +387,25 @@ def test_a_sentence_that_says_it_introduces_the_list_below_it_is_its_lead_in():
     assert [i.text for i in lead.items] == ["Let your health care team know your concerns.", "Talk to a counselor."]
 
 
+def test_a_table_of_lists_is_shown_as_a_list_of_its_rows():
+    """"Brain | - Fatigue - Hair loss" under "Part of the body being treated | Possible side effects": each row is an
+    item of a list led by the header, its cells as written; a row of sentences, or a plain table, is not shown."""
+    text = ("Part of the body being treated | Possible side effects\n"
+            "Brain | - Fatigue - Hair loss - Headache\nPelvis | - Diarrhea - Fatigue - Sexual problems\n"
+            "Option | Risk\nImplant | - It may harden. - It may break.")
+    from service.answer.compose import flatten, select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    passage = Passage("1", "p.md", "Page", "Treatment areas and possible side effects", text, None, "NCI", None,
+                      "patient")
+    weights = dict.fromkeys(("side", "effect", "pelvi", "fatigu"), 1.0)
+    shown = [u.text for u in flatten(select_units([(passage, 0, 1.0)], weights, weights, Analyzer()))]
+    assert shown[:3] == ["Possible side effects (part of the body being treated):",
+                         "Brain: Fatigue, Hair loss, Headache", "Pelvis: Diarrhea, Fatigue, Sexual problems"], shown
+    assert not any("harden" in s for s in shown), shown
+
+
 def test_a_list_item_does_not_send_the_reader_elsewhere():
     """"- CT scan: ... Learn more about Computed Tomography (CT) Scans and Cancer." is shown without the pointer."""
     from service.corpus.models import Passage

@@ -1116,3 +1116,12 @@ def test_other_signs_than_the_one_told_are_what_is_answered(kb_client):
     texts = [s["text"] for s in body["sentences"]]
     assert "Breast lump, such as:" not in texts, body["text"]
     assert any("nipple" in t.lower() or "skin" in t.lower() for t in texts), body["text"]
+
+
+def test_radiotherapy_side_effects_are_quoted_from_the_pages_table(kb_client):
+    """The side-effects page lists them in a table by part of the body: its rows are quoted (they were never
+    shown, and "radiotherapy side effects" named none), and a question about the pelvis gets the pelvis row."""
+    body = turn(kb_client, "radiotherapy side effects")
+    assert any(s["text"].startswith("Brain: Fatigue") for s in body["sentences"]), body["text"]
+    body = turn(kb_client, "what are the side effects of radiotherapy to the pelvis?")
+    assert any(s["text"].startswith("Pelvis: Diarrhea") for s in body["sentences"]), body["text"]

@@ -273,6 +273,7 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
         units.append(lead)
     previous: Unit | None = None
     item_lead: Unit | None = None  # "- The following types of treatment are used:" over "- Surgery", "- Chemotherapy"
+    table_lead: Unit | None = None  # a two-column table's header, over rows whose second cell is a list
     lines = passage.text.split("\n")
     for line_no, line in enumerate(lines):
         if line.startswith("- "):
@@ -288,8 +289,31 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
             units.append(item)
             continue
         lead = item_lead = None
-        if " | " in line:  # table rows are not shown as answer sentences
-            continue
+        if " | " in line:
+            cells = [c.strip() for c in line.split(" | ")]
+            things = [t.strip() for t in cells[-1][2:].split(" - ") if t.strip()] if cells[-1].startswith("- ") else []
+            # (a list of short things, "Fatigue", "Hair loss": not of sentences, which would read as one run-on)
+            listed = len(cells) == 2 and bool(cells[0]) and bool(things) and not any(t.endswith(".") for t in things)
+            if listed and table_lead is None:
+                # the table goes on from the passage before, whose header is there: the section's heading leads
+                table_lead = Unit(f"{passage.section.split(' > ')[-1]}:", passage_index, (passage.order, line_no, -1),
+                                  is_heading_label=True)
+                units.append(table_lead)
+            if listed:
+                # a row whose second cell is a list ("Brain | - Fatigue - Hair loss"): an item of the table's list,
+                # its cells as written ("Brain: Fatigue, Hair loss")
+                row = Unit(f"{cells[0]}: {', '.join(things)}", passage_index, (passage.order, line_no, 0),
+                           is_item=True, lead_in=table_lead)
+                table_lead.items.append(row)
+                units.append(row)
+            elif len(cells) == 2 and all(c[:1].isupper() for c in cells) and table_lead is None:
+                # its header ("Part of the body being treated | Possible side effects"), as the list's lead-in:
+                # "Possible side effects (part of the body being treated):"
+                table_lead = Unit(f"{cells[1]} ({cells[0][:1].lower()}{cells[0][1:]}):", passage_index,
+                                  (passage.order, line_no, 0), is_heading_label=True)
+                units.append(table_lead)
+            continue  # other table rows are not shown as answer sentences
+        table_lead = None
         sentences = split_sentences(line)
         before_list = line_no + 1 < len(lines) and lines[line_no + 1].startswith("- ")
         for pos, sentence in enumerate(sentences):
