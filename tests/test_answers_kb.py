@@ -1125,3 +1125,12 @@ def test_radiotherapy_side_effects_are_quoted_from_the_pages_table(kb_client):
     assert any(s["text"].startswith("Brain: Fatigue") for s in body["sentences"]), body["text"]
     body = turn(kb_client, "what are the side effects of radiotherapy to the pelvis?")
     assert any(s["text"].startswith("Pelvis: Diarrhea") for s in body["sentences"]), body["text"]
+
+
+def test_a_thing_asked_after_the_question_mark_is_looked_for_on_the_page(kb_client):
+    """"what counts as a clear liquid diet? is jelly and brothe ok": "jelly" is on the page's list of sweets, though
+    the library never uses it in a topic name and it is asked without a question mark; it is shown under its
+    heading, after the soups (the broth)."""
+    body = turn(kb_client, "what counts as a clear liquid diet? is jelly and brothe ok")
+    texts = [s["text"] for s in body["sentences"]]
+    assert "jelly" in texts and "clear, fat-free broth" in texts, body["text"]

@@ -635,3 +635,11 @@ def test_what_the_writer_asks_beyond_is_read(small):
     assert term("lump") in query.known_terms
     assert term("breast") not in query.known_terms  # asked about in the question itself
     assert not small.understand("what are the signs of breast cancer?").known_terms
+
+
+def test_a_question_asked_after_the_last_question_mark_is_read():
+    from service.answer.understand import unmarked_tail
+
+    assert unmarked_tail("what counts as a clear liquid diet? is jelly and brothe ok") == "is jelly and brothe ok"
+    assert unmarked_tail("what counts as a clear liquid diet? thanks so much.") == ""
+    assert unmarked_tail("is jelly ok") == ""  # no question mark at all: the whole message is the question

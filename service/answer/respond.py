@@ -44,7 +44,7 @@ from .expand import SYNONYM_WEIGHT, QueryExpander
 from .intent import NO_CUES, AnswerCues, QuestionType, QuestionTypes, is_label
 from .response import Citation, Related, Reply, Sentence
 from .safety import Route
-from .understand import ASPECT_WEIGHT, PLAIN_WEIGHT, Query, Understander, topic_vocabulary
+from .understand import ASPECT_WEIGHT, PLAIN_WEIGHT, Query, Understander, topic_vocabulary, unmarked_tail
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GENERIC_ASPECT_TERMS = frozenset({"side", "late", "new", "type", "of"})  # parts of aspect phrases that name nothing
@@ -60,6 +60,7 @@ SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening|disorder
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
 SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
 KNOWN_WEIGHT = 0.5  # a term the writer asks beyond ("apart from wilms"), against a sentence that names it
+LISTED_THING_WORDS = 4  # an item this short under a heading names a thing of the page's list ("jelly")
 STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's sentences are chosen
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
@@ -1219,7 +1220,10 @@ class Responder:
         topic_words = generic | set(analyzer.tokens(f"{main.title} {headings}"))
         shown = set().union(*(u.terms for c in chosen for u in (c, *c.items)))
         shown |= {t for term in shown for t in query.sources.get(term, ())}  # "myeloid" shown says "myelogenous"
-        named = {t for t, w in weights.items() if w >= 1.0 and t not in topic_words}
+        # (and the words of a question asked after the last question mark, though the library never uses them in a
+        # topic name: "what counts as a clear liquid diet? is jelly and brothe ok")
+        tail = set(analyzer.tokens(unmarked_tail(query.question)))
+        named = {t for t, w in weights.items() if (w >= 1.0 or t in tail) and t not in topic_words}
         missing = named & query.clause_terms - shown
         if not missing or not named & shown:
             return None
@@ -1239,7 +1243,9 @@ class Responder:
         for _value, unit in scored:
             if not missing & unit.terms or any(unit is c or unit.lead_in is c for c in chosen):
                 continue
-            if not others & unit.terms:
+            listed = unit.is_item and unit.lead_in is not None and unit.lead_in.is_heading_label and len(
+                unit.text.split()) <= LISTED_THING_WORDS  # "jelly" in the page's list under "Sweets"
+            if not others & unit.terms and not listed:
                 continue  # "a tiny wireless camera" has the word, but nothing else of the question
             if unit.text.endswith(":"):
                 continue  # an item that opens a list of its own

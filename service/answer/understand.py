@@ -325,6 +325,13 @@ def read_stage(text: str) -> tuple[str | None, str | None]:
     return stage, grade
 
 
+def unmarked_tail(question: str) -> str:
+    """A question asked after the last question mark, without one ("what counts as a clear liquid diet? is jelly
+    and brothe ok"), else empty."""
+    tail = question.rsplit("?", 1)[1].strip(" .!") if "?" in question else ""
+    return tail if QUESTION_START.match(tail) else ""
+
+
 def read_ages(text: str) -> list[int]:
     ages: list[int] = []
     for pattern in AGE_PATTERNS:
@@ -675,7 +682,8 @@ class Understander:
             asked=asked,
             asks_about_feeling=asks_about_feeling,
             # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
-            clause_terms=frozenset(analyzer.tokens(own_clause)) if questions else frozenset(),
+            clause_terms=frozenset(analyzer.tokens(f"{own_clause} {unmarked_tail(question)}")) if questions
+            else frozenset(),
             asked_focus=asked_focus,
             known_terms=known,
             parts=self._parts(outside_phrases, bool(context.stage)),
