@@ -1134,3 +1134,17 @@ def test_a_thing_asked_after_the_question_mark_is_looked_for_on_the_page(kb_clie
     body = turn(kb_client, "what counts as a clear liquid diet? is jelly and brothe ok")
     texts = [s["text"] for s in body["sentences"]]
     assert "jelly" in texts and "clear, fat-free broth" in texts, body["text"]
+
+
+def test_a_page_on_a_cancer_not_named_gives_way_to_a_general_page_as_good(kb_client):
+    """"finished treatment 2 years ago ... how do people live with this fear?" names no cancer: the general page on
+    life after treatment, as good a match, answers it, not breast cancer survivorship; with its steps for managing
+    the fear of recurrence."""
+    body = turn(kb_client, "finished treatment 2 years ago and every headache or twinge I panic that it's come back. "
+                           "how do people live with this fear?")
+    assert quoted(body)[0]["url"].endswith("survivorship/new-normal"), quoted(body)[0]["url"]
+    assert not any("/types/breast/" in c["url"] for c in quoted(body)), [c["url"] for c in quoted(body)]
+    # named, the cancer's own page stays
+    body = turn(kb_client, "my breast cancer treatment finished 2 years ago and I panic that it's come back. how do "
+                           "people live with this fear?")
+    assert any("/types/breast/" in c["url"] for c in quoted(body)), [c["url"] for c in quoted(body)]

@@ -44,7 +44,15 @@ from .expand import SYNONYM_WEIGHT, QueryExpander
 from .intent import NO_CUES, AnswerCues, QuestionType, QuestionTypes, is_label
 from .response import Citation, Related, Reply, Sentence
 from .safety import Route
-from .understand import ASPECT_WEIGHT, PLAIN_WEIGHT, Query, Understander, topic_vocabulary, unmarked_tail
+from .understand import (
+    ASPECT_WEIGHT,
+    PLAIN_WEIGHT,
+    Query,
+    Understander,
+    is_cancer_page,
+    topic_vocabulary,
+    unmarked_tail,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GENERIC_ASPECT_TERMS = frozenset({"side", "late", "new", "type", "of"})  # parts of aspect phrases that name nothing
@@ -52,6 +60,8 @@ PART_UNITS = 4  # units shared between the parts of a message that asks several 
 POINTED_WEIGHT = 0.7  # "can it be used for kidney cancer?": the new words weigh less than "it"
 # Title words that fit who a question is about ("Talking to Children about Cancer").
 POPULATION_TITLE_WORDS = {"child": "child children childhood kids pediatric teens adolescents", "adult": "adult adults"}
+# A page on one cancer type: its name in the address ("/types/breast/breast-cancer-survivorship")
+CANCER_TYPE_URL = re.compile(r"^https?://[^/]+/types/([a-z-]+)/")  # (not ".../treatment/types/surgery/")
 # A page of coping and support material (for a message that expresses fear, sadness or overwhelm).
 COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distress|adjust(ing|ment)?|stress)\b",
                           re.I)
@@ -664,6 +674,14 @@ class Responder:
                 title_terms = set(analyzer.tokens(doc.title))
                 if doc.score >= TITLE_ASPECT_NEAR * main.score and self.qtypes.section_score(qtype, doc.title) == 2 \
                         and named & title_terms and main_named <= title_terms:
+                    return doc
+        # A page on one cancer whose name the question does not say ("every twinge I panic that it's come back. how
+        # do people live with this fear?": breast cancer survivorship) gives way to a general page as good a match
+        # (life after treatment)
+        cancer = CANCER_TYPE_URL.search(main.url or "")
+        if cancer and not set(analyzer.tokens(cancer.group(1).replace("-", " "))) & set(weights):
+            for doc in docs[1:3]:
+                if doc.score >= NEAR_SCORE * main.score and not is_cancer_page(doc.url):
                     return doc
         # "bile duct cancer?": the page titled "What Is Bile Duct Cancer?" says what it is, before its treatment page
         # (not for a follow-up, nor over a page for children: "can children get it?" after "what is stomach cancer")
