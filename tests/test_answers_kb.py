@@ -1148,3 +1148,11 @@ def test_a_page_on_a_cancer_not_named_gives_way_to_a_general_page_as_good(kb_cli
     body = turn(kb_client, "my breast cancer treatment finished 2 years ago and I panic that it's come back. how do "
                            "people live with this fear?")
     assert any("/types/breast/" in c["url"] for c in quoted(body)), [c["url"] for c in quoted(body)]
+
+
+def test_a_childs_age_told_prefers_a_childrens_page_as_good_a_match(kb_client):
+    """"can a 16 year old girl get cervical cancer?": the page on childhood cervical and vaginal cancers, a match
+    as good as "What Is Cervical Cancer?", answers; a children's disease named in a template question ("Wilms
+    tumor and other childhood kidney tumors") keeps its own page (no age is told)."""
+    body = turn(kb_client, "can a 16 year old girl get cervical cancer?")
+    assert quoted(body)[0]["url"].endswith("childhood-cervical-vaginal-cancer"), quoted(body)[0]["url"]

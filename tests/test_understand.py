@@ -211,6 +211,13 @@ def test_stages_and_ages_are_read():
     assert read_ages("when she was just 4 months old") == []
 
 
+def test_worried_sick_is_a_feeling_not_sickness(small):
+    """"worried sick" says how worried, as "scared to death" says how scared: not nausea."""
+    query = small.understand("worried sick that chemo will leave me unable to have kids")
+    assert "worried" in query.context.feelings
+    assert small.index.analyzer.term("sick") not in query.focus
+
+
 def test_long_messages_up_to_4000_characters_are_accepted(client):
     message = "Dear team, " + "I have been reading about my treatment. " * 90 + "What is Reblozyl used for?"
     assert 3000 < len(message) <= 4000

@@ -69,6 +69,7 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening|disorders?)\b", re.I)
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
 SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
+ADULT_AGE = 18
 KNOWN_WEIGHT = 0.5  # a term the writer asks beyond ("apart from wilms"), against a sentence that names it
 LISTED_THING_WORDS = 4  # an item this short under a heading names a thing of the page's list ("jelly")
 STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's sentences are chosen
@@ -644,7 +645,8 @@ class Responder:
         return bool(terms) and terms <= set(self.index.analyzer.tokens(doc.title))
 
     def _main_page(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
-                   audience: str, topic_title: str | None, topic_words: str = "") -> DocumentHit:
+                   audience: str, topic_title: str | None, topic_words: str = "",
+                   ages: Sequence[int] = ()) -> DocumentHit:
         """The page the answer is quoted from: normally the best page; a follow-up's aspect comes from the
         conversation's page when that page has a section for it ("what are the side effects?" after colon
         cancer); a rare word of the question that only another top page has as a heading ("grapefruit")
@@ -678,6 +680,13 @@ class Responder:
         # A page on one cancer whose name the question does not say ("every twinge I panic that it's come back. how
         # do people live with this fear?": breast cancer survivorship) gives way to a general page as good a match
         # (life after treatment)
+        # ... and a page not for children to a children's page as good a match, when a child's age is told ("can a 16
+        # year old girl get cervical cancer?": childhood cervical and vaginal cancers; not "Wilms tumor and other
+        # childhood kidney tumors", a children's disease named)
+        if any(a < ADULT_AGE for a in ages) and population_of(main.title) != "child":
+            for doc in docs[1:3]:
+                if doc.score >= NEAR_SCORE * main.score and population_of(doc.title) == "child":
+                    return doc
         cancer = CANCER_TYPE_URL.search(main.url or "")
         if cancer and not set(analyzer.tokens(cancer.group(1).replace("-", " "))) & set(weights):
             for doc in docs[1:3]:
@@ -1116,7 +1125,7 @@ class Responder:
         ages = query.context.ages if query is not None else []
         felt = query.context.feelings if query is not None else []
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
-        main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words)
+        main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words, ages)
         unit_weights = self._question_weights(weights, query, main) if qtype is not None and qtype.from_clause \
             else weights
         if unit_weights is not weights:

@@ -242,7 +242,7 @@ class ContextWords:
             filler_words=frozenset(w for w in filler if " " not in w),
             filler_phrases=pattern,
             to_death=re.compile(r"\b(" + "|".join(re.escape(str(w).lower()) for w in intensified)
-                                + r")((?: (?:me|them|him|her|us|you|myself|everyone))?) to death\b")
+                                + r")((?: (?:me|them|him|her|us|you|myself|everyone))?) (?:to death|sick)\b")
             if (intensified := raw.get("to_death_intensifies")) else None,
             time=words("time"),
             care_team=words("care_team"),
