@@ -45,13 +45,13 @@ from .intent import NO_CUES, AnswerCues, QuestionType, QuestionTypes, is_label
 from .response import Citation, Related, Reply, Sentence
 from .safety import Route
 from .understand import (
+    ADULT_AGE,
     ASPECT_WEIGHT,
     PLAIN_WEIGHT,
     Query,
     Understander,
     is_cancer_page,
     topic_vocabulary,
-    unmarked_tail,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -69,7 +69,6 @@ COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distr
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening|disorders?)\b", re.I)
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
 SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
-ADULT_AGE = 18
 KNOWN_WEIGHT = 0.5  # a term the writer asks beyond ("apart from wilms"), against a sentence that names it
 LISTED_THING_WORDS = 4  # an item this short under a heading names a thing of the page's list ("jelly")
 STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's sentences are chosen
@@ -677,16 +676,16 @@ class Responder:
                 if doc.score >= TITLE_ASPECT_NEAR * main.score and self.qtypes.section_score(qtype, doc.title) == 2 \
                         and named & title_terms and main_named <= title_terms:
                     return doc
-        # A page on one cancer whose name the question does not say ("every twinge I panic that it's come back. how
-        # do people live with this fear?": breast cancer survivorship) gives way to a general page as good a match
-        # (life after treatment)
-        # ... and a page not for children to a children's page as good a match, when a child's age is told ("can a 16
-        # year old girl get cervical cancer?": childhood cervical and vaginal cancers; not "Wilms tumor and other
+        # A page not for children gives way to a children's page as good a match when a child's age is told ("can a
+        # 16 year old girl get cervical cancer?": childhood cervical and vaginal cancers; not "Wilms tumor and other
         # childhood kidney tumors", a children's disease named)
         if any(a < ADULT_AGE for a in ages) and population_of(main.title) != "child":
             for doc in docs[1:3]:
                 if doc.score >= NEAR_SCORE * main.score and population_of(doc.title) == "child":
                     return doc
+        # ... and a page on one cancer whose name the question does not say ("every twinge I panic that it's come
+        # back. how do people live with this fear?": breast cancer survivorship) to a general page as good a match
+        # (life after treatment)
         cancer = CANCER_TYPE_URL.search(main.url or "")
         if cancer and not set(analyzer.tokens(cancer.group(1).replace("-", " "))) & set(weights):
             for doc in docs[1:3]:
@@ -1249,8 +1248,7 @@ class Responder:
         shown |= {t for term in shown for t in query.sources.get(term, ())}  # "myeloid" shown says "myelogenous"
         # (and the words of a question asked after the last question mark, though the library never uses them in a
         # topic name: "what counts as a clear liquid diet? is jelly and brothe ok")
-        tail = set(analyzer.tokens(unmarked_tail(query.question)))
-        named = {t for t, w in weights.items() if (w >= 1.0 or t in tail) and t not in topic_words}
+        named = {t for t, w in weights.items() if (w >= 1.0 or t in query.tail_terms) and t not in topic_words}
         missing = named & query.clause_terms - shown
         if not missing or not named & shown:
             return None

@@ -39,6 +39,7 @@ ASPECT_WEIGHT = 0.3  # question-type words say what aspect, not which page
 MAX_PARTS = 3  # a message's questions answered in turn, at most
 MIN_PROMOTED_TYPO = 6  # a corrected word of this many letters or more is read as the word meant
 PLAIN_WEIGHT = 0.3  # a focus word the library never uses in a topic name ("shower", "picking")
+ADULT_AGE = 18  # an age told below it is a child's
 # What the writer asks beyond: "apart from wilms", "other than the lump", "besides surgery"
 EXCEPTING = re.compile(
     r"\b(?:apart from|other than|besides|except(?: for)?|aside from)\s+(?:the |a |an |my |his |her )?"
@@ -178,6 +179,8 @@ class Query:
     # focus terms of what the writer already has or knows and asks beyond ("what kinds do children get apart from
     # wilms?", "found a lump ... what other signs?"): sentences about them are not what was asked
     known_terms: frozenset[str] = frozenset()
+    # terms of a question asked after the last question mark, without one ("...? is jelly and brothe ok")
+    tail_terms: frozenset[str] = frozenset()
 
     @property
     def has_focus(self) -> bool:
@@ -508,9 +511,9 @@ class Understander:
             else:
                 focus_words.append(word)
                 previous_focus = True
-        if children or any(a < 18 for a in context.ages):
+        if children or any(a < ADULT_AGE for a in context.ages):
             context.population = "child"
-        elif adults or any(a >= 18 for a in context.ages):
+        elif adults or any(a >= ADULT_AGE for a in context.ages):
             context.population = "adult"
 
         if not focus_words and aspect_terms and DEFINITION.search(lowered):
@@ -647,6 +650,7 @@ class Understander:
                 break
             asked_focus = self._named_in(question_clause(question, back), focus, sources)
         questions = [s for s in SENTENCE.split(question) if "?" in s]
+        tail_terms = frozenset(analyzer.tokens(unmarked_tail(question)))
         known = frozenset()
         excepted = [m.group(1) for m in EXCEPTING.finditer(lowered)]
         if excepted:  # "apart from wilms"
@@ -682,8 +686,8 @@ class Understander:
             asked=asked,
             asks_about_feeling=asks_about_feeling,
             # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
-            clause_terms=frozenset(analyzer.tokens(f"{own_clause} {unmarked_tail(question)}")) if questions
-            else frozenset(),
+            clause_terms=frozenset(analyzer.tokens(own_clause)) | tail_terms if questions else frozenset(),
+            tail_terms=tail_terms,
             asked_focus=asked_focus,
             known_terms=known,
             parts=self._parts(outside_phrases, bool(context.stage)),
