@@ -427,3 +427,50 @@ def test_a_sentence_that_describes_a_figure_is_not_a_whole_thought(caption):
     from service.answer.compose import Unit, shows_whole_thought
 
     assert not shows_whole_thought(Unit(caption, 0, (0, 0, 0)), "Overview")
+
+
+def _steps_pages(second_items: list[str]):
+    from service.corpus.models import Passage
+
+    first = Passage("1", "f.md", "Fear", "Coping with fear", "Fear of recurrence is normal.\n"
+                    "Below are some steps you can take that may help you manage your fears.\n"
+                    "- Let your health care team know your concerns. " + "They can give you the facts. " * 12,
+                    None, "NCI", None, "patient", order=0)
+    second = Passage("2", "f.md", "Fear", "Coping with fear", "\n".join(f"- {i}" for i in second_items)
+                     + "\nSome say they try not to dwell on fearful thoughts.", None, "NCI", None, "patient", order=1)
+    return first, second
+
+
+def test_a_list_cut_between_passages_is_shown_whole_as_its_steps():
+    """A long list the page's split cut between items is one list: its lead-in brings the items of the passages
+    after its own (to the first sentence that is not an item), and a list too long to read on a phone shows the
+    step each item opens with."""
+    from service.answer.compose import continued_list, flatten, passage_units, shown_as_item
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    detail = "It may help to write them down before each visit. " * 10
+    first, second = _steps_pages([f"Take notes about any symptoms you have. {detail}",
+                                  f"Talk to a counselor when fears are too much. {detail}"])
+    lead = next(u for u in passage_units(first, 0, analyzer) if u.items)
+    whole = continued_list(lead, [passage_units(second, 1, analyzer)])
+    assert [i.passage_index for i in whole.items] == [0, 1, 1]
+    texts = [u.text for u in flatten([whole])]
+    assert texts == ["Below are some steps you can take that may help you manage your fears.",
+                     "Let your health care team know your concerns.", "Take notes about any symptoms you have.",
+                     "Talk to a counselor when fears are too much."]
+    assert all(shown_as_item(u) for u in flatten([whole])[1:])  # bullets under their lead-in, not lone sentences
+
+
+def test_a_long_list_of_labels_is_not_cut_to_its_labels():
+    """Items that open with a label ("You have choices.", "Testicular cancer: ...") say what they mean after
+    it: such a list, too long to read when whole, stays the part in the lead-in's own passage."""
+    from service.answer.compose import continued_list, flatten, passage_units
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    detail = "Some people choose to cut their hair short before it falls out. " * 10
+    first, second = _steps_pages([f"You have choices. {detail}", f"Testicular cancer: {detail}"])
+    lead = next(u for u in passage_units(first, 0, analyzer) if u.items)
+    assert continued_list(lead, [passage_units(second, 1, analyzer)]) is lead
+    assert [u.text for u in flatten([lead])][1].endswith("They can give you the facts.")  # shown whole

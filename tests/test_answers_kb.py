@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.answer.compose import population_of, stages_named
+from service.answer.compose import INTRODUCES_LIST, population_of, stages_named
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_EVAL = REPO.parent / "shared" / "eval"
@@ -55,7 +55,8 @@ def whole_thought_problems(body: dict) -> list[str]:
             before = sentences[i - 1] if i else None
             # a lead-in ends with a colon, or with no end mark at all when the page lost it ("... if they notice")
             if before is None or not (before.get("item") or before["text"].endswith(":")
-                                      or not before["text"].endswith((".", "!", "?", '."', ".)"))):
+                                      or not before["text"].endswith((".", "!", "?", '."', ".)"))
+                                      or INTRODUCES_LIST.search(before["text"])):  # "Below are some steps ..."
                 problems.append(f"orphan list item: {text!r}")
             continue
         if text.endswith("?"):
@@ -1156,3 +1157,13 @@ def test_a_childs_age_told_prefers_a_childrens_page_as_good_a_match(kb_client):
     tumor and other childhood kidney tumors") keeps its own page (no age is told)."""
     body = turn(kb_client, "can a 16 year old girl get cervical cancer?")
     assert quoted(body)[0]["url"].endswith("childhood-cervical-vaginal-cancer"), quoted(body)[0]["url"]
+
+
+def test_a_list_of_steps_cut_between_passages_is_shown_whole(kb_client):
+    """The eight steps for living with the fear of recurrence span five passages of the page: all are shown,
+    each as the step its item opens with, under the sentence that introduces them."""
+    body = turn(kb_client, "how can I cope with the fear of my cancer coming back after treatment?")
+    items = [s["text"] for s in body["sentences"] if s.get("item")]
+    assert len(items) >= 6, items
+    assert "Talk to a counselor." in items and "Look at what you can control." in items
+    assert whole_thought_problems(body) == []

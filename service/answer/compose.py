@@ -7,9 +7,10 @@ carries that passage's citation number. Lists stay lists, with their lead-in sen
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 from ..corpus.models import Passage
@@ -19,6 +20,8 @@ from .intent import NO_CUES, AnswerCues
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_LIST_ITEMS = 10
+BRIEF_LIST_WORDS = 250  # a list of steps longer than this shows each step's first sentence
+MIN_STEP_WORDS = 4  # ("Talk to a counselor."; not "Prevent infection.", whose detail says what to do)
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 MAX_UNITS = 4
 LIST_COST = 3  # a lead-in with its list counts as this many units
@@ -469,13 +472,59 @@ def score_units(
     return scored
 
 
+def continued_list(lead: Unit, following: Iterable[tuple[Unit, ...]]) -> Unit:
+    """A lead-in whose list goes on in the passages after its own (a long list is cut between items when the
+    page is split), with the items that open them: "Below are some steps you can take that may help you manage
+    your fears." with all eight steps, not the one in its own passage. `following`: the units of the passages
+    after the lead-in's, in the same section, in reading order."""
+    if not lead.items:
+        return lead
+    items = lead.items[:MAX_LIST_ITEMS]
+    for units in following:
+        opening = list(takewhile(lambda u: u.is_item and u.lead_in is None and not u.items, units))
+        items.extend(replace(u, lead_in=lead) for u in opening)
+        if len(opening) < len(units) or len(items) >= MAX_LIST_ITEMS:
+            break  # the list ends in this passage
+    if len(items) == len(lead.items) or in_brief(items[:MAX_LIST_ITEMS]) is None:
+        return lead  # (a whole list too long to read, of items that are not steps: the part in its passage)
+    return replace(lead, items=items)
+
+
+# an item that opens with a label: "Testicular cancer: A 1970 study ...", "Food and drink.Meet a dietitian ..."
+LABELLED = re.compile(r"^[^.:]{1,60}:\s|^[^.]{1,60}\.[A-Z]")
+
+
+def step(item: Unit) -> str | None:
+    """The first sentence of a list item of several, when it says a step on its own ("Talk to a counselor." of
+    "Talk to a counselor. If you find that your fears are more than you can handle, ..."). Not a label ("You have
+    choices.", "Testicular cancer: A 1970 study ..."), whose sentences after it say what it means."""
+    if item.text.endswith(":") or LABELLED.search(item.text):
+        return None
+    sentences = split_sentences(item.text)
+    first = sentences[0] if sentences else ""
+    if len(sentences) < 2 or not first.endswith(".") or not is_sentence_start(first) \
+            or len(first.split()) < MIN_STEP_WORDS:
+        return None
+    return first
+
+
+def in_brief(items: list[Unit]) -> list[Unit] | None:
+    """A list as it can be read on a phone: as it is when short, else as its steps when every item opens with
+    one, else None."""
+    if sum(len(i.text.split()) for i in items) <= BRIEF_LIST_WORDS:
+        return items
+    steps = [step(i) for i in items]
+    return [replace(i, text=s) for i, s in zip(items, steps, strict=True)] if all(steps) else None
+
+
 def flatten(units: list[Unit]) -> list[Unit]:
-    """Units in display order, lists expanded after their lead-in (at most MAX_LIST_ITEMS items)."""
+    """Units in display order, lists expanded after their lead-in (at most MAX_LIST_ITEMS items). A list too
+    long to read on a phone, of steps each said in an item's first sentence, shows the steps."""
     out: list[Unit] = []
     for unit in units:
         out.append(unit)
         items = unit.items[:MAX_LIST_ITEMS]
         while items and items[-1].text.endswith(":"):
             items.pop()  # "foods that burn, such as:" would end the answer without its own list
-        out.extend(items)
+        out.extend(in_brief(items) or items)
     return out

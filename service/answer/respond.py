@@ -25,10 +25,12 @@ from ..store.base import ConversationStore, StoreUnavailable
 from . import suggest
 from .compose import (
     GOES_ON,
+    MAX_LIST_ITEMS,
     MAX_UNITS,
     REFERS_BACK,
     Unit,
     conflicts,
+    continued_list,
     flatten,
     is_boilerplate,
     passage_units,
@@ -1160,12 +1162,12 @@ class Responder:
                                                     population, stage, feelings, recurrence, ages)
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
                                              feelings, recurrence, ages, subject)
-                units = flatten(led_by(verdict, chosen) + ([other] if other is not None else []))
+                units = self._flatten(led_by(verdict, chosen) + ([other] if other is not None else []))
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=unit_weights,
                                                   recurrence=recurrence, ages=ages)
-                    units = flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
+                    units = self._flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt, *query.context.feeling_names]))}
             feel.update({t: 0.5 for t in weights})
@@ -1175,7 +1177,7 @@ class Responder:
             support = select_units(self._candidates(coping, None, audience, population, None, True), feel,
                                    self._patient_idf(feel), analyzer, helps.answers if helps else NO_CUES,
                                    max_units=SUPPORT_UNITS if units else MAX_UNITS, support=True)
-            units = units + flatten(support)
+            units = units + self._flatten(support)
             if not practical:
                 main = coping
         if units and coping is None and self._asks_what_it_is(qtype, query) \
@@ -1214,6 +1216,30 @@ class Responder:
                                                   cited=[self.index.passages[u.passage_index] for u in units],
                                                   shown_texts=tuple(u.text for u in units))
         return reply
+
+    def _flatten(self, units: list) -> list:
+        """Units in display order (compose.flatten), each list whole though the page's passages cut it, and each
+        unit once (an item shown in its list is not shown again on its own)."""
+        whole = [continued_list(u, self._list_goes_on(u)) if u.items else u for u in units]
+        seen: set[tuple[int, tuple[int, int, int]]] = set()
+        out = []
+        for unit in flatten(whole):
+            key = (unit.passage_index, unit.order)
+            if key not in seen:
+                seen.add(key)
+                out.append(unit)
+        return out
+
+    def _list_goes_on(self, lead: Unit) -> Iterator[tuple[Unit, ...]]:
+        """The units of the passages after a lead-in's own, in its section, when its list ends its passage."""
+        passages, analyzer = self.index.passages, self.index.analyzer
+        g = lead.passage_index
+        if passage_units(passages[g], g, analyzer)[-1] is not lead.items[-1]:
+            return
+        for h in range(g + 1, min(g + MAX_LIST_ITEMS, len(passages))):
+            if passages[h].doc_path != passages[g].doc_path or passages[h].section != passages[g].section:
+                return
+            yield passage_units(passages[h], h, analyzer)
 
     def _question_weights(self, weights: dict[str, float], query: Query | None, main: DocumentHit) -> dict[str, float]:
         """What the answer's sentences are chosen by: the question's own words, and the story told around it at
@@ -1350,7 +1376,7 @@ class Responder:
                                          self._subject(weights, main, query, qtype) if qtype else Subject())
             picked = led_by(verdict, picked)
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
-        return flatten(chosen)
+        return self._flatten(chosen)
 
     def _related(self, docs: list[DocumentHit], reply: Reply, population: str | None, weights: dict[str, float],
                  query: Query | None, coping_only: bool = False, audience: str = "patient") -> list[Related]:
