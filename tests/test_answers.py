@@ -474,3 +474,17 @@ def test_a_long_list_of_labels_is_not_cut_to_its_labels():
     lead = next(u for u in passage_units(first, 0, analyzer) if u.items)
     assert continued_list(lead, [passage_units(second, 1, analyzer)]) is lead
     assert [u.text for u in flatten([lead])][1].endswith("They can give you the facts.")  # shown whole
+
+
+def test_a_list_goes_on_only_with_items_that_read_on_their_own():
+    """Fragments ("to one lymph node ...; or") and an item that opens a list of its own ("Stage IVC:") at the start
+    of the next passage belong to other lists of a nested one: the lead-in keeps its own items."""
+    from service.answer.compose import continued_list, passage_units
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    for second_items in (["to one lymph node of any size; or", "Take notes about any symptoms you have."],
+                         ["Stage IVC:", "Cancer has spread to other parts of the body."]):
+        first, second = _steps_pages(second_items)
+        lead = next(u for u in passage_units(first, 0, analyzer) if u.items)
+        assert continued_list(lead, [passage_units(second, 1, analyzer)]) is lead

@@ -1167,3 +1167,15 @@ def test_a_list_of_steps_cut_between_passages_is_shown_whole(kb_client):
     assert len(items) >= 6, items
     assert "Talk to a counselor." in items and "Look at what you can control." in items
     assert whole_thought_problems(body) == []
+
+
+def test_a_letters_question_not_its_story_says_what_is_asked(kb_client):
+    """The story of a diagnosis ("diagnosed", "the diagnosis") is not what is asked: the sentence that asks how the
+    cancer is treated is (answered from how tests diagnose liver cancer, before)."""
+    body = turn(kb_client, "My grandson, aged 11, has been diagnosed with a liver cancer called hepatoblastoma. The "
+                           "family are trying to understand the diagnosis before a second opinion. My question is: "
+                           "how is this type of liver cancer treated in children, and is a transplant a usual option "
+                           "for a child?")
+    sections = [c["section"] for c in quoted(body)]
+    assert sections and all("Treatment" in s for s in sections), sections
+    assert "transplant" in body["text"]

@@ -477,6 +477,47 @@ def test_a_piece_that_asks_nothing_and_names_nothing_is_not_a_question_of_its_ow
     assert small.understand("what is merkle cell carcinoma? never herd of it").parts == []
 
 
+@pytest.mark.parametrize("message", [
+    # a remark, a story told after the question, a story told before it in the same piece
+    "kind of random but how is esophageal cancer treated?",
+    "how is esophageal cancer treated? my dad was told last week and we have three teenage children",
+    "what are the signs of esophageal cancer? I get indigestion a lot",
+])
+def test_a_piece_that_tells_is_not_a_question_of_its_own(small, message):
+    assert small.understand(message).parts == []
+
+
+@pytest.mark.parametrize("message, kinds", [
+    # asked after a dash, inside a sentence ("I don't get how"), or as a tag ("is that right")
+    ("esophageal cancer - what is it and how long does it last", [None, "duration"]),
+    ("they are giving him chemotherapy and I don't get how it is given and what the side effects are",
+     [None, "side_effects"]),
+    ("my husband has esophageal cancer and the doctor said surgery is that right and how long does it last",
+     [None, "duration"]),
+])
+def test_a_piece_that_asks_is_a_question_of_its_own(small, message, kinds):
+    assert [t.name if t else None for _, t in small.understand(message).parts] == kinds
+
+
+def test_an_enumeration_is_one_question(small):
+    """"for example about X, Y, and what Z" lists what the one question covers: it is not three questions."""
+    query = small.understand("I would like to know what to expect after esophageal cancer treatment, for example "
+                             "about follow-up care, who to call, and what signs to look out for.")
+    assert query.parts == []
+
+
+def test_the_question_type_is_asked_by_the_sentences_that_ask(small):
+    """A story told around a question holds cue words of its own ("diagnosed"): the sentences that ask say what
+    is asked, and the whole message only when they name no type."""
+    query = small.understand("My nephew, aged 9, has been diagnosed with acute lymphoblastic leukemia. The doctors "
+                             "there have talked about chemotherapy. My question is: how is this leukemia treated in "
+                             "children?")
+    assert query.aspect is not None and query.aspect.name == "treatment"
+    query = small.understand("The doctors say there is no treatment left for my husband's esophageal cancer. Is "
+                             "there any way to get a new drug?")
+    assert query.aspect is not None and query.aspect.name == "treatment"  # (the asking sentence names no type)
+
+
 @pytest.mark.parametrize("message, aspect", [
     ("PSA came back at 6.2 and I'm 64, does that mean I've got prostate cancer?", "results"),
     ("is my PSA level too high?", "results"),

@@ -481,7 +481,10 @@ def continued_list(lead: Unit, following: Iterable[tuple[Unit, ...]]) -> Unit:
         return lead
     items = lead.items[:MAX_LIST_ITEMS]
     for units in following:
-        opening = list(takewhile(lambda u: u.is_item and u.lead_in is None and not u.items, units))
+        # (items that read on their own, to one that opens a list of its own: not "to one lymph node ...; or",
+        # nor "Stage IVC:")
+        opening = list(takewhile(lambda u: u.is_item and u.lead_in is None and not u.items
+                                 and is_sentence_start(u.text) and not u.text.endswith(":"), units))
         items.extend(replace(u, lead_in=lead) for u in opening)
         if len(opening) < len(units) or len(items) >= MAX_LIST_ITEMS:
             break  # the list ends in this passage

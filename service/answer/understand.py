@@ -104,6 +104,25 @@ SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 # Where one question ends and the next begins: "what does that mean and how do I avoid catching stuff?"
 PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what|why|can|could|is|are|does|do|should|"
                         r"will|would|when|which)\b)", re.I)
+EXAMPLES = re.compile(r"\b(for example|for instance|such as|e\.g\.|including)\b")  # an enumeration goes on
+# A sentence or piece that asks: a question word, or a verb asking of someone ("can i keep my nipples", "whether
+# they take the lymph nodes"), not a story that happens to start with one ("are trying to prepare them")
+# (at the start, or after a dash, colon or comma: "aromasin - what is it"), or asked inside a sentence ("I don't get
+# how they collect them", "he's worried it's the TB vaccine, is that right")
+ASKS = re.compile(r"(^|.*?(\s[-–]\s|[:,;]\s*))(what|whats|what's|how|why|when|which|where|who|whether|(can|could|is|"
+                  r"are|was|will|would|do|does|did|should|may|might|has|have) (i|you|he|she|it|we|they|there|this|"
+                  r"that|these|those|my|his|her|their|our|your|the|a|an))\b"
+                  r"|.*\b(know|understand|get|explain|tell me|wonder|wondering|sure) (how|what|why|whether|if|when)\b"
+                  r"|.*\b(is|was) (that|it|this) (right|true|correct|so|normal)\W*$")
+
+
+def asking_text(lowered: str) -> str:
+    """The sentences of a message that ask (end in "?", or start as a question), when others only tell: else ""."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", lowered) if s.strip()]
+    asking = [s for s in sentences if s.endswith("?") or ASKS.match(s)]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else ""
+
+
 QUESTION_START = re.compile(
     r"(how|what|why|can|could|is|are|does|do|did|should|will|would|where|when|which|who|please|i would like to know|"
     r"i'd like to know|i want to know|tell me|i wonder)\b", re.I)
@@ -388,16 +407,32 @@ class Understander:
 
     def _parts(self, lowered: str, staged: bool = False) -> list[tuple[str, QuestionType | None]]:
         """The separate questions of a message, when they ask different things (else empty)."""
-        # each piece's question is its last sentence: "my grandad has cancer. what does that mean"
-        pieces = [re.split(r"(?<=[.!])\s+", p.strip(" ,.;"))[-1] for p in PART_BREAK.split(lowered)]
-        parts = [(p, self._aspect(p, self.analyzer.tokens(p), p, staged and "stage" in p))
-                 for p in pieces if len(p.split()) >= 2]
-        # a piece that asks no aspect and names no topic ("never heard of it", "just trying to get my head round
-        # it": "head" of a filler phrase) is not a question of its own
+        pieces, marked = [], []
+        start = 0
+        for brk in [*PART_BREAK.finditer(lowered), None]:
+            if brk is not None and "?" not in brk.group() and EXAMPLES.search(
+                    re.split(r"[.!?]\s", lowered[start:brk.start()])[-1]):
+                continue  # "..., for example about follow-up care, who to call, and what signs to look out for": one
+            end = brk.start() if brk is not None else len(lowered)
+            sentences = [s for s in re.split(r"(?<=[.!])\s+", lowered[start:end].strip(" ,.;")) if s]
+            # each piece's question is its last sentence that asks ("my grandad has cancer. what does that mean"),
+            # not the story told after it ("what the chances are that his face will be affected. we have three
+            # teenage children")
+            asking = [s for s in sentences if ASKS.match(s)]
+            pieces.append((asking or sentences or [""])[-1])
+            marked.append(brk is not None and "?" in brk.group())
+            start = brk.end() if brk is not None else end
+        parts = [(p, self._aspect(p, self.analyzer.tokens(p), p, staged and "stage" in p), asked)
+                 for p, asked in zip(pieces, marked, strict=True) if len(p.split()) >= 2]
+        # a piece that asks no aspect is a question of its own only when it is asked ("can I keep my nipples", not
+        # "we have three teenage children") and names a topic (not "never heard of it", nor "just trying to get my
+        # head round it": "head" of a filler phrase)
         filler = self.words.filler_phrases
-        parts = [(p, t) for p, t in parts
-                 if t is not None or any(term in self.topic_terms for term in self.analyzer.tokens(
-                     filler.sub(" ", p) if filler is not None else p))][:MAX_PARTS]
+        parts = [(p, t) for p, t, asked in parts
+                 if t is not None or (asked or ASKS.match(p)) and any(term in self.topic_terms for term in
+                                                                     self.analyzer.tokens(filler.sub(" ", p) if
+                                                                                          filler is not None else p))
+                 ][:MAX_PARTS]
         kinds = {t.family if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
@@ -634,7 +669,15 @@ class Understander:
             if term in cue_terms:
                 cue_terms.remove(term)
         staged = bool(context.stage) or "early stage" in lowered
-        aspect = self._aspect(question, cue_terms, outside_phrases, staged)
+        # the type asked by the sentences that ask, when a story is told around them ("he has been diagnosed with
+        # a liver cancer ... my question is: how is this type of liver cancer treated in children?" asks about
+        # treatment, not diagnosis); else by the whole message ("the doctors say there's no standard treatment
+        # left. is there any way to get an experimental drug?": its question names no type)
+        asking = asking_text(outside_phrases)
+        aspect = self._aspect(asking, [t for t in analyzer.tokens(asking) if t not in named_cues], asking, staged) \
+            if asking else None
+        if aspect is None:
+            aspect = self._aspect(question, cue_terms, outside_phrases, staged)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
         if aspect is not None and aspect.name == "common" and context.feelings:
             aspect = None  # "I feel angry ... is that normal?" asks about the feeling, answered with support
