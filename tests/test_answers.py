@@ -488,3 +488,27 @@ def test_a_list_goes_on_only_with_items_that_read_on_their_own():
         first, second = _steps_pages(second_items)
         lead = next(u for u in passage_units(first, 0, analyzer) if u.items)
         assert continued_list(lead, [passage_units(second, 1, analyzer)]) is lead
+
+
+@pytest.mark.parametrize("text, ages, other", [
+    ("Treatment for children younger than 1 year of age may include:", [2], True),
+    ("Treatment for children younger than 1 year of age may include:", [0], False),
+    ("Children 3 years and older may have radiation therapy after surgery.", [2], True),
+    ("Treatment of patients younger than 60 years is usually watchful waiting.", [72], True),
+    ("Women aged 50 to 74 should have a screening mammogram every 2 years.", [42], True),
+    ("Women aged 50 to 74 should have a screening mammogram every 2 years.", [52], False),
+    ("Surgery is the usual treatment.", [2], False),  # no age named: for everyone
+    ("Treatment for children younger than 1 year of age may include:", [], False),  # no age told
+])
+def test_a_sentence_about_other_ages_than_those_told(text, ages, other):
+    from service.answer.compose import for_other_ages
+
+    assert for_other_ages(text, ages) is other
+
+
+def test_a_childs_age_is_read_from_a_word_for_it():
+    from service.answer.understand import read_ages
+
+    assert read_ages("our toddler has an ependymoma") == [2]
+    assert read_ages("my baby has been diagnosed with hepatoblastoma") == [0]
+    assert read_ages("my 7 year old has a brain tumour, she was a big baby") == [7]  # the number told first

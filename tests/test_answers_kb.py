@@ -1179,3 +1179,12 @@ def test_a_letters_question_not_its_story_says_what_is_asked(kb_client):
     sections = [c["section"] for c in quoted(body)]
     assert sections and all("Treatment" in s for s in sections), sections
     assert "transplant" in body["text"]
+
+
+def test_sentences_about_other_ages_than_the_childs_are_not_shown(kb_client):
+    """A toddler's ependymoma: not the treatment "for children younger than 1 year of age"; a 72-year-old's
+    essential thrombocythaemia: not that of "patients younger than 60 years"."""
+    body = turn(kb_client, "our toddler has an ependymoma, what happens next with treatment?")
+    assert body["kind"] == "answer" and "younger than 1 year" not in body["text"]
+    body = turn(kb_client, "my mother is 72 and has essential thrombocythemia, how is it treated?")
+    assert body["kind"] == "answer" and "younger than 60" not in body["text"]

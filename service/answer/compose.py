@@ -130,6 +130,42 @@ def stages_named(text: str, kind: str = "stage") -> frozenset[str]:
     return frozenset(out)
 
 
+# The ages a sentence is about: "children younger than 1 year of age", "children 3 years and older", "women aged 50
+# to 74", "patients older than 65 years": (youngest, oldest), in years
+_N = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+AGE_RANGES = (
+    (re.compile(rf"\b(?:younger|less) than {_N} (years?|months?)\b", re.I), lambda n: (0.0, n - 1e-3)),
+    (re.compile(rf"\bolder than {_N} (years?|months?)\b", re.I), lambda n: (n + 1e-3, 200.0)),
+    (re.compile(rf"\b{_N} (years?|months?) (?:of age )?(?:and|or) (?:older|over)\b", re.I), lambda n: (n, 200.0)),
+    (re.compile(rf"\b{_N} (years?|months?) (?:of age )?or younger\b", re.I), lambda n: (0.0, n)),
+)
+AGE_SPAN = re.compile(rf"\b(?:aged?|ages) {_N} (?:to|-|–|through) {_N}\b", re.I)
+_WORD_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else _WORD_NUMBERS[token.lower()]
+
+
+def age_ranges(text: str) -> list[tuple[float, float]]:
+    """The age ranges a sentence names, in years."""
+    out = []
+    for pattern, bounds in AGE_RANGES:
+        for m in pattern.finditer(text):
+            n = _number(m.group(1)) / (12 if m.group(2).lower().startswith("month") else 1)
+            out.append(bounds(n))
+    out.extend((float(_number(m.group(1))), float(_number(m.group(2)))) for m in AGE_SPAN.finditer(text))
+    return out
+
+
+def for_other_ages(text: str, ages: Sequence[int]) -> bool:
+    """The sentence is about people of other ages than all those told ("Treatment for children younger than 1
+    year" for a toddler): not the answer for them."""
+    ranges = age_ranges(text) if ages else []
+    return bool(ranges) and not any(lo <= age <= hi for age in ages for lo, hi in ranges)
+
+
 CHILD_WORDS = re.compile(r"\b(child|children|childhood|pediatric|paediatric|kids?|adolescents?|teens?|"
                          r"young adults?|infants?|babies)\b", re.I)
 ADULT_WORDS = re.compile(r"\b(adults?|adulthood)\b", re.I)
@@ -365,6 +401,7 @@ def select_units(
     max_units: int = MAX_UNITS,
     support: bool = False,
     avoid: re.Pattern | None = None,
+    ages: Sequence[int] = (),
 ) -> list[Unit]:
     """Pick the units that best answer the query from ranked (passage, index, score) candidates.
 
@@ -372,7 +409,7 @@ def select_units(
     `defines`: for "what is X?", the terms of X; a sentence that says what X is ("Immune checkpoint inhibitors
     are drugs that ...") is preferred.
     """
-    scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid)
+    scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid, ages)
     chosen: list[Unit] = []
     shown = 0
     for _value, unit in scored:
@@ -414,12 +451,14 @@ def score_units(
     defines: frozenset[str] = frozenset(),
     support: bool = False,
     avoid: re.Pattern | None = None,
+    ages: Sequence[int] = (),
 ) -> list[tuple[float, Unit]]:
     """Every unit that may be shown, with how well it answers the query, best first.
 
     `support`: the units are support for a feeling, so a list of how the feeling shows ("You may notice that
     you:", "You may be afraid or worried about:") is left out: it describes, it does not help.
     `avoid`: sentences that do not answer the question type asked (who plans a treatment, for "how is it treated?").
+    `ages`: the ages told; a sentence (or list) about people of other ages is left out.
     """
     if not candidates:
         return []
@@ -449,6 +488,8 @@ def score_units(
                 - (0.2 if words > 60 else 0.0)
             )
             lead = unit.lead_in if unit.is_item and unit.lead_in is not None else unit
+            if ages and (for_other_ages(unit.text, ages) or lead is not unit and for_other_ages(lead.text, ages)):
+                continue
             if support and (lead.items and DESCRIBES_A_FEELING.match(lead.text) or NAMES_A_DISORDER.search(lead.text)):
                 continue  # how a feeling shows, or which disorders to screen for: neither helps
             if not asks_for_questions and (

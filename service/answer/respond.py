@@ -1157,7 +1157,7 @@ class Responder:
                                               asked=query.question if query is not None else "")
                 defines = defined_terms(weights, qtype)
                 avoid = qtype.sentence_exclude if qtype is not None else None
-                chosen = select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid)
+                chosen = select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid, ages=ages)
                 other = self._unit_for_missing_word(main, chosen, query, weights, scoring, idf, qtype, audience,
                                                     population, stage, feelings, recurrence, ages)
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
@@ -1167,7 +1167,8 @@ class Responder:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=unit_weights,
                                                   recurrence=recurrence, ages=ages)
-                    units = self._flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines))
+                    units = self._flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines,
+                                                        ages=ages))
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt, *query.context.feeling_names]))}
             feel.update({t: 0.5 for t in weights})
@@ -1290,7 +1291,7 @@ class Responder:
         # passage scored on its own: not the page's best-matching passage, which is already shown)
         on_missing = {t: (1.0 if t in missing else 0.3 * w) for t, w in scoring.items()}
         scored = sorted((pair for g in holding for pair in score_units(
-            [(self.index.passages[g], g, 0.0)], on_missing, idf, analyzer)), key=lambda pair: -pair[0])
+            [(self.index.passages[g], g, 0.0)], on_missing, idf, analyzer, ages=ages)), key=lambda pair: -pair[0])
         for _value, unit in scored:
             if not missing & unit.terms or any(unit is c or unit.lead_in is c for c in chosen):
                 continue
@@ -1318,7 +1319,7 @@ class Responder:
         if says_answer(qtype, chosen, subject):
             return None
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
-        scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer)
+        scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer, ages=ages)
         for _value, unit in scored:
             if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text) \
                     and not unit.text.endswith(":") and subject.words and subject.named_in(unit.terms):
@@ -1370,7 +1371,8 @@ class Responder:
             part_idf = self._patient_idf(part_scoring)
             picked = select_units(candidates, part_scoring, part_idf, analyzer,
                                   qtype.answers if qtype is not None else NO_CUES, defined_terms(scoring, qtype),
-                                  max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None)
+                                  max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None,
+                                  ages=query.context.ages)
             verdict = self._verdict_unit(main, picked, qtype, part_scoring, part_idf, audience, population, None,
                                          feelings, query.context.recurrence, query.context.ages,
                                          self._subject(weights, main, query, qtype) if qtype else Subject())

@@ -354,6 +354,10 @@ def unmarked_tail(question: str) -> str:
     return tail if QUESTION_START.match(tail) else ""
 
 
+# A child's age told by a word: "our toddler", "my baby" (about 2, and under 1)
+LIFE_STAGE_AGES = ((re.compile(r"\b(baby|babies|newborn|infant)\b", re.I), 0), (re.compile(r"\btoddlers?\b", re.I), 2))
+
+
 def read_ages(text: str) -> list[int]:
     ages: list[int] = []
     for pattern in AGE_PATTERNS:
@@ -361,6 +365,8 @@ def read_ages(text: str) -> list[int]:
             age = int(match.group(1))
             if 0 < age < 110 and age not in ages:
                 ages.append(age)
+    if not ages:
+        ages = [age for pattern, age in LIFE_STAGE_AGES if pattern.search(text)][:1]
     return ages
 
 
