@@ -512,3 +512,39 @@ def test_a_childs_age_is_read_from_a_word_for_it():
     assert read_ages("our toddler has an ependymoma") == [2]
     assert read_ages("my baby has been diagnosed with hepatoblastoma") == [0]
     assert read_ages("my 7 year old has a brain tumour, she was a big baby") == [7]  # the number told first
+
+
+def test_a_list_of_signs_brings_the_sentence_that_says_what_else_they_may_mean():
+    """"These signs and symptoms also may be caused by other conditions ... check with your doctor": after the list
+    it belongs to, also when it opens the next passage; not a sentence that says something else."""
+    from service.answer.compose import list_tail, passage_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    signs = Passage("1", "o.md", "Ovarian", "Signs", "Signs and symptoms may include:\n- bloating\n- feeling full",
+                    None, "NCI", None, "patient", order=0)
+    tail = Passage("2", "o.md", "Ovarian", "Signs", "These signs and symptoms also may be caused by other conditions "
+                   "and not by ovarian cancer. If the signs or symptoms do not go away, check with your doctor. "
+                   "Ovarian cancer is rare.", None, "NCI", None, "patient", order=1)
+    units = [*passage_units(signs, 0, analyzer), *passage_units(tail, 1, analyzer)]
+    lead = units[0]
+    assert [u.text for u in list_tail(lead, units)] == [
+        "These signs and symptoms also may be caused by other conditions and not by ovarian cancer.",
+        "If the signs or symptoms do not go away, check with your doctor."]
+    other = Passage("3", "o.md", "Ovarian", "Signs", "These signs are common in women over 50.", None, "NCI", None,
+                    "patient", order=1)
+    assert list_tail(lead, [*passage_units(signs, 0, analyzer), *passage_units(other, 2, analyzer)]) == []
+
+
+def test_a_yes_or_no_to_a_heading_not_shown_is_left_out():
+    """"No. Research shows that ..." answers the heading's question; shown without it, "No." reads as a refusal."""
+    from service.answer.compose import passage_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    passage = Passage("1", "s.md", "Surgery", "Will surgery affect how long I live?", "No. Research shows that women "
+                      "who have breast-conserving surgery live as long as women who have a mastectomy.", None, "NCI",
+                      None, "patient")
+    assert [u.text for u in passage_units(passage, 0, Analyzer())] == [
+        "Research shows that women who have breast-conserving surgery live as long as women who have a mastectomy."]

@@ -1188,3 +1188,10 @@ def test_sentences_about_other_ages_than_the_childs_are_not_shown(kb_client):
     assert body["kind"] == "answer" and "younger than 1 year" not in body["text"]
     body = turn(kb_client, "my mother is 72 and has essential thrombocythemia, how is it treated?")
     assert body["kind"] == "answer" and "younger than 60" not in body["text"]
+
+
+def test_could_it_be_cancer_is_answered_with_what_else_the_signs_may_mean(kb_client):
+    body = turn(kb_client, "I've been bloated and full after a few mouthfuls for weeks, could it be ovarian cancer?")
+    assert body["kind"] == "answer"
+    assert "may be caused by other conditions" in body["text"] and "check with your doctor" in body["text"]
+    assert whole_thought_problems(body) == []

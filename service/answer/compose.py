@@ -80,6 +80,10 @@ TESTIMONIAL = re.compile(r"^[\"“]|^((and|but|so|then) )?(I|I'm|I’m|I've|I’
 # ("I" followed by a lower-case word: not the roman numeral of "stages 0, I, and II")
 FIRST_PERSON = re.compile(r"(^|, |\b([Ww]hen|[Ww]henever|[Ii]f|[Aa]fter|[Bb]efore|[Ss]ince|[Oo]nce|[Nn]ow|[Ss]ometimes"
                           r"|[Bb]ecause|but|so|then|that) )I(['’](m|ve|d|ll))? (?!and\b|or\b|to\b|through\b)[a-z]")
+# "No. Research shows that women who have breast-conserving surgery live as long as ...": the "No." answers the
+# heading's question ("Will the type of surgery I have affect how long I live?"), which is not shown with it, and
+# reads as a refusal; the rest of the sentence is shown (the splitter keeps "No." with it, as in "No. 5")
+ANSWERS_ITS_HEADING = re.compile(r"^(?:Yes|No)\.\s+(?=[A-Z])")
 # Headings that say nothing about the list under them, so cannot stand as its lead-in.
 LABEL_ITEM_WORDS = 20  # a list a heading can introduce is of short things: foods, signs, documents
 LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "related resources", "resources"})
@@ -356,6 +360,7 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
         sentences = split_sentences(line)
         before_list = line_no + 1 < len(lines) and lines[line_no + 1].startswith("- ")
         for pos, sentence in enumerate(sentences):
+            sentence = ANSWERS_ITS_HEADING.sub("", sentence)
             # "People should tell their doctor if they notice" over its list: a lead-in that lost its colon
             lost_colon = before_list and pos == len(sentences) - 1 and is_sentence_start(sentence) and (
                 not sentence.endswith(SENTENCE_END) and len(sentence.split()) >= MIN_LEAD_IN_WORDS
@@ -511,6 +516,30 @@ def score_units(
             scored.append((value, unit))
     scored.sort(key=lambda x: -x[0])
     return scored
+
+
+# The sentence after a list of signs that says what else they may mean ("These signs and symptoms also may be caused
+# by other conditions and not by ovarian cancer. If the signs or symptoms get worse ..., check with your doctor"):
+# shown with the list, it says a sign is not a diagnosis
+LIST_TAIL = re.compile(r"^These (and other )?(signs and symptoms|signs|symptoms)\b.*\b(caused by|other (conditions|"
+                       r"problems)|not by)\b", re.I)
+
+
+SEE_A_DOCTOR = re.compile(r"\b(check with|see|talk (with|to)|call) (your|a) (doctor|health care)", re.I)
+
+
+def list_tail(lead: Unit, units: Sequence[Unit]) -> list[Unit]:
+    """The sentence right after a lead-in's list (`units`: its passage's, then the next passage's in its section),
+    when it says what else its signs may mean (LIST_TAIL), with the one after it when that says to see a doctor."""
+    last = lead.items[-1] if lead.items else None
+    i = next((k for k, u in enumerate(units) if last is not None and u.order == last.order
+              and u.passage_index == last.passage_index), None)
+    after = units[i + 1: i + 3] if i is not None else []
+    if not after or after[0].is_item or after[0].items or not LIST_TAIL.match(after[0].text):
+        return []
+    advice = after[1:] if len(after) > 1 and after[1].previous is after[0] and SEE_A_DOCTOR.search(after[1].text) \
+        else []
+    return [after[0], *advice]
 
 
 def continued_list(lead: Unit, following: Iterable[tuple[Unit, ...]]) -> Unit:

@@ -33,6 +33,7 @@ from .compose import (
     continued_list,
     flatten,
     is_boilerplate,
+    list_tail,
     passage_units,
     population_of,
     score_units,
@@ -1219,9 +1220,15 @@ class Responder:
         return reply
 
     def _flatten(self, units: list) -> list:
-        """Units in display order (compose.flatten), each list whole though the page's passages cut it, and each
-        unit once (an item shown in its list is not shown again on its own)."""
-        whole = [continued_list(u, self._list_goes_on(u)) if u.items else u for u in units]
+        """Units in display order (compose.flatten), each list whole though the page's passages cut it, a list of
+        signs with the sentence after it that says what else they may mean, and each unit once (an item shown in
+        its list is not shown again on its own)."""
+        whole = []
+        for unit in units:
+            whole.append(continued_list(unit, self._list_goes_on(unit)) if unit.items else unit)
+            if whole[-1].items:
+                # (after the list: flatten shows a lead-in's items right after it)
+                whole.extend(list_tail(whole[-1], self._units_from(whole[-1].items[-1].passage_index)))
         seen: set[tuple[int, tuple[int, int, int]]] = set()
         out = []
         for unit in flatten(whole):
@@ -1230,6 +1237,15 @@ class Responder:
                 seen.add(key)
                 out.append(unit)
         return out
+
+    def _units_from(self, g: int) -> list[Unit]:
+        """The units of passage g, then those of the next passage when it is in the same section."""
+        passages, analyzer = self.index.passages, self.index.analyzer
+        units = list(passage_units(passages[g], g, analyzer))
+        if g + 1 < len(passages) and passages[g + 1].doc_path == passages[g].doc_path \
+                and passages[g + 1].section == passages[g].section:
+            units.extend(passage_units(passages[g + 1], g + 1, analyzer))
+        return units
 
     def _list_goes_on(self, lead: Unit) -> Iterator[tuple[Unit, ...]]:
         """The units of the passages after a lead-in's own, in its section, when its list ends its passage."""
