@@ -494,6 +494,9 @@ def test_a_piece_that_tells_is_not_a_question_of_its_own(small, message):
      [None, "side_effects"]),
     ("my husband has esophageal cancer and the doctor said surgery is that right and how long does it last",
      [None, "duration"]),
+    # joined by "or" ("what that involves or how long I'd be in hospital or whether they take the lymph nodes")
+    ("they want to do surgery for my esophageal cancer and I don't know what that involves or how long it lasts",
+     [None, "duration"]),
 ])
 def test_a_piece_that_asks_is_a_question_of_its_own(small, message, kinds):
     assert [t.name if t else None for _, t in small.understand(message).parts] == kinds

@@ -103,7 +103,8 @@ SPECIFIC_IDF = 2.5  # a term rarer than this names a topic ("cancer" and "treatm
 SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 # Where one question ends and the next begins: "what does that mean and how do I avoid catching stuff?"
 PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what|why|can|could|is|are|does|do|should|"
-                        r"will|would|when|which)\b)", re.I)
+                        r"will|would|when|which|whether)\b)|[,;]?\s+or\s+(?=(?:how|what|why|when|which|whether)\b)",
+                        re.I)
 EXAMPLES = re.compile(r"\b(for example|for instance|such as|e\.g\.|including)\b")  # an enumeration goes on
 # A sentence or piece that asks: a question word, or a verb asking of someone ("can i keep my nipples", "whether
 # they take the lymph nodes"), not a story that happens to start with one ("are trying to prepare them")
