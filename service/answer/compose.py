@@ -152,21 +152,23 @@ def _number(token: str) -> int:
     return int(token) if token.isdigit() else _WORD_NUMBERS[token.lower()]
 
 
-def age_ranges(text: str) -> list[tuple[float, float]]:
-    """The age ranges a sentence names, in years."""
-    out = []
+@lru_cache(maxsize=65536)
+def age_ranges(text: str) -> tuple[tuple[float, float], ...]:
+    """The age ranges a sentence names, in years (cached: every sentence scored is read for them when an age is
+    told)."""
+    out: list[tuple[float, float]] = []
     for pattern, bounds in AGE_RANGES:
         for m in pattern.finditer(text):
             n = _number(m.group(1)) / (12 if m.group(2).lower().startswith("month") else 1)
             out.append(bounds(n))
     out.extend((float(_number(m.group(1))), float(_number(m.group(2)))) for m in AGE_SPAN.finditer(text))
-    return out
+    return tuple(out)
 
 
 def for_other_ages(text: str, ages: Sequence[int]) -> bool:
     """The sentence is about people of other ages than all those told ("Treatment for children younger than 1
     year" for a toddler): not the answer for them."""
-    ranges = age_ranges(text) if ages else []
+    ranges = age_ranges(text) if ages else ()
     return bool(ranges) and not any(lo <= age <= hi for age in ages for lo, hi in ranges)
 
 
