@@ -525,8 +525,6 @@ def score_units(
 # shown with the list, it says a sign is not a diagnosis
 LIST_TAIL = re.compile(r"^These (and other )?(signs and symptoms|signs|symptoms)\b.*\b(caused by|other (conditions|"
                        r"problems)|not by)\b", re.I)
-
-
 SEE_A_DOCTOR = re.compile(r"\b(check with|see|talk (with|to)|call) (your|a) (doctor|health care)", re.I)
 
 
@@ -549,9 +547,9 @@ def continued_list(lead: Unit, following: Iterable[tuple[Unit, ...]]) -> Unit:
     page is split), with the items that open them: "Below are some steps you can take that may help you manage
     your fears." with all eight steps, not the one in its own passage. `following`: the units of the passages
     after the lead-in's, in the same section, in reading order."""
-    if not lead.items:
-        return lead
-    items = lead.items[:MAX_LIST_ITEMS]
+    if not lead.items or len(lead.items) >= MAX_LIST_ITEMS:
+        return lead  # (no more of it would be shown)
+    items = list(lead.items)
     for units in following:
         # (items that read on their own, to one that opens a list of its own: not "to one lymph node ...; or",
         # nor "Stage IVC:")

@@ -1226,8 +1226,9 @@ class Responder:
         whole = []
         for unit in units:
             whole.append(continued_list(unit, self._list_goes_on(unit)) if unit.items else unit)
-            if whole[-1].items:
-                # (after the list: flatten shows a lead-in's items right after it)
+            if 0 < len(whole[-1].items) <= MAX_LIST_ITEMS:
+                # (after the list, shown whole: flatten shows a lead-in's items right after it; after a list cut
+                # short, the tail would close items not shown)
                 whole.extend(list_tail(whole[-1], self._units_from(whole[-1].items[-1].passage_index)))
         seen: set[tuple[int, tuple[int, int, int]]] = set()
         out = []

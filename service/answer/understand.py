@@ -107,9 +107,9 @@ PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what
                         re.I)
 EXAMPLES = re.compile(r"\b(for example|for instance|such as|e\.g\.|including)\b")  # an enumeration goes on
 # A sentence or piece that asks: a question word, or a verb asking of someone ("can i keep my nipples", "whether
-# they take the lymph nodes"), not a story that happens to start with one ("are trying to prepare them")
-# (at the start, or after a dash, colon or comma: "aromasin - what is it"), or asked inside a sentence ("I don't get
-# how they collect them", "he's worried it's the TB vaccine, is that right")
+# they take the lymph nodes"), at its start or after a dash, colon or comma ("aromasin - what is it"), not a story
+# that happens to start with one ("are trying to prepare them"); or a question asked inside it ("I don't get how
+# they collect them", "he's worried it's the TB vaccine, is that right")
 ASKS = re.compile(r"(^|.*?(\s[-–]\s|[:,;]\s*))(what|whats|what's|how|why|when|which|where|who|whether|(can|could|is|"
                   r"are|was|will|would|do|does|did|should|may|might|has|have) (i|you|he|she|it|we|they|there|this|"
                   r"that|these|those|my|his|her|their|our|your|the|a|an))\b"
