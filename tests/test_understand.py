@@ -598,6 +598,10 @@ def test_a_section_heading_is_read_for_the_aspect_it_names():
     general = "General Information About Merkel Cell Carcinoma > After Merkel cell carcinoma has been diagnosed, " \
               "tests are done to find out if cancer cells have spread to other parts of the body."
     assert qtypes.section_score(diagnosis, general) == 0
+    # "Recovering" and "Recovery" are analysed apart ("recov", "recoveri"): both headings say how long
+    duration = qtypes.by_name["duration"]
+    assert qtypes.section_score(duration, "Recovering after a mastectomy") == 2
+    assert qtypes.section_score(duration, "Recovery after surgery") == 2
     assert qtypes.section_score(stages, general) == 2
     assert qtypes.section_score(diagnosis, "General Information > Tests that examine the skin are used to diagnose "
                                            "Merkel cell carcinoma.") == 2
