@@ -660,13 +660,14 @@ class Responder:
                 topic_title, audience)
             if earlier is not None and self._has_section(earlier, qtype, audience):
                 return earlier
-        # Pages that match the words almost equally: the one with a section on the aspect asked answers it
-        # ("skin gone red from radiation, what can I put on it?": the skin changes page's tips, not skin cancer
-        # prevention).
+        # Pages that match the words almost equally (the next two within NEAR_SCORE): the one with a section on the
+        # aspect asked answers it ("skin gone red from radiation, what can I put on it?": the skin changes page's
+        # tips, not skin cancer prevention).
+        near = [doc for doc in docs[1:3] if doc.score >= NEAR_SCORE * main.score]
         if qtype is not None and qtype.name != "what_is" and not self._has_section(main, qtype, audience):
-            for doc in docs[1:3]:
-                if doc.score >= NEAR_SCORE * main.score and self._has_section(doc, qtype, audience):
-                    return doc
+            section_page = next((doc for doc in near if self._has_section(doc, qtype, audience)), None)
+            if section_page is not None:
+                return section_page
         # A page whose title names the aspect asked and the topic ("Radiation Therapy Side Effects") answers
         # it more fully than a page on the topic with one short passage on it ("Radiation Therapy for Cancer").
         analyzer = self.index.analyzer
@@ -683,17 +684,17 @@ class Responder:
         # 16 year old girl get cervical cancer?": childhood cervical and vaginal cancers; not "Wilms tumor and other
         # childhood kidney tumors", a children's disease named)
         if any(a < ADULT_AGE for a in ages) and population_of(main.title) != "child":
-            for doc in docs[1:3]:
-                if doc.score >= NEAR_SCORE * main.score and population_of(doc.title) == "child":
-                    return doc
+            childrens = next((doc for doc in near if population_of(doc.title) == "child"), None)
+            if childrens is not None:
+                return childrens
         # ... and a page on one cancer whose name the question does not say ("every twinge I panic that it's come
         # back. how do people live with this fear?": breast cancer survivorship) to a general page as good a match
         # (life after treatment)
         cancer = CANCER_TYPE_URL.search(main.url or "")
         if cancer and not set(analyzer.tokens(cancer.group(1).replace("-", " "))) & set(weights):
-            for doc in docs[1:3]:
-                if doc.score >= NEAR_SCORE * main.score and not is_cancer_page(doc.url):
-                    return doc
+            general = next((doc for doc in near if not is_cancer_page(doc.url)), None)
+            if general is not None:
+                return general
         # "bile duct cancer?": the page titled "What Is Bile Duct Cancer?" says what it is, before its treatment page
         # (not for a follow-up, nor over a page for children: "can children get it?" after "what is stomach cancer")
         own = {t for t, w in weights.items() if w >= 0.9}
@@ -1239,25 +1240,24 @@ class Responder:
                 out.append(unit)
         return out
 
-    def _units_from(self, g: int) -> list[Unit]:
-        """The units of passage g, then those of the next passage when it is in the same section."""
+    def _section_after(self, g: int, count: int) -> Iterator[tuple[Unit, ...]]:
+        """The units of (at most `count`) passages after passage g, while they are in its page and section."""
         passages, analyzer = self.index.passages, self.index.analyzer
-        units = list(passage_units(passages[g], g, analyzer))
-        if g + 1 < len(passages) and passages[g + 1].doc_path == passages[g].doc_path \
-                and passages[g + 1].section == passages[g].section:
-            units.extend(passage_units(passages[g + 1], g + 1, analyzer))
-        return units
-
-    def _list_goes_on(self, lead: Unit) -> Iterator[tuple[Unit, ...]]:
-        """The units of the passages after a lead-in's own, in its section, when its list ends its passage."""
-        passages, analyzer = self.index.passages, self.index.analyzer
-        g = lead.passage_index
-        if passage_units(passages[g], g, analyzer)[-1] is not lead.items[-1]:
-            return
-        for h in range(g + 1, min(g + MAX_LIST_ITEMS, len(passages))):
+        for h in range(g + 1, min(g + 1 + count, len(passages))):
             if passages[h].doc_path != passages[g].doc_path or passages[h].section != passages[g].section:
                 return
             yield passage_units(passages[h], h, analyzer)
+
+    def _units_from(self, g: int) -> list[Unit]:
+        """The units of passage g, then those of the next passage when it is in the same section."""
+        return [*passage_units(self.index.passages[g], g, self.index.analyzer),
+                *(u for units in self._section_after(g, 1) for u in units)]
+
+    def _list_goes_on(self, lead: Unit) -> Iterator[tuple[Unit, ...]]:
+        """The units of the passages after a lead-in's own, in its section, when its list ends its passage."""
+        g = lead.passage_index
+        if passage_units(self.index.passages[g], g, self.index.analyzer)[-1] is lead.items[-1]:
+            yield from self._section_after(g, MAX_LIST_ITEMS - 1)
 
     def _question_weights(self, weights: dict[str, float], query: Query | None, main: DocumentHit) -> dict[str, float]:
         """What the answer's sentences are chosen by: the question's own words, and the story told around it at

@@ -435,11 +435,13 @@ class Understander:
         # "we have three teenage children") and names a topic (not "never heard of it", nor "just trying to get my
         # head round it": "head" of a filler phrase)
         filler = self.words.filler_phrases
+
+        def names_topic(piece: str) -> bool:
+            terms = self.analyzer.tokens(filler.sub(" ", piece) if filler is not None else piece)
+            return any(term in self.topic_terms for term in terms)
+
         parts = [(p, t) for p, t, asked in parts
-                 if t is not None or (asked or ASKS.match(p)) and any(term in self.topic_terms for term in
-                                                                     self.analyzer.tokens(filler.sub(" ", p) if
-                                                                                          filler is not None else p))
-                 ][:MAX_PARTS]
+                 if t is not None or (asked or ASKS.match(p)) and names_topic(p)][:MAX_PARTS]
         kinds = {t.family if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
