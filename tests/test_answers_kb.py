@@ -953,6 +953,20 @@ def test_how_long_unanswered_by_the_page_is_said_not_left_to_notice(kb_client):
     assert "doesn't say how long" in body["intro"], body["intro"]
 
 
+def test_a_symptom_told_gets_the_line_to_tell_the_care_team_before_the_library_text(kb_client):
+    """A symptom told as happening now gets, before the quoted signs, the service's own line to tell the care team
+    or a doctor (`symptom_check` in replies.yaml), in words for the writer or for someone else; the same question
+    asked in general is answered from the same page without it."""
+    mine = turn(kb_client, "I've had a sore patch on my tongue for a few weeks, what are the signs of mouth cancer?")
+    general = turn(kb_client, "what are the signs of mouth cancer?")
+    theirs = turn(kb_client, "my wife keeps coughing up phlegm, could it be lung cancer?")
+    assert mine["kind"] == general["kind"] == theirs["kind"] == "answer"
+    assert mine["intro"] == REPLIES["symptom_check"].strip() and mine["text"].startswith(mine["intro"])
+    assert theirs["intro"] == REPLIES["symptom_check_other"].strip()
+    assert not general["intro"]
+    assert mine["sentences"][0] == general["sentences"][0] and quoted(mine)[0]["url"] == quoted(general)[0]["url"]
+
+
 def test_how_long_answered_by_the_page_gets_no_such_line(kb_client):
     body = turn(kb_client, "will my hair grow back after chemo?")
     assert "doesn't say" not in (body.get("intro") or "")

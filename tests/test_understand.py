@@ -7,7 +7,7 @@ the end are skipped when ../shared/kb is absent.
 import pytest
 
 from service.answer.respond import Responder
-from service.answer.understand import read_ages, read_stage, strip_letter
+from service.answer.understand import default_context_words, fold, read_ages, read_stage, strip_letter
 from service.search.analyzer import Analyzer
 from service.search.store import ensure_index
 from service.search.vocabulary import best_long_form, mine_vocabulary
@@ -698,3 +698,23 @@ def test_a_question_asked_after_the_last_question_mark_is_read():
     assert unmarked_tail("what counts as a clear liquid diet? is jelly and brothe ok") == "is jelly and brothe ok"
     assert unmarked_tail("what counts as a clear liquid diet? thanks so much.") == ""
     assert unmarked_tail("is jelly ok") == ""  # no question mark at all: the whole message is the question
+
+
+@pytest.mark.parametrize("message, whose", [
+    ("my leg has gone swollen and hot since the op", "self"),
+    ("i keep getting headaches in the morning", "self"),
+    ("theres a lump in my neck, could it be lymphoma?", "self"),  # a worry, asked: not what it is
+    ("im up all night for a wee and my husband says its prostate cancer", "self"),  # a guess, told
+    ("my dad has a cough that won't go away", "other"),
+    ("my 15 year old found a lump in her breast, is that cancer?", "other"),
+    ("my son has a lump that turned out to be a sarcoma, how is it treated?", None),  # what it is, told
+    ("she had a lump in her neck and its thyroid cancer", None),
+    ("my husband had a lump for a year. It has now been found to be a cancer.", None),  # ... in the next sentence
+    ("blood in my wee, the GP has referred me to urology", None),  # being checked
+    ("what are the symptoms of bowel cancer?", None),  # nobody's symptom
+    ("do people with myeloma get back pain?", None),
+    ("my mum has breast cancer, what happens now?", None),
+    ("I'm exhausted looking after my husband", None),  # tiredness is as often a feeling
+])
+def test_a_symptom_told_is_read_with_whose_it_is(message, whose):
+    assert default_context_words().whose_symptom(fold(message)) == whose

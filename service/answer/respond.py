@@ -1192,7 +1192,11 @@ class Responder:
             return Reply(kind="no_answer", text=self._say("no_answer"))
 
         reply = Reply(kind="answer", text="")
-        intro = [self._acknowledgement(felt)] if feelings else []  # the service's own lines, in this order
+        intro = []  # the service's own lines, in this order
+        if query is not None and query.context.symptom is not None:
+            intro.append(self._say("symptom_check" if query.context.symptom == "self" else "symptom_check_other"))
+        if feelings:
+            intro.append(self._acknowledgement(felt))
         if qtype is not None and qtype.leads_with_answer and f"unanswered_{qtype.name}" in self.replies and (
                 coping is None or practical) and not says_answer(qtype, units, subject):
             # nothing shown says it, and the page had no sentence that does (the verdict would lead)

@@ -101,6 +101,14 @@ TOPIC_HEADING_WORDS = 2  # a heading this short is a topic name; longer ones are
 RARE_WORD_IDF = 8.0  # a word in at most a handful of patient passages: the library speaks of it in other words
 SPECIFIC_IDF = 2.5  # a term rarer than this names a topic ("cancer" and "treatment" are far below)
 SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
+SENTENCE_PARTS = re.compile(r"(?<=[.?!])\s*|\n+")  # sentences, whether or not a space follows the stop
+# A sentence about a person: the writer, or someone named by a pronoun or a family word (context_words.yaml)
+PERSON = re.compile(r"\b(i|im|ive|id|me|my|he|hes|she|shes|his|her|him|they|their|them)\b")
+FIRST_PERSON = re.compile(r"\b(i|im|ive|id|me)\b")
+THIRD_PERSON = re.compile(r"\b(he|hes|she|shes|his|her|him)\b")
+GENERIC_PEOPLE = frozenset({"someone", "somebody", "person", "people", "guy", "lady", "man", "woman", "yo", "sir",
+                            "madam", "dear", "regards", "name", "myself"})
+GUESS_WINDOW = 5  # words before a disease's name that may make it a worry ("my wife says its prostate cancer")
 # Where one question ends and the next begins: "what does that mean and how do I avoid catching stuff?"
 PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what|why|can|could|is|are|does|do|should|"
                         r"will|would|when|which|whether)\b)|[,;]?\s+or\s+(?=(?:how|what|why|when|which|whether)\b)",
@@ -159,6 +167,7 @@ class Context:
     recurrence: bool = False  # the cancer came back or stopped responding: recurrent sections may answer
     writer_has_cancer: bool = False  # "my brother and I both have ...": the writer is a patient, not only family
     feeling_names: list[str] = field(default_factory=list)  # the library's nouns for the feelings ("Anger")
+    symptom: str | None = None  # "self" | "other": a symptom told, of the writer's or someone else's ("my arm ...")
 
 
 @dataclass
@@ -242,6 +251,10 @@ class ContextWords:
     recurrence: re.Pattern | None = None  # "came back", "relapsed": the cancer returned
     returns: frozenset[str] = frozenset()  # "my periods come back": the body's, not the cancer's
     to_death: re.Pattern | None = None  # "scaring them to death": an intensifier, not dying
+    symptoms_told: re.Pattern | None = None  # "swollen", "blood in": a symptom the writer tells
+    symptom_explained: re.Pattern | None = None  # "removed", "turned out": the story says what it was
+    guessing: re.Pattern | None = None  # "could", "says": a disease named after it is a worry, not a diagnosis
+    being_checked: re.Pattern | None = None  # "referred", "sending me for": the symptom is being checked
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -278,6 +291,10 @@ class ContextWords:
             story_phrases=tuple(sorted((str(w).lower() for w in raw.get("story_phrases", [])), key=len, reverse=True)),
             recurrence=_any_phrase(raw.get("recurrence", []), not_before=raw.get("results_back", [])),
             returns=words("returns_not_recurrence"),
+            symptoms_told=_any_phrase(raw.get("symptoms_told", [])),
+            symptom_explained=_any_phrase(raw.get("symptom_explained", [])),
+            guessing=_any_phrase(raw.get("guessing", [])),
+            being_checked=_any_phrase(raw.get("being_checked", [])),
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
@@ -293,6 +310,39 @@ class ContextWords:
             pattern += (rf"|\b(?:{names})\w*\s+(?:has\s+|have\s+|is\s+|are\s+|keeps?\s+)?(?:{effects})"
                         r"\s+(?:me|him|her|them|us|my|his|their)\b")
         return re.compile(pattern)
+
+    def whose_symptom(self, lowered: str) -> str | None:
+        """"self" or "other" when a sentence tells a symptom of the writer's or of someone else's that the story
+        does not already explain ("a lump that's cancer", "had it removed", "the GP has referred me"); else None."""
+        if self.symptoms_told is None:
+            return None
+        text = lowered.replace("'", "").replace("’", "")
+        if self.being_checked is not None and self.being_checked.search(text):
+            return None
+        sentences = SENTENCE_PARTS.split(text)
+        for i, sentence in enumerate(sentences):
+            words = re.findall(r"[a-z]+", sentence)
+            named = [w for w in words if w in self.people and w not in GENERIC_PEOPLE]
+            told = self.symptoms_told.search(sentence)
+            if told is None or not (PERSON.search(sentence) or named):
+                continue
+            # what it is, told after it, in its sentence or the next ("... which he ignored. It has now been found
+            # to be a cancer")
+            if any(self._says_what_it_is(piece) for piece in (sentence[told.end():], *sentences[i + 1:i + 2])):
+                continue
+            mine = FIRST_PERSON.search(sentence) or ("my" in words and not named and not THIRD_PERSON.search(sentence))
+            return "self" if mine else "other"
+        return None
+
+    def _says_what_it_is(self, text: str) -> bool:
+        """"... removed", "turned out to be", "its thyroid cancer"; not "could it be cancer?" or "she says its ..."."""
+        if self.symptom_explained is not None and self.symptom_explained.search(text):
+            return True
+        if "?" in text or not self.disease_heads:
+            return False
+        heads = re.finditer(rf"\b(?:{'|'.join(map(re.escape, self.disease_heads))})\b", text)
+        return any(not (self.guessing and self.guessing.search(" ".join(text[:m.start()].split()[-GUESS_WINDOW:])))
+                   for m in heads)
 
 
 def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pattern | None:
@@ -501,6 +551,7 @@ class Understander:
         context.recurrence = cw.recurrence is not None and any(
             not set(lowered[:m.start()].split()[-RETURN_WINDOW:]) & cw.returns for m in cw.recurrence.finditer(lowered))
         context.writer_has_cancer = bool(WRITER_HAS_CANCER.search(question))
+        context.symptom = cw.whose_symptom(lowered)
         filler_text = lowered
         if cw.filler_phrases is not None:
             context.filler.extend(m.group(0) for m in cw.filler_phrases.finditer(lowered))
