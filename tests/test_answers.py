@@ -191,6 +191,24 @@ def test_a_sentence_that_goes_on_from_the_one_before_is_shown_after_it():
                                        "That is because TNBC grows more quickly."]
 
 
+def test_the_sentence_that_says_what_a_chosen_one_means_comes_with_it():
+    """"This means ..." right after a chosen sentence explains it: it is shown before weaker sentences elsewhere,
+    though on its own it would not read as complete."""
+    from service.answer.compose import select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("TNBC is harder to treat because the cells lack hormone receptors. "
+            "This means hormone drugs cannot treat TNBC. TNBC is more common in younger women. "
+            "TNBC may not cause symptoms early.")
+    passage = Passage("1", "tnbc.md", "TNBC", "Treatment", text, None, "NCI", None, "patient")
+    query, idf = {"tnbc": 1.0, "harder": 1.0, "treat": 1.0}, {"tnbc": 3.0, "harder": 2.0, "treat": 1.0}
+    texts = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer, max_units=2)]
+    assert texts == ["TNBC is harder to treat because the cells lack hormone receptors.",
+                     "This means hormone drugs cannot treat TNBC."]
+
+
 def test_a_list_of_questions_to_ask_answers_only_a_question_about_what_to_ask():
     from service.answer.compose import select_units
     from service.corpus.models import Passage

@@ -6,6 +6,7 @@ carries that passage's citation number. Lists stay lists, with their lead-in sen
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ MAX_LIST_ITEMS = 10
 BRIEF_LIST_WORDS = 250  # a list of steps longer than this shows each step's first sentence
 MIN_STEP_WORDS = 4  # ("Talk to a counselor."; not "Prevent infection.", whose detail says what to do)
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
+LEANS_BACK_COST = 0.3  # a sentence that leans on the one before it ("This means ...") is shown after it only
 MAX_UNITS = 4
 LIST_COST = 3  # a lead-in with its list counts as this many units
 MIN_LEAD_IN_WORDS = 4  # a line without an end mark over a list is its lead-in when it is this long
@@ -97,6 +99,9 @@ NAMES_A_DISORDER = re.compile(r"\bdisorders?\b|\b(screened|checked|tested|assess
 # Sentences that only make sense after the one before them ("These are called late effects.").
 _LEANS_BACK = "these|this|that|those|they|it|such|both|also|however|but|and|or|then"
 BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)
+# ... of which these say what the sentence before them means or why it is so
+EXPLAINS_BEFORE = re.compile(r"^(this|that|it)( all)? (means|is (because|why)|happens because)\b|^in other words\b"
+                             r"|^because of (this|that)\b", re.I)
 # ... or that name, anywhere, what was said before them ("If you have any of these feelings, ...").
 REFERS_BACK = re.compile(r"\b(these|those|such) (feelings?|symptoms?|signs?|problems?|changes?|side effects?|steps|"
                          r"tips|things|questions|emotions|worries|fears|tests?|treatments?|effects)\b"
@@ -419,9 +424,8 @@ def select_units(
     scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid, ages)
     chosen: list[Unit] = []
     shown = 0
-    for _value, unit in scored:
-        if shown >= max_units:
-            break
+    while scored and shown < max_units:
+        _value, unit = scored.pop(0)
         if unit.is_item and unit.lead_in is not None:
             unit = unit.lead_in  # show the list with its lead-in
         if any(unit is c or _similar(unit.terms, c.terms) for c in chosen):
@@ -438,6 +442,13 @@ def select_units(
         shown += 1
         if unit.items:
             shown += LIST_COST - 1  # a list fills most of an answer
+        # the sentence right after it that explains it ("This means therapies that target those biomarkers don't
+        # work ...") reads as complete now: its cost is lifted
+        follower = next((k for k, (_v, u) in enumerate(scored) if u.previous is unit and EXPLAINS_BEFORE.match(u.text)),
+                        None)
+        if follower is not None:
+            value, after = scored.pop(follower)
+            bisect.insort(scored, (value + LEANS_BACK_COST, after), key=lambda x: -x[0])
     chosen.sort(key=lambda u: u.order)
     # "If you have any of these feelings, talk to your doctor.": only right after what it names back to (the
     # sentence before it, or a list just before it in its passage or the one before)
@@ -514,7 +525,7 @@ def score_units(
             if defines and _defines(unit.text, defines, analyzer):
                 value += ANSWER_WORD_BONUS
             if BACK_REFERENCE.match(unit.text):
-                value -= 0.3  # reads as complete only after the sentence before it
+                value -= LEANS_BACK_COST  # reads as complete only after the sentence before it
             scored.append((value, unit))
     scored.sort(key=lambda x: -x[0])
     return scored
