@@ -86,6 +86,10 @@ FIRST_PERSON = re.compile(r"(^|, |\b([Ww]hen|[Ww]henever|[Ii]f|[Aa]fter|[Bb]efor
 # heading's question ("Will the type of surgery I have affect how long I live?"), which is not shown with it, and
 # reads as a refusal; the rest of the sentence is shown (the splitter keeps "No." with it, as in "No. 5")
 ANSWERS_ITS_HEADING = re.compile(r"^(?:Yes|No)\.\s+(?=[A-Z])")
+# A pointer to another part of the page at a sentence's end ("Surgery is used to diagnose and treat childhood
+# medulloblastoma ... as described in the General Information section of this summary."): the page's furniture
+IN_THIS_SUMMARY = re.compile(r",? (as|which is) (described|discussed) in the [^.]{1,80} section of this summary(?=\.$)",
+                             re.I)
 # Headings that say nothing about the list under them, so cannot stand as its lead-in.
 LABEL_ITEM_WORDS = 20  # a list a heading can introduce is of short things: foods, signs, documents
 LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "related resources", "resources"})
@@ -367,7 +371,7 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
         sentences = split_sentences(line)
         before_list = line_no + 1 < len(lines) and lines[line_no + 1].startswith("- ")
         for pos, sentence in enumerate(sentences):
-            sentence = ANSWERS_ITS_HEADING.sub("", sentence)
+            sentence = IN_THIS_SUMMARY.sub("", ANSWERS_ITS_HEADING.sub("", sentence))
             # "People should tell their doctor if they notice" over its list: a lead-in that lost its colon
             lost_colon = before_list and pos == len(sentences) - 1 and is_sentence_start(sentence) and (
                 not sentence.endswith(SENTENCE_END) and len(sentence.split()) >= MIN_LEAD_IN_WORDS

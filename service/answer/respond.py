@@ -113,10 +113,10 @@ OVERVIEW_PARTS = 5
 # treatment ("Hormone Therapy for Cancer", "Immunotherapy | Breast Cancer Treatment", whose sections are about
 # that treatment).
 ASPECT_TITLE = re.compile(r"\b(treatment|diagnosis)\b", re.I)
-# The heading of a PDQ page's sections on each standard treatment ("Four types of standard treatment are used:"),
-# not those on treatments in clinical trials ("New types of treatment are being tested in clinical trials."). Lists
-# of what "may be used" (neuroblastoma's nine) keep their summary list of names for now: the README says why.
-TYPES_USED = re.compile(r"^(the following|\w+) types of (standard )?treatment (are|is) used\b", re.I)
+# The heading of a PDQ page's sections on each standard treatment ("Four types of standard treatment are used:", or
+# what "may be used", neuroblastoma's nine), not those on treatments in clinical trials ("New types of treatment are
+# being tested in clinical trials.").
+TYPES_USED = re.compile(r"^(the following|\w+) types of (standard )?treatment (are|is|may be) used\b", re.I)
 # The treatment of the disease when it is first found ("Treatment of newly diagnosed hepatoblastoma"): what "how is
 # it treated?" asks when no stage or recurrence is said.
 NEWLY_DIAGNOSED = re.compile(r"^(the )?treatment (options )?(of|for) newly diagnosed\b", re.I)
