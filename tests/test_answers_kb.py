@@ -425,6 +425,10 @@ def test_what_is_a_drug_says_what_kind_of_drug_it_is_when_its_page_does_not(kb_c
     last = body["sentences"][-1]
     assert "proteasome inhibitor" in last["text"]
     assert by_number(body)[last["citation"]]["title"] != cited[0]["title"]  # quoted, with its own source
+    # "X is the most widely used EGFR inhibitor ..." says what kind of drug it is, as "X is a ... inhibitor" does
+    body = turn(kb_client, "tagrisso for EGFR lung cancer, what is it and when is it used")
+    assert quoted(body)[0]["title"].startswith("Osimertinib")
+    assert "EGFR inhibitor" in body["sentences"][-1]["text"], body["text"]
 
 
 def by_number(body: dict) -> dict:

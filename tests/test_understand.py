@@ -392,6 +392,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "they want to do radiotherapy before the surgery and I don't understand why": "why",  # no question mark
         "I'm 19, should I be checking my testicles for cancer regularly?": "screening",  # no symptoms
         "how do they test for bowel cancer?": "diagnosis",
+        "when is osimertinib used?": "treatment",  # what it is used for, as "what is it used for?"
         "chemo has given me the runs, what should I be eating and drinking?": "self_care",  # eating with it
         "I found a lump, should I get it checked?": "diagnosis",  # a symptom: not screening
         "how often should I have a check-up for skin cancer": "screening",

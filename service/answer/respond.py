@@ -84,14 +84,15 @@ WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
 MAX_LEAD_IN_WORDS = 15  # a lead-in read as a heading is short ("Risk factors for anal cancer include:")
 DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sentence that says what kind of drug it is
-# "X is a proteasome inhibitor", "X and Y are targeted therapies": what kind of drug X is
-DRUG_CLASS = re.compile(r"\b(is|are) (a |an )?(type of |kind of |class of )?[\w-]*\s?(targeted therap(y|ies)|"
-                        r"inhibitors?|monoclonal antibod(y|ies)|chemotherapy drugs?|hormone therap(y|ies)|"
-                        r"immunotherapy|antibody-drug conjugates?|alkylating agents?|antimetabolites?|vaccines?|"
-                        r"agonists?|antagonists?|androgen deprivation therapy|immunomodulat\w+ (drugs?|agents?)|"
-                        # "Thalidomide, lenalidomide, and pomalidomide are drugs that prevent blood vessels from ..."
-                        r"(drugs?|medicines?) that (block|prevent|stop|slow|boost|help the immune|kill|target))\b",
-                        re.I)
+# "X is a proteasome inhibitor", "X and Y are targeted therapies", "X is the most widely used EGFR inhibitor": what
+# kind of drug X is
+_DRUG_CLASSES = (r"(targeted therap(y|ies)|inhibitors?|monoclonal antibod(y|ies)|chemotherapy drugs?|"
+                 r"hormone therap(y|ies)|immunotherapy|antibody-drug conjugates?|alkylating agents?|antimetabolites?|"
+                 r"vaccines?|agonists?|antagonists?|androgen deprivation therapy|immunomodulat\w+ (drugs?|agents?)|"
+                 # "Thalidomide, lenalidomide, and pomalidomide are drugs that prevent blood vessels from ..."
+                 r"(drugs?|medicines?) that (block|prevent|stop|slow|boost|help the immune|kill|target))\b")
+DRUG_CLASS = re.compile(
+    rf"\b(is|are) ((a |an )?(type of |kind of |class of )?[\w-]*\s?|the ([\w-]+ ){{0,8}}){_DRUG_CLASSES}", re.I)
 # A drug page's brand names: "US Brand Name(s)" then one per line, up to "FDA Approved".
 BRAND_NAMES = re.compile(r"US Brand Name\(s\)\n(.+?)(?:\nFDA Approved|$)", re.S)
 BRAND_PASSAGES = 2  # the field is in a drug page's opening passage
