@@ -710,6 +710,8 @@ def test_a_question_asked_after_the_last_question_mark_is_read():
     ("my 15 year old found a lump in her breast, is that cancer?", "other"),
     ("my son has a lump that turned out to be a sarcoma, how is it treated?", None),  # what it is, told
     ("she had a lump in her neck and its thyroid cancer", None),
+    ("our daughter has a lump in her neck and its thyroid cancer, how will it be treated?", None),  # asked after
+    ("ive got bone pain from the cancer, should i put up with it?", "self"),  # the cancer named, not as what it is
     ("my husband had a lump for a year. It has now been found to be a cancer.", None),  # ... in the next sentence
     ("blood in my wee, the GP has referred me to urology", None),  # being checked
     ("what are the symptoms of bowel cancer?", None),  # nobody's symptom

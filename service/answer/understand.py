@@ -109,6 +109,9 @@ THIRD_PERSON = re.compile(r"\b(he|hes|she|shes|his|her|him)\b")
 GENERIC_PEOPLE = frozenset({"someone", "somebody", "person", "people", "guy", "lady", "man", "woman", "yo", "sir",
                             "madam", "dear", "regards", "name", "myself"})
 GUESS_WINDOW = 5  # words before a disease's name that may make it a worry ("my wife says its prostate cancer")
+# ... and that say it is what the symptom was ("a lump that's cancer", "and its thyroid cancer")
+NAMES_IT = re.compile(r"\b(its|it is|thats|that is|was|were|is|are|be)\b")
+NAMES_IT_WINDOW = 4
 # Where one question ends and the next begins: "what does that mean and how do I avoid catching stuff?"
 PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what|why|can|could|is|are|does|do|should|"
                         r"will|would|when|which|whether)\b)|[,;]?\s+or\s+(?=(?:how|what|why|when|which|whether)\b)",
@@ -335,14 +338,20 @@ class ContextWords:
         return None
 
     def _says_what_it_is(self, text: str) -> bool:
-        """"... removed", "turned out to be", "its thyroid cancer"; not "could it be cancer?" or "she says its ..."."""
+        """"... removed", "turned out to be", "its thyroid cancer"; not "is it cancer?" nor "she says its ..."."""
         if self.symptom_explained is not None and self.symptom_explained.search(text):
             return True
-        if "?" in text or not self.disease_heads:
+        if not self.disease_heads:
             return False
-        heads = re.finditer(rf"\b(?:{'|'.join(map(re.escape, self.disease_heads))})\b", text)
-        return any(not (self.guessing and self.guessing.search(" ".join(text[:m.start()].split()[-GUESS_WINDOW:])))
-                   for m in heads)
+        for m in re.finditer(rf"\b(?:{'|'.join(map(re.escape, self.disease_heads))})\b", text):
+            before = " ".join(text[:m.start()].split()[-GUESS_WINDOW:])
+            if not NAMES_IT.search(" ".join(before.split()[-NAMES_IT_WINDOW:])):
+                continue  # "bone pain from the cancer": not what it is
+            clause_end = re.search(r"[,;]|$", text[m.end():])
+            asked = "?" in text[m.end():m.end() + clause_end.start()]  # "could it be bladder cancer?"
+            if not asked and not (self.guessing and self.guessing.search(before)):
+                return True
+        return False
 
 
 def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pattern | None:
