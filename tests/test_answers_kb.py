@@ -1181,6 +1181,10 @@ def test_a_childs_age_told_prefers_a_childrens_page_as_good_a_match(kb_client):
     tumor and other childhood kidney tumors") keeps its own page (no age is told)."""
     body = turn(kb_client, "can a 16 year old girl get cervical cancer?")
     assert quoted(body)[0]["url"].endswith("childhood-cervical-vaginal-cancer"), quoted(body)[0]["url"]
+    # the children's page on the same disease, a little behind the adults' treatment page, answers for a child of 9
+    body = turn(kb_client, "our 12 year old daughter has a lump in her neck and its thyroid cancer, how will it be "
+                           "treated?")
+    assert quoted(body)[0]["url"].endswith("child-thyroid-treatment-pdq"), quoted(body)[0]["url"]
 
 
 def test_a_list_of_steps_cut_between_passages_is_shown_whole(kb_client):

@@ -79,6 +79,8 @@ BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
 NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
+# a children's page on the disease of the best page, this close and among the first pages, answers a child's question
+CHILD_PAGE_NEAR, CHILD_PAGES = 0.9, 4
 MIN_NAMED_PASSAGES = 2  # enough passages on the aspect named by the topic to answer from them alone
 WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
@@ -665,14 +667,14 @@ class Responder:
         # aspect asked answers it ("skin gone red from radiation, what can I put on it?": the skin changes page's
         # tips, not skin cancer prevention).
         near = [doc for doc in docs[1:3] if doc.score >= NEAR_SCORE * main.score]
+        analyzer = self.index.analyzer
+        named = {t for t, w in weights.items() if w >= 0.5}  # with expansions: "cml" names "chronic myeloid ..."
         if qtype is not None and qtype.name != "what_is" and not self._has_section(main, qtype, audience):
             section_page = next((doc for doc in near if self._has_section(doc, qtype, audience)), None)
             if section_page is not None:
                 return section_page
         # A page whose title names the aspect asked and the topic ("Radiation Therapy Side Effects") answers
         # it more fully than a page on the topic with one short passage on it ("Radiation Therapy for Cancer").
-        analyzer = self.index.analyzer
-        named = {t for t, w in weights.items() if w >= 0.5}  # with expansions: "cml" names "chronic myeloid ..."
         if qtype is not None and qtype.name != "what_is" and not self.qtypes.section_score(qtype, main.title) \
                 and len(list(islice(self._aspect_passages(main, qtype, audience), 2))) <= 1:  # one passage at most
             main_named = named & set(analyzer.tokens(main.title))
@@ -683,9 +685,14 @@ class Responder:
                     return doc
         # A page not for children gives way to a children's page as good a match when a child's age is told ("can a
         # 16 year old girl get cervical cancer?": childhood cervical and vaginal cancers; not "Wilms tumor and other
-        # childhood kidney tumors", a children's disease named)
+        # childhood kidney tumors", a children's disease named), or to the children's page on the same disease a
+        # little further behind ("my 11 year old ... thyroid cancer, how is it treated in kids?": "Childhood Thyroid
+        # Cancer", not the adults' "Thyroid Cancer Treatment")
         if any(a < ADULT_AGE for a in ages) and population_of(main.title) != "child":
-            childrens = next((doc for doc in near if population_of(doc.title) == "child"), None)
+            disease = named & set(analyzer.tokens(TITLE_NOISE.sub(" ", main.title)))
+            childrens = next((doc for doc in near if population_of(doc.title) == "child"), None) or next(
+                (doc for doc in docs[1:CHILD_PAGES] if doc.score >= CHILD_PAGE_NEAR * main.score and disease
+                 and population_of(doc.title) == "child" and disease <= set(analyzer.tokens(doc.title))), None)
             if childrens is not None:
                 return childrens
         # ... and a page on one cancer whose name the question does not say ("every twinge I panic that it's come
