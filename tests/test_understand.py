@@ -721,3 +721,14 @@ def test_a_question_asked_after_the_last_question_mark_is_read():
 ])
 def test_a_symptom_told_is_read_with_whose_it_is(message, whose):
     assert default_context_words().whose_symptom(fold(message)) == whose
+
+
+def test_get_it_checked_with_a_symptom_told_asks_about_the_signs_not_the_tests(small):
+    """"up at night for a wee, weak flow, do I need to get it checked?": whether the symptom may be the disease,
+    answered by its signs (and what else they may mean); the tests are asked for by name."""
+    signs = small.understand("im up 3 times a night for a wee and the flow is weak, do I need to get it checked?")
+    assert signs.context.symptom == "self" and signs.aspect is not None and signs.aspect.name == "symptoms"
+    tests = small.understand("im up 3 times a night for a wee, what tests will they do to get it checked?")
+    assert tests.aspect is not None and tests.aspect.name == "diagnosis"
+    nobody = small.understand("how do doctors check for prostate cancer?")
+    assert nobody.aspect is not None and nobody.aspect.name == "diagnosis"

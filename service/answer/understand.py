@@ -108,6 +108,8 @@ FIRST_PERSON = re.compile(r"\b(i|im|ive|id|me)\b")
 THIRD_PERSON = re.compile(r"\b(he|hes|she|shes|his|her|him)\b")
 GENERIC_PEOPLE = frozenset({"someone", "somebody", "person", "people", "guy", "lady", "man", "woman", "yo", "sir",
                             "madam", "dear", "regards", "name", "myself"})
+# a diagnosis question that names how it is done, not only "get it checked"
+TESTS_ASKED = re.compile(r"\b(tests?|testing|tested|diagnos\w*|biops\w*|scans?|exams?|examin\w*|detect\w*)\b")
 GUESS_WINDOW = 5  # words before a disease's name that may make it a worry ("my wife says its prostate cancer")
 # ... and that say it is what the symptom was ("a lump that's cancer", "and its thyroid cancer")
 NAMES_IT = re.compile(r"\b(its|it is|thats|that is|was|were|is|are|be)\b")
@@ -750,6 +752,10 @@ class Understander:
         asked = self.qtypes.matching(cue_terms, outside_phrases)
         if aspect is not None and aspect.name == "common" and context.feelings:
             aspect = None  # "I feel angry ... is that normal?" asks about the feeling, answered with support
+        if aspect is not None and aspect.name == "diagnosis" and context.symptom and not TESTS_ASKED.search(lowered):
+            # "up 4 times a night for a wee ... i need to get it checked is she right": whether a symptom told may be
+            # the disease, answered by its signs and what else they may mean, not by the tests that diagnose it
+            aspect = self.qtypes.by_name.get("symptoms", aspect)
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
