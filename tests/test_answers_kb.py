@@ -977,6 +977,15 @@ def test_a_symptom_told_gets_the_line_to_tell_the_care_team_before_the_library_t
     assert mine["sentences"][0] == general["sentences"][0] and quoted(mine)[0]["url"] == quoted(general)[0]["url"]
 
 
+def test_what_can_i_do_also_quotes_what_can_be_taken(kb_client):
+    """"What can people with cancer take for constipation?" is a section on managing it, as "Tips for managing
+    constipation" is: the laxatives are named, not only the tips."""
+    body = turn(kb_client, "constipated since starting my pain tablets, what can I do about it?")
+    assert body["kind"] == "answer"
+    assert any("take for constipation" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
+    assert "laxatives" in body["text"]
+
+
 def test_how_long_answered_by_the_page_gets_no_such_line(kb_client):
     body = turn(kb_client, "will my hair grow back after chemo?")
     assert "doesn't say" not in (body.get("intro") or "")
