@@ -732,3 +732,12 @@ def test_get_it_checked_with_a_symptom_told_asks_about_the_signs_not_the_tests(s
     assert tests.aspect is not None and tests.aspect.name == "diagnosis"
     nobody = small.understand("how do doctors check for prostate cancer?")
     assert nobody.aspect is not None and nobody.aspect.name == "diagnosis"
+
+
+@pytest.mark.kb
+def test_a_like_compound_names_the_topic_as_its_first_word_would(kb):
+    """"flu-like symptoms" is the topic of the page "Flu Symptoms and Cancer Treatment", as "flu symptoms" is: its
+    "symptoms" names the topic, it does not ask for a list of signs."""
+    for message in ("flu-like symptoms after treatment", "flu symptoms after chemo"):
+        query = kb.understand(message)
+        assert query.aspect is None or query.aspect.name != "symptoms", message

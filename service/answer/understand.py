@@ -108,6 +108,7 @@ FIRST_PERSON = re.compile(r"\b(i|im|ive|id|me)\b")
 THIRD_PERSON = re.compile(r"\b(he|hes|she|shes|his|her|him)\b")
 GENERIC_PEOPLE = frozenset({"someone", "somebody", "person", "people", "guy", "lady", "man", "woman", "yo", "sir",
                             "madam", "dear", "regards", "name", "myself"})
+LIKE_SUFFIX = re.compile(r"\b(\w+)-like\b")  # "flu-like": like the flu
 # a diagnosis question that names how it is done, not only "get it checked"
 TESTS_ASKED = re.compile(r"\b(tests?|testing|tested|diagnos\w*|biops\w*|scans?|exams?|examin\w*|detect\w*)\b")
 GUESS_WINDOW = 5  # words before a disease's name that may make it a worry ("my wife says its prostate cancer")
@@ -585,12 +586,14 @@ class Understander:
         phrase_words = {w for phrase in lay_found if " " in phrase for w in phrase.split()}
         population_words: list[str] = []
         not_feeling = {w for phrase in cw.not_feelings if phrase in lowered for w in phrase.split()}
-        for word in analyzer.words(filler_text):
+        # ("flu-like symptoms" names the flu's symptoms, as the page "Flu Symptoms and Cancer Treatment" does)
+        named_text = LIKE_SUFFIX.sub(r"\1", filler_text)
+        for word in analyzer.words(named_text):
             term = analyzer.term(word)
             if (previous, term) in self.title_bigrams and term in self.qtypes.cue_terms and previous_focus \
                     and previous not in GENERIC_NAME_TERMS:
                 focus_words.append(word)  # "targeted therapy": a topic name, not the treatment aspect
-                if re.search(rf"\b{re.escape(previous_word)} {re.escape(word)}\b", filler_text):
+                if re.search(rf"\b{re.escape(previous_word)} {re.escape(word)}\b", named_text):
                     named_cues.append(term)  # written together: not "... carcinoma, what does treatment involve"
                 previous, previous_word = term, word
                 continue
