@@ -209,6 +209,27 @@ def test_the_sentence_that_says_what_a_chosen_one_means_comes_with_it():
                      "This means hormone drugs cannot treat TNBC."]
 
 
+def test_a_labelled_list_comes_with_the_labelled_lists_beside_it():
+    """"Tips about foods to eat:" is one of three short labelled lists that a sentence announces: shown together,
+    with the sentence that introduces them when it ends with a colon; a long run stays the one list."""
+    from service.answer.compose import passage_units, sibling_groups
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Check with your doctor if you notice changes, including:\nBreast lump, such as:\n- a lump in your breast\n"
+            "- a lump under your arm\nNipple changes, such as:\n- fluid that is not breast milk\n"
+            "Skin changes, such as:\n- redness of the skin\n- dimples or puckering\nMost changes are not cancer.")
+    passage = Passage("1", "breast.md", "Breast Symptoms", "Symptoms", text, None, "NCI", None, "patient")
+    units = passage_units(passage, 0, analyzer)
+    nipple = next(u for u in units if u.text == "Nipple changes, such as:")
+    shown = [u.text for u in sibling_groups(nipple, units)]
+    assert shown == ["Check with your doctor if you notice changes, including:", "Breast lump, such as:",
+                     "Nipple changes, such as:", "Skin changes, such as:"]
+    one = next(u for u in units if u.text == "Most changes are not cancer.")
+    assert sibling_groups(one, units) == [one]  # not a labelled list
+
+
 def test_a_list_of_questions_to_ask_answers_only_a_question_about_what_to_ask():
     from service.answer.compose import select_units
     from service.corpus.models import Passage

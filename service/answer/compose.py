@@ -26,6 +26,8 @@ MIN_STEP_WORDS = 4  # ("Talk to a counselor."; not "Prevent infection.", whose d
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 LEANS_BACK_COST = 0.3  # a sentence that leans on the one before it ("This means ...") is shown after it only
 MAX_UNITS = 4
+SIBLING_LABEL_WORDS = 8  # a label over a list of its own is this short ("Tips on when to eat:")
+SIBLING_ITEMS = 15  # labelled lists shown together have at most this many items
 LIST_COST = 3  # a lead-in with its list counts as this many units
 MIN_LEAD_IN_WORDS = 4  # a line without an end mark over a list is its lead-in when it is this long
 ANSWER_WORD_BONUS = 0.4
@@ -576,6 +578,37 @@ def continued_list(lead: Unit, following: Iterable[tuple[Unit, ...]]) -> Unit:
     if len(items) == len(lead.items) or in_brief(items[:MAX_LIST_ITEMS]) is None:
         return lead  # (a whole list too long to read, of items that are not steps: the part in its passage)
     return replace(lead, items=items)
+
+
+def is_label_group(unit: Unit) -> bool:
+    """A short label over its own list ("Tips about foods to eat:", "Nipple changes or discharge, such as:")."""
+    return bool(unit.items) and not unit.is_item and unit.text.endswith(":") \
+        and len(unit.text.split()) <= SIBLING_LABEL_WORDS
+
+
+def sibling_groups(lead: Unit, units: Sequence[Unit]) -> list[Unit]:
+    """A labelled list with the labelled lists beside it in its passage (`units`: its passage's, then the next
+    passage's in its section), in page order: "Tips about foods to eat:", "Tips on when to eat:" and "Tips about
+    when and what to drink:", the ten tips a sentence before them announces; with the sentence that introduces them
+    all when it ends with a colon ("... check with your doctor if you notice unusual changes, including:"). Only
+    when they are short together; else the list alone."""
+    if not is_label_group(lead):
+        return [lead]
+    heads = [u for u in units if not u.is_item]
+    at = next((k for k, u in enumerate(heads) if (u.passage_index, u.order) == (lead.passage_index, lead.order)), None)
+    if at is None:
+        return [lead]
+    start, end = at, at + 1
+    while start > 0 and is_label_group(heads[start - 1]):
+        start -= 1
+    while end < len(heads) and is_label_group(heads[end]):
+        end += 1
+    run = [lead if k == at else heads[k] for k in range(start, end)]
+    if len(run) < 2 or sum(len(g.items) for g in run) > SIBLING_ITEMS:
+        return [lead]
+    before = heads[start - 1] if start > 0 else None
+    intro = before if before is not None and before.text.endswith(":") and not before.items else None
+    return ([intro] if intro is not None else []) + run
 
 
 # an item that opens with a label: "Testicular cancer: A 1970 study ...", "Food and drink.Meet a dietitian ..."

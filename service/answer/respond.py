@@ -33,6 +33,7 @@ from .compose import (
     continued_list,
     flatten,
     is_boilerplate,
+    is_label_group,
     list_tail,
     passage_units,
     population_of,
@@ -40,6 +41,7 @@ from .compose import (
     select_units,
     shown_as_item,
     shows_whole_thought,
+    sibling_groups,
     stages_named,
 )
 from .conversation import ConversationState
@@ -1239,6 +1241,8 @@ class Responder:
         whole = []
         for unit in units:
             whole.append(continued_list(unit, self._list_goes_on(unit)) if unit.items else unit)
+            if is_label_group(unit):  # with the labelled lists beside it ("Tips on when to eat:")
+                whole[-1:] = sibling_groups(whole[-1], self._units_from(unit.passage_index))
             if 0 < len(whole[-1].items) <= MAX_LIST_ITEMS:
                 # (after the list, shown whole: flatten shows a lead-in's items right after it; after a list cut
                 # short, the tail would close items not shown)
