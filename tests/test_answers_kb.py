@@ -997,6 +997,15 @@ def test_other_signs_asked_after_a_lump_are_the_pages_three_labelled_lists(kb_cl
     assert whole_thought_problems(body) == []
 
 
+def test_whose_body_the_words_say_picks_the_page_for_that_sex(kb_client):
+    """"can I freeze my sperm?": the male fertility page, though the female one (embryos are "fertilized with
+    sperm") scores a little higher; "freeze my eggs" keeps the female one."""
+    body = turn(kb_client, "starting chemo soon and scared about fertility, can I freeze my sperm first?")
+    assert quoted(body)[0]["url"].endswith("fertility-men"), quoted(body)[0]["url"]
+    body = turn(kb_client, "starting chemo soon and scared about fertility, can I freeze my eggs first?")
+    assert quoted(body)[0]["url"].endswith("fertility-women"), quoted(body)[0]["url"]
+
+
 def test_how_long_answered_by_the_page_gets_no_such_line(kb_client):
     body = turn(kb_client, "will my hair grow back after chemo?")
     assert "doesn't say" not in (body.get("intro") or "")

@@ -741,3 +741,10 @@ def test_a_like_compound_names_the_topic_as_its_first_word_would(kb):
     for message in ("flu-like symptoms after treatment", "flu symptoms after chemo"):
         query = kb.understand(message)
         assert query.aspect is None or query.aspect.name != "symptoms", message
+
+
+def test_whose_body_is_read_from_its_words(small):
+    assert small.understand("can I freeze sperm before chemo?").context.sex == "male"
+    assert small.understand("will my periods come back after chemo?").context.sex == "female"
+    assert small.understand("will chemo affect my fertility?").context.sex is None
+    assert small.understand("sperm or eggs, which can be frozen?").context.sex is None  # both: neither

@@ -82,7 +82,16 @@ EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer
 MAX_SUBJECT_WORDS = 8
 NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
 # a children's page on the disease of the best page, this close and among the first pages, answers a child's question
+# (and a page for the sex the question's words say, on the best page's topic)
 CHILD_PAGE_NEAR, CHILD_PAGES = 0.9, 4
+SEX_TITLE_WORDS = ("male", "female", "men", "women", "man", "woman")
+
+
+def page_sex(title: str) -> str | None:
+    """"male" for "Male Fertility and Cancer" or "Breast Cancer in Men", "female" for "... in Women"; else None."""
+    words = set(re.findall(r"[a-z]+", title.lower()))
+    male, female = bool(words & {"male", "men", "man"}), bool(words & {"female", "women", "woman"})
+    return "male" if male and not female else "female" if female and not male else None
 MIN_NAMED_PASSAGES = 2  # enough passages on the aspect named by the topic to answer from them alone
 WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
@@ -653,7 +662,7 @@ class Responder:
 
     def _main_page(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
                    audience: str, topic_title: str | None, topic_words: str = "",
-                   ages: Sequence[int] = ()) -> DocumentHit:
+                   ages: Sequence[int] = (), sex: str | None = None) -> DocumentHit:
         """The page the answer is quoted from: normally the best page; a follow-up's aspect comes from the
         conversation's page when that page has a section for it ("what are the side effects?" after colon
         cancer); a rare word of the question that only another top page has as a heading ("grapefruit")
@@ -697,6 +706,14 @@ class Responder:
                  and population_of(doc.title) == "child" and disease <= set(analyzer.tokens(doc.title))), None)
             if childrens is not None:
                 return childrens
+        # ... and a page for the other sex to the page for the one the words say, on the same topic ("can I freeze
+        # sperm before chemo?": Male Fertility and Cancer, not Female Fertility and Cancer at 1.04 of its score)
+        if sex is not None and page_sex(main.title) not in (None, sex):
+            topic = (named & set(analyzer.tokens(main.title))) - set(analyzer.tokens(" ".join(SEX_TITLE_WORDS)))
+            same = next((doc for doc in docs[1:CHILD_PAGES] if doc.score >= CHILD_PAGE_NEAR * main.score and topic
+                         and page_sex(doc.title) == sex and topic <= set(analyzer.tokens(doc.title))), None)
+            if same is not None:
+                return same
         # ... and a page on one cancer whose name the question does not say ("every twinge I panic that it's come
         # back. how do people live with this fear?": breast cancer survivorship) to a general page as good a match
         # (life after treatment)
@@ -1138,7 +1155,8 @@ class Responder:
         ages = query.context.ages if query is not None else []
         felt = query.context.feelings if query is not None else []
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
-        main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words, ages)
+        main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words, ages,
+                               query.context.sex if query is not None else None)
         unit_weights = self._question_weights(weights, query, main) if qtype is not None and qtype.from_clause \
             else weights
         if unit_weights is not weights:

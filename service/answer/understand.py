@@ -174,6 +174,7 @@ class Context:
     writer_has_cancer: bool = False  # "my brother and I both have ...": the writer is a patient, not only family
     feeling_names: list[str] = field(default_factory=list)  # the library's nouns for the feelings ("Anger")
     symptom: str | None = None  # "self" | "other": a symptom told, of the writer's or someone else's ("my arm ...")
+    sex: str | None = None  # "male" | "female": whose body the words say ("freeze sperm"); None when not said
 
 
 @dataclass
@@ -261,6 +262,7 @@ class ContextWords:
     symptom_explained: re.Pattern | None = None  # "removed", "turned out": the story says what it was
     guessing: re.Pattern | None = None  # "could", "says": a disease named after it is a worry, not a diagnosis
     being_checked: re.Pattern | None = None  # "referred", "sending me for": the symptom is being checked
+    sex_words: dict[str, re.Pattern] = field(default_factory=dict)  # "male" -> "sperm", "erection" ...
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -301,6 +303,8 @@ class ContextWords:
             symptom_explained=_any_phrase(raw.get("symptom_explained", [])),
             guessing=_any_phrase(raw.get("guessing", [])),
             being_checked=_any_phrase(raw.get("being_checked", [])),
+            sex_words={sex: p for sex, words in (raw.get("sex_words") or {}).items()
+                       if (p := _any_phrase(words)) is not None},
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
@@ -564,6 +568,8 @@ class Understander:
             not set(lowered[:m.start()].split()[-RETURN_WINDOW:]) & cw.returns for m in cw.recurrence.finditer(lowered))
         context.writer_has_cancer = bool(WRITER_HAS_CANCER.search(question))
         context.symptom = cw.whose_symptom(lowered)
+        sexes = [sex for sex, words in cw.sex_words.items() if words.search(lowered)]
+        context.sex = sexes[0] if len(sexes) == 1 else None
         filler_text = lowered
         if cw.filler_phrases is not None:
             context.filler.extend(m.group(0) for m in cw.filler_phrases.finditer(lowered))
