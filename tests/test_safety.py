@@ -114,13 +114,15 @@ def test_greeting_with_a_question_is_a_question():
 
 
 @pytest.mark.parametrize("message", ["Give me a recipe for lasagna", "What's the weather in Boston tomorrow?",
-                                     "Write a python function to sort a list", "Tell me a joke"])
+                                     "Write a python function to sort a list", "Tell me a joke",
+                                     "what vaccines does my puppy need"])
 def test_out_of_scope(message):
     assert route(message).kind == "scope"
 
 
 def test_health_words_keep_a_message_in_scope():
     assert route("What should I cook when chemo makes me feel sick?").kind == "library"
+    assert route("is it safe to keep my cat while I'm on chemo?").kind == "library"
 
 
 def test_red_flag_wins_over_every_refusal():
