@@ -81,17 +81,10 @@ BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
 NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
-# a children's page on the disease of the best page, this close and among the first pages, answers a child's question
-# (and a page for the sex the question's words say, on the best page's topic)
-CHILD_PAGE_NEAR, CHILD_PAGES = 0.9, 4
-SEX_TITLE_WORDS = ("male", "female", "men", "women", "man", "woman")
-
-
-def page_sex(title: str) -> str | None:
-    """"male" for "Male Fertility and Cancer" or "Breast Cancer in Men", "female" for "... in Women"; else None."""
-    words = set(re.findall(r"[a-z]+", title.lower()))
-    male, female = bool(words & {"male", "men", "man"}), bool(words & {"female", "women", "woman"})
-    return "male" if male and not female else "female" if female and not male else None
+# the page for whom the question is about (a child's age told, whose body the words say) on the best page's topic,
+# this close to the best page and among the first pages, answers in its place
+FOR_WHOM_NEAR, FOR_WHOM_PAGES = 0.9, 4
+SEX_TITLE_WORDS = {"male": frozenset({"male", "men", "man"}), "female": frozenset({"female", "women", "woman"})}
 MIN_NAMED_PASSAGES = 2  # enough passages on the aspect named by the topic to answer from them alone
 WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
@@ -147,6 +140,13 @@ def under_key_points(section: str) -> bool:
 TITLE_NOISE = re.compile(
     r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
 )
+
+
+def page_sex(title: str) -> str | None:
+    """"male" for "Male Fertility and Cancer" or "Breast Cancer in Men", "female" for "... in Women"; else None."""
+    words = set(re.findall(r"[a-z]+", title.lower()))
+    sexes = [sex for sex, names in SEX_TITLE_WORDS.items() if words & names]
+    return sexes[0] if len(sexes) == 1 else None
 
 
 def weigh_aspect_cue(weights: dict[str, float], aspect: QuestionType) -> None:
@@ -702,15 +702,16 @@ class Responder:
         if any(a < ADULT_AGE for a in ages) and population_of(main.title) != "child":
             disease = named & set(analyzer.tokens(TITLE_NOISE.sub(" ", main.title)))
             childrens = next((doc for doc in near if population_of(doc.title) == "child"), None) or next(
-                (doc for doc in docs[1:CHILD_PAGES] if doc.score >= CHILD_PAGE_NEAR * main.score and disease
+                (doc for doc in docs[1:FOR_WHOM_PAGES] if doc.score >= FOR_WHOM_NEAR * main.score and disease
                  and population_of(doc.title) == "child" and disease <= set(analyzer.tokens(doc.title))), None)
             if childrens is not None:
                 return childrens
         # ... and a page for the other sex to the page for the one the words say, on the same topic ("can I freeze
         # sperm before chemo?": Male Fertility and Cancer, not Female Fertility and Cancer at 1.04 of its score)
         if sex is not None and page_sex(main.title) not in (None, sex):
-            topic = (named & set(analyzer.tokens(main.title))) - set(analyzer.tokens(" ".join(SEX_TITLE_WORDS)))
-            same = next((doc for doc in docs[1:CHILD_PAGES] if doc.score >= CHILD_PAGE_NEAR * main.score and topic
+            sex_words = set(analyzer.tokens(" ".join(w for names in SEX_TITLE_WORDS.values() for w in names)))
+            topic = (named & set(analyzer.tokens(main.title))) - sex_words
+            same = next((doc for doc in docs[1:FOR_WHOM_PAGES] if doc.score >= FOR_WHOM_NEAR * main.score and topic
                          and page_sex(doc.title) == sex and topic <= set(analyzer.tokens(doc.title))), None)
             if same is not None:
                 return same

@@ -263,6 +263,7 @@ class ContextWords:
     guessing: re.Pattern | None = None  # "could", "says": a disease named after it is a worry, not a diagnosis
     being_checked: re.Pattern | None = None  # "referred", "sending me for": the symptom is being checked
     sex_words: dict[str, re.Pattern] = field(default_factory=dict)  # "male" -> "sperm", "erection" ...
+    disease_names: re.Pattern | None = None  # any of disease_heads, as a word
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -305,6 +306,7 @@ class ContextWords:
             being_checked=_any_phrase(raw.get("being_checked", [])),
             sex_words={sex: p for sex, words in (raw.get("sex_words") or {}).items()
                        if (p := _any_phrase(words)) is not None},
+            disease_names=_any_phrase(raw.get("disease_heads", [])),
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
@@ -348,9 +350,9 @@ class ContextWords:
         """"... removed", "turned out to be", "its thyroid cancer"; not "is it cancer?" nor "she says its ..."."""
         if self.symptom_explained is not None and self.symptom_explained.search(text):
             return True
-        if not self.disease_heads:
+        if self.disease_names is None:
             return False
-        for m in re.finditer(rf"\b(?:{'|'.join(map(re.escape, self.disease_heads))})\b", text):
+        for m in self.disease_names.finditer(text):
             before = " ".join(text[:m.start()].split()[-GUESS_WINDOW:])
             if not NAMES_IT.search(" ".join(before.split()[-NAMES_IT_WINDOW:])):
                 continue  # "bone pain from the cancer": not what it is
@@ -359,6 +361,11 @@ class ContextWords:
             if not asked and not (self.guessing and self.guessing.search(before)):
                 return True
         return False
+
+    def whose_body(self, lowered: str) -> str | None:
+        """"male" or "female" when the message's words say whose body it is about ("freeze sperm"); else None."""
+        sexes = [sex for sex, words in self.sex_words.items() if words.search(lowered)]
+        return sexes[0] if len(sexes) == 1 else None
 
 
 def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pattern | None:
@@ -568,8 +575,7 @@ class Understander:
             not set(lowered[:m.start()].split()[-RETURN_WINDOW:]) & cw.returns for m in cw.recurrence.finditer(lowered))
         context.writer_has_cancer = bool(WRITER_HAS_CANCER.search(question))
         context.symptom = cw.whose_symptom(lowered)
-        sexes = [sex for sex, words in cw.sex_words.items() if words.search(lowered)]
-        context.sex = sexes[0] if len(sexes) == 1 else None
+        context.sex = cw.whose_body(lowered)
         filler_text = lowered
         if cw.filler_phrases is not None:
             context.filler.extend(m.group(0) for m in cw.filler_phrases.finditer(lowered))
