@@ -1006,6 +1006,16 @@ def test_whose_body_the_words_say_picks_the_page_for_that_sex(kb_client):
     assert quoted(body)[0]["url"].endswith("fertility-women"), quoted(body)[0]["url"]
 
 
+def test_the_signs_told_are_followed_by_what_else_may_cause_them(kb_client):
+    """The prostate page's urinary signs, then (past its list of advanced signs) "Other conditions may cause the same
+    symptoms.": a sign is not a diagnosis. The symptom told also gets the line to tell the care team."""
+    body = turn(kb_client, "I keep getting up at night to pee and the flow is weak, could it be prostate cancer?")
+    assert body["kind"] == "answer" and body["intro"] == REPLIES["symptom_check"].strip()
+    texts = [s["text"] for s in body["sentences"]]
+    assert any("weak flow of urine" in t for t in texts), body["text"]
+    assert "Other conditions may cause the same symptoms." in texts, body["text"]
+
+
 def test_how_long_answered_by_the_page_gets_no_such_line(kb_client):
     body = turn(kb_client, "will my hair grow back after chemo?")
     assert "doesn't say" not in (body.get("intro") or "")

@@ -541,17 +541,27 @@ def score_units(
 # by other conditions and not by ovarian cancer. If the signs or symptoms get worse ..., check with your doctor"):
 # shown with the list, it says a sign is not a diagnosis
 LIST_TAIL = re.compile(r"^These (and other )?(signs and symptoms|signs|symptoms)\b.*\b(caused by|other (conditions|"
-                       r"problems)|not by)\b", re.I)
+                       r"problems)|not by)\b|^Other conditions (may|can) cause the same\b", re.I)
 SEE_A_DOCTOR = re.compile(r"\b(check with|see|talk (with|to)|call) (your|a) (doctor|health care)", re.I)
 
 
 def list_tail(lead: Unit, units: Sequence[Unit]) -> list[Unit]:
-    """The sentence right after a lead-in's list (`units`: its passage's, then the next passage's in its section),
-    when it says what else its signs may mean (LIST_TAIL), with the one after it when that says to see a doctor."""
+    """The sentence right after a lead-in's list, or after the list that follows it (`units`: its passage's, then the
+    next passage's in its section), when it says what else its signs may mean (LIST_TAIL), with the one after it when
+    that says to see a doctor."""
     last = lead.items[-1] if lead.items else None
     i = next((k for k, u in enumerate(units) if last is not None and u.order == last.order
               and u.passage_index == last.passage_index), None)
-    after = units[i + 1: i + 3] if i is not None else []
+    if i is None:
+        return []
+    j = i + 1
+    if j < len(units) and units[j].items and not units[j].is_item:
+        # past the page's list of other signs first ("When prostate cancer is detected in an advanced stage,
+        # symptoms may include:"), to "Other conditions may cause the same symptoms."
+        j += 1
+        while j < len(units) and units[j].is_item:
+            j += 1
+    after = units[j: j + 2]
     if not after or after[0].is_item or after[0].items or not LIST_TAIL.match(after[0].text):
         return []
     advice = after[1:] if len(after) > 1 and after[1].previous is after[0] and SEE_A_DOCTOR.search(after[1].text) \
