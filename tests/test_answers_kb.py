@@ -1016,6 +1016,16 @@ def test_the_signs_told_are_followed_by_what_else_may_cause_them(kb_client):
     assert "Other conditions may cause the same symptoms." in texts, body["text"]
 
 
+def test_what_is_it_with_a_story_also_quotes_the_page_on_the_storys_specific_word(kb_client):
+    """"what is mesothelioma? my dad worked with asbestos": the page's sentence on asbestos follows what it is, since
+    that is why the story was told; asked alone, the answer does not bring it in."""
+    body = turn(kb_client, "what is mesothelioma? my dad worked with asbestos in the shipyards")
+    assert body["kind"] == "answer" and body["sentences"][0]["text"].startswith("Malignant mesothelioma is")
+    assert any("asbestos" in s["text"] for s in body["sentences"]), body["text"]
+    alone = turn(kb_client, "what is mesothelioma?")
+    assert not any("asbestos" in s["text"] for s in alone["sentences"]), alone["text"]
+
+
 def test_how_long_answered_by_the_page_gets_no_such_line(kb_client):
     body = turn(kb_client, "will my hair grow back after chemo?")
     assert "doesn't say" not in (body.get("intro") or "")

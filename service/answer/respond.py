@@ -80,6 +80,7 @@ STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's senten
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
+STORY_WORD_IDF = 4.0  # a word of the story around "what is X?" this specific may be why it was told ("asbestos")
 NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
 # the page for whom the question is about (a child's age told, whose body the words say) on the best page's topic,
 # this close to the best page and among the first pages, answers in its place
@@ -1315,7 +1316,8 @@ class Responder:
         or the one list item on it under its lead-in."""
         # the things named in the question itself, not in the story around it ("chemo has given me the runs,
         # what should I be eating?"): its own clause
-        if not chosen or query is None or not query.clause_terms:
+        story = qtype is not None and qtype.name == "what_is"  # "what is X?", with a story around it
+        if not chosen or query is None or not (query.clause_terms or story):
             return None
         analyzer = self.index.analyzer
         generic = self.ranker.partition("patient").generic
@@ -1329,7 +1331,14 @@ class Responder:
         # topic name: "what counts as a clear liquid diet? is jelly and brothe ok")
         named = {t for t, w in weights.items() if (w >= 1.0 or t in query.tail_terms) and t not in topic_words}
         missing = named & query.clause_terms - shown
-        if not missing or not named & shown:
+        if missing and not named & shown:
+            return None  # (the answer speaks to none of the things named)
+        if not missing and story:
+            # "what is mesothelioma, my granda worked with asbestoes for years": a specific thing the story names,
+            # which the page speaks of, is why it was told ("Being exposed to asbestos can increase the risk ...")
+            missing = {t for t in query.own_terms if 0.0 < weights.get(t, 0.0) < 1.0 and t not in topic_words
+                       and t not in shown and self.ranker.idf_of(t) >= STORY_WORD_IDF}
+        if not missing:
             return None
         # the missing word, or the library's word read from it ("is chemo safe for the baby?": "chemotherapy")
         missing |= {t for t, origins in query.sources.items()
