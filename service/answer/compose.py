@@ -430,8 +430,10 @@ def select_units(
     scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid, ages)
     chosen: list[Unit] = []
     shown = 0
-    while scored and shown < max_units:
-        _value, unit = scored.pop(0)
+    at = 0  # scored[at:] are still to be read
+    while at < len(scored) and shown < max_units:
+        unit = scored[at][1]
+        at += 1
         if unit.is_item and unit.lead_in is not None:
             unit = unit.lead_in  # show the list with its lead-in
         if any(unit is c or _similar(unit.terms, c.terms) for c in chosen):
@@ -450,11 +452,11 @@ def select_units(
             shown += LIST_COST - 1  # a list fills most of an answer
         # the sentence right after it that explains it ("This means therapies that target those biomarkers don't
         # work ...") reads as complete now: its cost is lifted
-        follower = next((k for k, (_v, u) in enumerate(scored) if u.previous is unit and EXPLAINS_BEFORE.match(u.text)),
-                        None)
+        follower = next((k for k in range(at, len(scored)) if scored[k][1].previous is unit
+                         and EXPLAINS_BEFORE.match(scored[k][1].text)), None)
         if follower is not None:
             value, after = scored.pop(follower)
-            bisect.insort(scored, (value + LEANS_BACK_COST, after), key=lambda x: -x[0])
+            bisect.insort(scored, (value + LEANS_BACK_COST, after), lo=at, key=lambda x: -x[0])
     chosen.sort(key=lambda u: u.order)
     # "If you have any of these feelings, talk to your doctor.": only right after what it names back to (the
     # sentence before it, or a list just before it in its passage or the one before)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -661,6 +661,16 @@ class Responder:
         terms = set(self.index.analyzer.tokens(words)) - generic - self.qtypes.cue_terms
         return bool(terms) and terms <= set(self.index.analyzer.tokens(doc.title))
 
+    def _page_for_whom(self, docs: list[DocumentHit], main: DocumentHit, topic: set[str],
+                       fits: Callable[[DocumentHit], bool]) -> DocumentHit | None:
+        """The first of the pages after the best one (`main`, first of `docs`), within FOR_WHOM_NEAR of its score,
+        that is for the people the question is about (`fits`) and whose title names all of its `topic`."""
+        if not topic:
+            return None
+        tokens = self.index.analyzer.tokens
+        return next((doc for doc in docs[1:FOR_WHOM_PAGES] if doc.score >= FOR_WHOM_NEAR * main.score
+                     and fits(doc) and topic <= set(tokens(doc.title))), None)
+
     def _main_page(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
                    audience: str, topic_title: str | None, topic_words: str = "",
                    ages: Sequence[int] = (), sex: str | None = None) -> DocumentHit:
@@ -702,18 +712,16 @@ class Responder:
         # Cancer", not the adults' "Thyroid Cancer Treatment")
         if any(a < ADULT_AGE for a in ages) and population_of(main.title) != "child":
             disease = named & set(analyzer.tokens(TITLE_NOISE.sub(" ", main.title)))
-            childrens = next((doc for doc in near if population_of(doc.title) == "child"), None) or next(
-                (doc for doc in docs[1:FOR_WHOM_PAGES] if doc.score >= FOR_WHOM_NEAR * main.score and disease
-                 and population_of(doc.title) == "child" and disease <= set(analyzer.tokens(doc.title))), None)
+            childrens = next((doc for doc in near if population_of(doc.title) == "child"), None) or self._page_for_whom(
+                docs, main, disease, lambda doc: population_of(doc.title) == "child")
             if childrens is not None:
                 return childrens
         # ... and a page for the other sex to the page for the one the words say, on the same topic ("can I freeze
         # sperm before chemo?": Male Fertility and Cancer, not Female Fertility and Cancer at 1.04 of its score)
         if sex is not None and page_sex(main.title) not in (None, sex):
             sex_words = set(analyzer.tokens(" ".join(w for names in SEX_TITLE_WORDS.values() for w in names)))
-            topic = (named & set(analyzer.tokens(main.title))) - sex_words
-            same = next((doc for doc in docs[1:FOR_WHOM_PAGES] if doc.score >= FOR_WHOM_NEAR * main.score and topic
-                         and page_sex(doc.title) == sex and topic <= set(analyzer.tokens(doc.title))), None)
+            same = self._page_for_whom(docs, main, (named & set(analyzer.tokens(main.title))) - sex_words,
+                                       lambda doc: page_sex(doc.title) == sex)
             if same is not None:
                 return same
         # ... and a page on one cancer whose name the question does not say ("every twinge I panic that it's come

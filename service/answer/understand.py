@@ -106,8 +106,6 @@ SENTENCE_PARTS = re.compile(r"(?<=[.?!])\s*|\n+")  # sentences, whether or not a
 PERSON = re.compile(r"\b(i|im|ive|id|me|my|he|hes|she|shes|his|her|him|they|their|them)\b")
 FIRST_PERSON = re.compile(r"\b(i|im|ive|id|me)\b")
 THIRD_PERSON = re.compile(r"\b(he|hes|she|shes|his|her|him)\b")
-GENERIC_PEOPLE = frozenset({"someone", "somebody", "person", "people", "guy", "lady", "man", "woman", "yo", "sir",
-                            "madam", "dear", "regards", "name", "myself"})
 LIKE_SUFFIX = re.compile(r"\b(\w+)-like\b")  # "flu-like": like the flu
 # a diagnosis question that names how it is done, not only "get it checked"
 TESTS_ASKED = re.compile(r"\b(tests?|testing|tested|diagnos\w*|biops\w*|scans?|exams?|examin\w*|detect\w*)\b")
@@ -264,6 +262,7 @@ class ContextWords:
     being_checked: re.Pattern | None = None  # "referred", "sending me for": the symptom is being checked
     sex_words: dict[str, re.Pattern] = field(default_factory=dict)  # "male" -> "sperm", "erection" ...
     disease_names: re.Pattern | None = None  # any of disease_heads, as a word
+    people_named: frozenset[str] = frozenset()  # people words that name someone ("mum", "he"), not "someone"
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -307,6 +306,7 @@ class ContextWords:
             sex_words={sex: p for sex, words in (raw.get("sex_words") or {}).items()
                        if (p := _any_phrase(words)) is not None},
             disease_names=_any_phrase(raw.get("disease_heads", [])),
+            people_named=words("people") - words("people_unnamed"),
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
@@ -334,7 +334,7 @@ class ContextWords:
         sentences = SENTENCE_PARTS.split(text)
         for i, sentence in enumerate(sentences):
             words = re.findall(r"[a-z]+", sentence)
-            named = [w for w in words if w in self.people and w not in GENERIC_PEOPLE]
+            named = [w for w in words if w in self.people_named]
             told = self.symptoms_told.search(sentence)
             if told is None or not (PERSON.search(sentence) or named):
                 continue
