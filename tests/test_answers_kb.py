@@ -844,6 +844,22 @@ def test_no_list_of_treatments_for_a_page_about_one_or_a_question_naming_one(kb_
     assert not reads_as_overview(body), body["text"]
 
 
+
+@pytest.mark.parametrize("message, first, left_out", [
+    # one treatment named, and the options asked for too: every treatment, the named one first
+    ("stomach cancer treatment options, is surgery the main one", "Surgery", None),
+    # the writer asks beyond the named one: the others only
+    ("what are my options for prostate cancer apart from surgery", None, "Surgery"),
+])
+def test_options_asked_beside_one_treatment_get_the_overview(kb_client, message, first, left_out):
+    body = turn(kb_client, message)
+    assert reads_as_overview(body), body["text"]
+    parts = [headings(c)[-1] for c in quoted(body)]
+    if first:
+        assert parts[1] == first, parts  # after the overview's own opening sentence
+    if left_out:
+        assert left_out not in parts, parts
+
 def test_is_this_normal_is_answered_by_the_sentence_that_says_it_is_common(kb_client):
     """"is this normal??" after a story of tiredness since radiotherapy: the fatigue page's "Cancer fatigue is
     common" section says so, before any tips."""

@@ -93,6 +93,8 @@ class QuestionType:
     # during it?" asks one thing of the same sections, not a second question)
     family: str = ""
     answer_terms: frozenset[str] = frozenset()  # the analyzed words of `answers` and `answer_phrases`
+    # words that ask for every one ("what are the options, is surgery the main one?"), on lower case
+    every_one: re.Pattern | None = None
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -133,6 +135,8 @@ class QuestionTypes:
                     if lender.get("section_excludes") else None,
                     sentence_exclude=re.compile("|".join(f"(?:{p})" for p in spec["sentence_excludes"]), re.I)
                     if spec.get("sentence_excludes") else None,
+                    every_one=re.compile(r"\b(" + "|".join(map(re.escape, spec["every_one"])) + r")\b")
+                    if spec.get("every_one") else None,
                 )
             )
         self.by_name = {t.name: t for t in self.types}

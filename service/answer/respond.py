@@ -1038,8 +1038,15 @@ class Responder:
         adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
             - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
         named = set(parts_by_head[best]) | {s for s in by_section if self.qtypes.section_score(qtype, s)}
+        named_parts = [s for s in parts_by_head[best] if adds & set(analyzer.tokens(s))]
         if any(adds & set(analyzer.tokens(s)) for s in named):
-            return []
+            if not named_parts or qtype.every_one is None or not qtype.every_one.search(query.question.lower()):
+                return []
+            # ... unless every one is asked for too ("treatment options, is surgery the main one?"): the
+            # overview, the named one first, or left out when the writer asks beyond it ("apart from surgery")
+            others = [s for s in parts_by_head[best] if s not in named_parts]
+            beyond = [s for s in named_parts if set(analyzer.tokens(s)) & adds <= query.known_terms]
+            parts_by_head[best] = [s for s in named_parts if s not in beyond] + others
 
         def opening(section: str) -> Unit | None:
             g = by_section.get(section, [None])[0]
