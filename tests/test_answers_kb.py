@@ -1226,6 +1226,16 @@ def test_a_thing_asked_after_the_question_mark_is_looked_for_on_the_page(kb_clie
     assert "jelly" in texts and "clear, fat-free broth" in texts, body["text"]
 
 
+def test_a_page_of_lists_under_headings_is_shown_whole(kb_client):
+    """"Clear Liquids" is a list of soups, drinks, sweets and supplements, each under its heading: the lists are
+    shown together, each whole (not the sweets cut to the one named, "jelly")."""
+    body = turn(kb_client, "what counts as a clear liquid diet? is jelly and brothe ok")
+    sections = [headings(c)[-1] for c in quoted(body)]
+    assert {"Soups", "Drinks", "Sweets", "Nutritional supplements"} <= set(sections), sections
+    texts = [s["text"] for s in body["sentences"]]
+    assert {"jelly", "honey", "popsicles", "water"} <= set(texts), body["text"]
+
+
 def test_a_page_on_a_cancer_not_named_gives_way_to_a_general_page_as_good(kb_client):
     """"finished treatment 2 years ago ... how do people live with this fear?" names no cancer: the general page on
     life after treatment, as good a match, answers it, not breast cancer survivorship; with its steps for managing

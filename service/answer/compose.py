@@ -27,7 +27,8 @@ SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
 LEANS_BACK_COST = 0.3  # a sentence that leans on the one before it ("This means ...") is shown after it only
 MAX_UNITS = 4
 SIBLING_LABEL_WORDS = 8  # a label over a list of its own is this short ("Tips on when to eat:")
-SIBLING_ITEMS = 15  # labelled lists shown together have at most this many items
+SIBLING_ITEMS = 15  # labelled lists shown together have at most this many items ...
+SIBLING_NAMES_WORDS = 60  # ... or this many words, when they only name things ("bouillon", "sports drinks")
 LIST_COST = 3  # a lead-in with its list counts as this many units
 MIN_LEAD_IN_WORDS = 4  # a line without an end mark over a list is its lead-in when it is this long
 ANSWER_WORD_BONUS = 0.4
@@ -615,8 +616,9 @@ def sibling_groups(lead: Unit, units: Sequence[Unit]) -> list[Unit]:
         start -= 1
     while end < len(heads) and is_label_group(heads[end]):
         end += 1
-    run = [lead if k == at else heads[k] for k in range(start, end)]
-    if len(run) < 2 or sum(len(g.items) for g in run) > SIBLING_ITEMS:
+    run = heads[start:end]  # each list whole: the lead too, when it came cut to the items chosen ("Sweets: jelly")
+    items = [i for g in run for i in g.items]
+    if len(run) < 2 or len(items) > SIBLING_ITEMS and sum(len(i.text.split()) for i in items) > SIBLING_NAMES_WORDS:
         return [lead]
     before = heads[start - 1] if start > 0 else None
     intro = before if before is not None and before.text.endswith(":") and not before.items else None

@@ -1277,7 +1277,9 @@ class Responder:
         for unit in units:
             whole.append(continued_list(unit, self._list_goes_on(unit)) if unit.items else unit)
             if is_label_group(unit):  # with the labelled lists beside it ("Tips on when to eat:")
-                whole[-1:] = sibling_groups(whole[-1], self._units_from(unit.passage_index))
+                beside = self._heading_lists_beside(unit.passage_index) if unit.is_heading_label \
+                    else self._units_from(unit.passage_index)
+                whole[-1:] = sibling_groups(whole[-1], beside)
             if 0 < len(whole[-1].items) <= MAX_LIST_ITEMS:
                 # (after the list, shown whole: flatten shows a lead-in's items right after it; after a list cut
                 # short, the tail would close items not shown)
@@ -1303,6 +1305,31 @@ class Responder:
         """The units of passage g, then those of the next passage when it is in the same section."""
         return [*passage_units(self.index.passages[g], g, self.index.analyzer),
                 *(u for units in self._section_after(g, 1) for u in units)]
+
+    def _heading_lists_beside(self, g: int) -> list[Unit]:
+        """A page of lists under headings ("Clear Liquids": "Soups", "Drinks", "Sweets"): the units of passage g and
+        of the passages around it, in its page, whose sections are its section's siblings and hold only a list
+        under their heading."""
+        passages, analyzer = self.index.passages, self.index.analyzer
+        parent = passages[g].section.rpartition(" > ")[0]
+
+        def bare_list(h: int) -> tuple[Unit, ...] | None:
+            if not 0 <= h < len(passages) or passages[h].doc_path != passages[g].doc_path \
+                    or passages[h].section.rpartition(" > ")[0] != parent:
+                return None
+            units = passage_units(passages[h], h, analyzer)
+            return units if units and units[0].is_heading_label and all(u.is_item for u in units[1:]) else None
+
+        before, after = [], []
+        h = g - 1
+        while (units := bare_list(h)) is not None:
+            before[:0] = units
+            h -= 1
+        h = g + 1
+        while (units := bare_list(h)) is not None:
+            after.extend(units)
+            h += 1
+        return [*before, *passage_units(passages[g], g, analyzer), *after]
 
     def _list_goes_on(self, lead: Unit) -> Iterator[tuple[Unit, ...]]:
         """The units of the passages after a lead-in's own, in its section, when its list ends its passage."""
