@@ -147,8 +147,14 @@ def _red_flag_rows(name: str) -> list[dict]:
 # and wordings written while building the detector (other emergencies, crisis wording, look-alikes);
 # red_flags_variants.jsonl: other ways of writing the situations a first held-out set missed (a single limb gone
 # dead, "done a wee", a nephrostomy not draining, clots coughed up, a past event told without commas, someone
-# else's pills with despair, ...), with look-alikes for each.
-@pytest.mark.parametrize("name", ["red_flags.jsonl", "red_flags_extra.jsonl", "red_flags_variants.jsonl"])
+# else's pills with despair, ...), with look-alikes for each; red_flags_blind.jsonl: two sets (100, then 90)
+# written by readers who had not seen the code or the other sets (the first found the spinal cord compression told
+# as "a band going round my ribs", yellow eyes on nivolumab, "make all this stop for good" with tablets at hand, and
+# a crisis line for "I'm so scared I'm going to die"; the second, written after those were mended, "a dose that
+# would mean I just wouldn't wake up", "giving her things away ... I'm scared she means it", and an emergency for
+# a fever treated in A&E the night before, "sent me home feeling much better").
+@pytest.mark.parametrize("name", ["red_flags.jsonl", "red_flags_extra.jsonl", "red_flags_variants.jsonl",
+                                  "red_flags_blind.jsonl"])
 def test_every_message_in_the_red_flag_sets_is_routed_as_labelled(name):
     rows = _red_flag_rows(name)
     missed, false_alarms = [], []
