@@ -601,8 +601,10 @@ def test_how_is_it_treated_with_no_stage_named_lists_the_types_of_treatment_not_
 
 def test_a_treatment_named_on_a_page_of_one_section_per_treatment_is_answered_from_its_section(kb_client):
     """"Treatment of Stomach Cancer" has a section per treatment ("Surgery > Gastrectomy") and no summary list:
-    "is surgery the main one?" is answered from the surgery sections, not from the best-matching other treatment."""
-    body = turn(kb_client, "stomache cancer treatmant options, is surgery the main one")
+    "is surgery the main treatment?" is answered from the surgery sections, not from the best-matching other
+    treatment. (Asked beside "treatment options", every treatment is shown, surgery first: see
+    test_options_asked_beside_one_treatment_get_the_overview.)"""
+    body = turn(kb_client, "is surgery the main treatment for stomache cancer?")
     assert body["kind"] == "answer"
     assert all(c["section"].startswith("Surgery") for c in quoted(body)), [c["section"] for c in quoted(body)]
     assert "main surgery" in body["text"]
@@ -887,6 +889,25 @@ def test_a_feeling_told_with_nothing_else_named_gets_support(kb_client, message)
     body = turn(kb_client, message)
     assert body["kind"] == "answer" and body["intro"], body["text"]
     assert all(COPING.search(c["title"]) for c in quoted(body)), [c["title"] for c in quoted(body)]
+
+
+def test_fear_of_dying_told_with_a_story_gets_support_not_a_crisis_line_or_a_refusal(kb_client):
+    """"I'm going to die" said in fear is not a wish to die (it was a crisis reply); the words told around the
+    feeling ("my scan is next week") are not answered by the library, so the feeling is (it was a refusal)."""
+    body = turn(kb_client, "I'm so scared I'm going to die. My scan is next week and I can't stop thinking about it.")
+    assert body["kind"] == "answer" and body["intro"], body["text"]
+    assert any(COPING.search(c["title"]) for c in quoted(body)), [c["title"] for c in quoted(body)]
+
+
+def test_a_name_from_a_list_begun_in_the_passage_before_is_not_a_sentence_of_its_own(kb_client):
+    """The anxiety page's list of anxiety disorders runs into a second passage without its lead-in: "Agoraphobia
+    (fear of open places ...)." is not shown on its own."""
+    body = turn(kb_client, "treatment finished 6 months ago but I keep having flashbacks and panic when I walk "
+                           "into the hospital. is this PTSD?")
+    bare = [s["text"] for s in body["sentences"]
+            if not s.get("item") and len(re.sub(r"\([^()]*\)", "", s["text"]).split()) <= 4]
+    assert not bare, bare
+    assert not whole_thought_problems(body), whole_thought_problems(body)
 
 
 def test_a_feeling_about_something_outside_cancer_care_is_not_answered(kb_client):

@@ -102,6 +102,10 @@ DESCRIBES_A_FEELING = re.compile(
     r"( also)? (notice|feel|be|have|show|experience|get|become|worry)\b[^.]*:$", re.I)
 # "should be screened for the following types of anxiety disorders:", "People are more likely to need to be checked
 # and treated for distress:": who a clinician should assess, not support for someone with the feeling
+# an item that only names a thing ("Social anxiety disorder (fear of social situations).") says nothing without its
+# list's lead-in
+BARE_NAME_WORDS = 4
+PARENTHESIS = re.compile(r"\([^()]*\)")
 NAMES_A_DISORDER = re.compile(r"\bdisorders?\b|\b(screened|checked|tested|assessed)( and treated)? for\b", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
 _LEANS_BACK = "these|this|that|those|they|it|such|both|also|however|but|and|or|then"
@@ -503,6 +507,9 @@ def score_units(
                 continue
             if not shows_whole_thought(unit, passage.section) or (avoid is not None and avoid.search(unit.text)):
                 continue
+            if unit.is_item and unit.lead_in is None \
+                    and len(PARENTHESIS.sub("", unit.text).split()) <= BARE_NAME_WORDS:
+                continue  # "Agoraphobia (fear of open places).": a name in a list begun in the passage before
             # a lead-in is shown with its list, so it answers with the list's words too
             terms = unit.terms.union(*(item.terms for item in unit.items[:MAX_LIST_ITEMS])) if unit.items \
                 else unit.terms

@@ -434,21 +434,14 @@ class Responder:
             if topic.aspect is not None and topic.aspect.name != "what_is":
                 return self._clarify(topic.aspect, audience)
             return Reply(kind="no_answer", text=self._say("no_answer"))
-        stage = query.context.stage
-        staged_treatment = bool(stage) and topic.aspect is not None and topic.aspect.name == "treatment"
-        docs = self.ranker.rank(topic.weights, audience=audience, k_docs=self.settings.top_k,
-                                population=topic.population, narrow=topic.narrow,
-                                concepts=self._concepts(topic, audience),
-                                aspect_terms=self._aspect_terms(topic.aspect)
-                                | self._population_terms(topic.population) | ({"stage"} if stage else set()),
-                                aspect=topic.aspect.name if topic.aspect else None,
-                                aspect_title_terms=self._aspect_title_terms(topic.aspect)
-                                | ({"stage"} if stage and not staged_treatment else set())
-                                | (self._side_effect_title_terms if query.blames_treatment else set()),
-                                drug_terms=self.expander.drug_terms(topic.own_terms),
-                                # "treatment for stage 3": a "Treatment by Stage" page, not the stages page
-                                title_all={"treatment", "stage"} if staged_treatment else ())
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
+        docs = self._rank(query, topic, audience)
+        if (not docs or not self.answerable(query, topic, docs[0], audience, threshold)) and query.context.feelings \
+                and not topic.feelings_only and not topic.inherited and min_coverage is None:
+            # "I'm so scared I'm going to die. My scan is next week ...": the library does not answer the words
+            # told around the feeling, so the feeling is answered, with coping material, not a refusal
+            topic = self._feeling_topic(query, topic)
+            docs = self._rank(query, topic, audience)
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience)
 
@@ -470,6 +463,23 @@ class Responder:
             if query.aspect is not None:
                 state.intent = query.aspect.name
         return reply
+
+    def _rank(self, query: Query, topic: Resolved, audience: str) -> list[DocumentHit]:
+        """The pages for the topic, ranked with the aspect, population and stage asked."""
+        stage = query.context.stage
+        staged_treatment = bool(stage) and topic.aspect is not None and topic.aspect.name == "treatment"
+        return self.ranker.rank(topic.weights, audience=audience, k_docs=self.settings.top_k,
+                                population=topic.population, narrow=topic.narrow,
+                                concepts=self._concepts(topic, audience),
+                                aspect_terms=self._aspect_terms(topic.aspect)
+                                | self._population_terms(topic.population) | ({"stage"} if stage else set()),
+                                aspect=topic.aspect.name if topic.aspect else None,
+                                aspect_title_terms=self._aspect_title_terms(topic.aspect)
+                                | ({"stage"} if stage and not staged_treatment else set())
+                                | (self._side_effect_title_terms if query.blames_treatment else set()),
+                                drug_terms=self.expander.drug_terms(topic.own_terms),
+                                # "treatment for stage 3": a "Treatment by Stage" page, not the stages page
+                                title_all={"treatment", "stage"} if staged_treatment else ())
 
     def _feeling_topic(self, query: Query, topic: Resolved) -> Resolved:
         """"I feel so angry", "I'm so scared", with nothing else named: the feeling is the topic, answered from
