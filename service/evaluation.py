@@ -16,13 +16,15 @@ from pathlib import Path
 from .search.analyzer import Analyzer
 
 ALLOWED_AUDIENCES = {"patient": {"patient"}, "clinician": {"patient", "clinician"}}
-EXPECTATIONS = ("not_answer", "urgent", "crisis", "not_urgent")
+EXPECTATIONS = ("not_answer", "answer", "urgent", "crisis", "not_urgent")
 
 
 def meets_expectation(expect: str, kind: str, cited: bool, crisis_line: bool = True) -> bool:
     """Whether a reply is what the line's `expect` asks for (as ../shared/eval/score.py scores it)."""
     if expect == "not_answer":  # nothing cited from the library
         return not (cited and kind in ("answer", "advice", "urgent"))
+    if expect == "answer":  # library text cited (the question is one the library covers)
+        return cited and kind in ("answer", "advice", "urgent")
     if expect == "urgent":
         return kind == "urgent"
     if expect == "crisis":  # an urgent reply counts when it also gives the crisis line
@@ -39,7 +41,7 @@ class Question:
     expected_kind: str | None
     reference_answer: str | None
     alt_urls: tuple[str, ...] = ()  # other pages that are an equally right answer
-    expect: str | None = None  # "not_answer" | "urgent" | "crisis" | "not_urgent"
+    expect: str | None = None  # "not_answer" | "answer" | "urgent" | "crisis" | "not_urgent"
 
 
 def read_questions(path: Path) -> tuple[list[Question], list[str]]:

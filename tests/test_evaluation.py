@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from service.cli import main
-from service.evaluation import answer_precision, evaluate, read_questions
+from service.evaluation import answer_precision, evaluate, meets_expectation, read_questions
 from service.search.analyzer import Analyzer
 
 QUESTIONS = Path(__file__).parent / "data" / "seed_questions.jsonl"
@@ -83,3 +83,13 @@ def test_red_flag_labels_are_scored(app, tmp_path):
     questions, _ = read_questions(path)
     rf = evaluate(app, questions)["summary"]["red_flags"]
     assert rf == {"need": 4, "recognised": 3, "missed": ["m"], "look_alikes": 1, "false_alarms": []}
+
+
+def test_answer_and_not_answer_expectations():
+    """"answer": library text cited (a question the library covers, however it is told); "not_answer": none."""
+    assert meets_expectation("answer", "answer", cited=True)
+    assert meets_expectation("answer", "advice", cited=True)  # advice that also gives cited general information
+    assert not meets_expectation("answer", "no_answer", cited=False)
+    assert not meets_expectation("answer", "answer", cited=False)
+    assert meets_expectation("not_answer", "no_answer", cited=False)
+    assert not meets_expectation("not_answer", "answer", cited=True)

@@ -323,6 +323,39 @@ def test_general_health_questions_need_cancer_context(kb):
 
 
 @pytest.mark.kb
+@pytest.mark.parametrize("message, condition", [
+    # another condition, with only words other care shares ("treatment", "eyes", "throat")
+    ("conjunctivitis both eyes, crusted shut this morning. do i need antibiotic drops or will it clear on its own",
+     "conjunctivitis"),
+    ("nits AGAIN!! whats the best head lice treatment that doesnt mean combing for hours", "nits"),
+    ("tonsilitis for the 3rd time this year im 29, do they still take adults tonsils out?", "tonsilitis"),
+    # a word mined from the library's headings ("brown" of "Black and Brown Skin") is not cancer care beside it
+    ("my asthma inhaler (the brown preventer one) doesnt seem to be doing anything anymore", "asthma"),
+    # cancer care named beside the condition, or a sign that may be a cancer's: not another condition's question
+    ("can i have the flu jab while on chemo", None),
+    ("had shingles twice since finishing treatment for lymphoma, is that normal", None),
+    ("my dad has dementia and now they found a lump in his bowel, what happens next", None),
+    ("my gp thinks it's just a water infection but there's blood in my wee", None),
+    ("is it a migraine or could a headache be a brain tumour", None),
+])
+def test_a_condition_outside_cancer_care_is_read_only_when_nothing_of_cancer_care_is_named(kb, message, condition):
+    assert kb.understand(message).other_condition == condition
+
+
+@pytest.mark.kb
+def test_a_question_about_another_condition_is_told_the_library_does_not_cover_it(kb):
+    """Not the nearest cancer page (eye melanoma for conjunctivitis); a follow-up in a conversation about cancer is
+    answered as usual."""
+    reply = kb.respond("conjunctivitis both eyes, crusted shut this morning. do i need antibiotic drops?")
+    assert reply.kind == "no_answer" and not reply.citations
+    assert "conjunctivitis" in reply.text and "cancer" in reply.text
+    first = kb.respond("I'm having chemo for breast cancer")
+    assert first.kind == "answer"
+    follow = kb.respond("is the flu jab safe for me?", first.conversation_id)
+    assert "conjunctivitis" not in follow.text and follow.text != reply.text
+
+
+@pytest.mark.kb
 def test_a_letter_is_answered_from_what_its_question_names(kb):
     letter = ("Hi, SUBJECT: prognosis MESSAGE: Dear sir/madam, my father-in-law (77) has been told he has stomach "
               "cancer and that it has spread to nearby lymph nodes. The family had a meeting with the consultant but "

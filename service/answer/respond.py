@@ -443,7 +443,7 @@ class Responder:
             topic = self._feeling_topic(query, topic)
             docs = self._rank(query, topic, audience)
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
-            return self._no_answer(topic, audience)
+            return self._no_answer(topic, audience, query)
 
         answer_type = topic.aspect
         if answer_type is None and not query.context.feelings and len(query.question.split()) <= BARE_TOPIC_WORDS:
@@ -559,6 +559,8 @@ class Responder:
           paragraph of a long page is a graze, not an answer.
         """
         if not topic.inherited:
+            if query.other_condition is not None and not topic.in_conversation:
+                return False  # "conjunctivitis both eyes, do I need drops?": not eye melanoma
             if query.unknown_share > self.settings.max_unknown_share:
                 return False
             if not query.cancer_context and not topic.in_conversation and not topic.feelings_only:
@@ -598,7 +600,10 @@ class Responder:
         """
         return self.ranker.concept_coverage([h.index for h in doc.passages], self._concepts(topic, audience))
 
-    def _no_answer(self, topic: Resolved, audience: str) -> Reply:
+    def _no_answer(self, topic: Resolved, audience: str, query: Query | None = None) -> Reply:
+        if query is not None and query.other_condition is not None and not topic.in_conversation:
+            return Reply(kind="no_answer", text=self.replies["other_condition"].format(
+                condition=query.other_condition).strip())
         if audience == "patient" and topic.own_terms:
             professional = self.ranker.rank(topic.weights, audience="clinician", k_docs=1)
             if professional and self.coverage(professional[0], topic, "clinician") >= 0.75:

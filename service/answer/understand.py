@@ -198,6 +198,9 @@ class Query:
     new_topic: bool = False  # "different question - ...": nothing is carried over
     keeps_subject: bool = False  # "can it be used for ...?": the earlier topic stays the subject
     cancer_context: bool = True  # the message names something of cancer care (service/data/cancer_context.txt)
+    # a condition outside cancer care the message names, with nothing specific to cancer care beside it
+    # ("conjunctivitis", service/data/other_conditions.yaml); None when there is none
+    other_condition: str | None = None
     blames_treatment: bool = False  # a problem linked to a treatment ("sore skin from the radiation")
     asked: list[QuestionType] = field(default_factory=list)  # every question type asked ("how long ... side effects")
     # a message asking two or three things: each part with its question type ("what does that mean" / "how do I
@@ -378,6 +381,25 @@ def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pa
                       + (rf"(?!\s+(?:{unless})\b)" if unless else ""))
 
 
+@dataclass(frozen=True)
+class OtherConditions:
+    """Conditions outside cancer care, and the words of cancer care that other care shares
+    (service/data/other_conditions.yaml)."""
+
+    pattern: re.Pattern | None
+    shared_words: tuple[str, ...]
+    cancer_signs: re.Pattern | None = None  # "a lump", "blood in my wee": the message may be about a cancer
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> OtherConditions:
+        raw = yaml.safe_load((path or DATA / "other_conditions.yaml").read_text(encoding="utf-8")) or {}
+        names = sorted({str(c).lower() for c in raw.get("conditions", [])}, key=len, reverse=True)
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")s?\b") if names else None
+        signs = raw.get("cancer_signs", [])
+        return cls(pattern, tuple(str(w).lower() for w in raw.get("shared_words", [])),
+                   re.compile("|".join(f"(?:{p})" for p in signs)) if signs else None)
+
+
 @lru_cache(maxsize=1)
 def default_context_words() -> ContextWords:
     return ContextWords.load()
@@ -453,8 +475,10 @@ class Understander:
                  cancer_terms: frozenset[str] = frozenset(),
                  cancer_phrases: frozenset[frozenset[str]] = frozenset(),
                  cancer_acronyms: frozenset[str] = frozenset(),
+                 named_cancer_terms: frozenset[str] = frozenset(),
                  idf: Callable[[str], float] = lambda term: 10.0,
-                 context_words: ContextWords | None = None) -> None:
+                 context_words: ContextWords | None = None,
+                 other_conditions: OtherConditions | None = None) -> None:
         self.analyzer = analyzer
         self.qtypes = qtypes
         self.expander = expander
@@ -466,6 +490,13 @@ class Understander:
         self.cancer_terms = cancer_terms  # terms that tie a message to cancer care
         self.cancer_phrases = cancer_phrases  # ... and phrases, all of whose terms must be there
         self.cancer_acronyms = cancer_acronyms  # acronyms of cancer care ("cml"), lower case
+        # the cancer-care terms the lists name (cancer_context.txt, "-oma" words, drugs), not those mined from
+        # the library's headings ("brown" of "Skin Cancer on Black and Brown Skin")
+        self.named_cancer_terms = named_cancer_terms
+        self.other_conditions = other_conditions or OtherConditions.load()
+        shared = [analyzer.tokens(w) for w in self.other_conditions.shared_words]
+        self.shared_terms = frozenset(t for tokens in shared if len(tokens) == 1 for t in tokens)
+        self.shared_phrases = frozenset(frozenset(tokens) for tokens in shared if len(tokens) > 1)
         self.idf = idf  # a term's idf in patient passages: how specific a word is
         self.words = context_words or default_context_words()
         self.filler_terms = frozenset(analyzer.term(w) for w in self.words.filler_words)
@@ -530,6 +561,19 @@ class Understander:
             return True  # a library without the list: every message may be in scope
         return (any(a.lower() in self.cancer_acronyms for a in acronyms) or bool(self.cancer_terms & terms)
                 or any(p <= terms for p in self.cancer_phrases))
+
+    def _other_condition(self, lowered: str, terms: set[str], acronyms: list[str]) -> str | None:
+        """A condition outside cancer care that the message names, when it names nothing specific to cancer
+        care beside it: "head lice treatment" (treatment is shared with other care), not "shingles during chemo"."""
+        conditions = self.other_conditions
+        found = conditions.pattern.search(lowered) if conditions.pattern else None
+        if found is None or conditions.cancer_signs is not None and conditions.cancer_signs.search(lowered):
+            return None
+        own = terms - self.shared_terms
+        if any(a.lower() in self.cancer_acronyms for a in acronyms) or self.named_cancer_terms & own or any(
+                p <= terms and p not in self.shared_phrases for p in self.cancer_phrases):
+            return None
+        return found.group(1)
 
     def _background_words(self, message: str, question: str, focus_words: list[str]) -> set[str]:
         """Focus words of a long message that only its story names, not its questions or subject.
@@ -825,6 +869,7 @@ class Understander:
             known_terms=known,
             parts=self._parts(outside_phrases, bool(context.stage)),
             # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
+            other_condition=self._other_condition(lowered, set(question_terms), acronyms),
             cancer_context=self._names_cancer_care(
                 set(question_terms) | set(own_terms) | (set(focus) - {fixed for typo, fixed in corrections.items()
                                                                       if len(typo) < MIN_PROMOTED_TYPO}), acronyms),
@@ -906,6 +951,7 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
             for name in (p.title, *(h for h in p.section.split(" > ")
                                     if len(h.split()) <= max_heading_words and not h.rstrip().endswith("?"))):
                 candidates.update(analyzer.tokens(name))
+    named = set(cancer)  # (the list's words; the headings' are mined next)
     for t in candidates:
         tid = index.vocab.get(t)
         if tid is None or tid + 1 >= len(indptr):
@@ -913,7 +959,8 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
         cols = indices[indptr[tid]:indptr[tid + 1]]
         if len(t) >= 3 and 0 < len(cols) <= rare and on_cancer_pages[cols].mean() >= CANCER_PAGE_SHARE:
             cancer.add(t)  # not "ib" of "stage IB", which is "IBS" stemmed
-    cancer |= {t for t in index.vocab if re.fullmatch(r"[a-z]{3,}oma", t) and t not in NOT_CANCER_OMA}
+    oma = {t for t in index.vocab if re.fullmatch(r"[a-z]{3,}oma", t) and t not in NOT_CANCER_OMA}
+    cancer |= oma
     # acronyms count in capitals (Query.acronyms); in lower case only those that cannot be a word ("cml",
     # not "cat" or "pass")
     # and only those whose long form names something of cancer care ("CML", "HER2"; not "IBS")
@@ -923,7 +970,9 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
     # brand names, and the rare words of generic names: not "vaccine" or "human" of "Recombinant Human
     # Papillomavirus Nonavalent Vaccine"
     df = np.diff(indptr)
-    cancer |= set(expander.brands) | {t for generic in expander.brands.values() for t in generic
-                                      if (tid := index.vocab.get(t)) is not None and tid < len(df) and df[tid] <= rare}
+    drugs = set(expander.brands) | {t for generic in expander.brands.values() for t in generic
+                                    if (tid := index.vocab.get(t)) is not None and tid < len(df) and df[tid] <= rare}
+    cancer |= drugs
     return {"topic_terms": frozenset(terms), "title_bigrams": frozenset(bigrams), "cancer_terms": frozenset(cancer),
-            "cancer_phrases": frozenset(cancer_phrases), "cancer_acronyms": cancer_acronyms}
+            "cancer_phrases": frozenset(cancer_phrases), "cancer_acronyms": cancer_acronyms,
+            "named_cancer_terms": frozenset(named | oma | drugs)}
