@@ -1247,6 +1247,17 @@ def test_a_thing_asked_after_the_question_mark_is_looked_for_on_the_page(kb_clie
     assert "jelly" in texts and "clear, fat-free broth" in texts, body["text"]
 
 
+def test_what_kinds_are_there_is_answered_by_the_section_on_the_kinds(kb_client):
+    """"Kidney Cancer in Children > Types of kidney cancer in children" has a section on each kind: its opening, then
+    the first sentence on each kind, without the one the writer asks beyond ("apart from wilms")."""
+    body = turn(kb_client, "what kinds of kidney cancer do children get apart from wilms? our 10 yr old has renal cell")
+    assert reads_as_overview(body), body["text"]
+    sections = [c["section"] for c in quoted(body)]
+    assert all(s.startswith("Types of kidney cancer in children") for s in sections), sections
+    assert not any("Wilms" in s for s in sections), sections
+    assert not whole_thought_problems(body), whole_thought_problems(body)
+
+
 def test_a_page_of_lists_under_headings_is_shown_whole(kb_client):
     """"Clear Liquids" is a list of soups, drinks, sweets and supplements, each under its heading: the lists are
     shown together, each whole (not the sweets cut to the one named, "jelly")."""

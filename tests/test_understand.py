@@ -323,6 +323,21 @@ def test_general_health_questions_need_cancer_context(kb):
 
 
 @pytest.mark.kb
+@pytest.mark.parametrize("message, aspect", [
+    ("what kinds of kidney cancer do children get apart from wilms?", "kinds"),
+    ("what types of lung cancer are there", "kinds"),
+    ("different types of sarcoma?", "kinds"),
+    # one type asked of a drug, or one kind of help: not the kinds of a thing
+    ("Ibrance - what type of breast cancer is it approved for?", None),
+    ("what kind of support is there for carers?", None),
+    ("what types of treatment are there for bladder cancer?", "treatment"),
+])
+def test_the_kinds_of_a_thing_asked(kb, message, aspect):
+    found = kb.understand(message).aspect
+    assert (found.name if found is not None else None) == aspect
+
+
+@pytest.mark.kb
 @pytest.mark.parametrize("message, condition", [
     # another condition, with only words other care shares ("treatment", "eyes", "throat")
     ("conjunctivitis both eyes, crusted shut this morning. do i need antibiotic drops or will it clear on its own",

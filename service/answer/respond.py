@@ -115,7 +115,7 @@ TREATMENT_TYPES = re.compile(r"\btypes of (standard )?treatment\b", re.I)
 KEY_POINTS = re.compile(r"^key points$", re.I)
 # "How is it treated?" or "what tests are used?" on a page with one section per treatment or test and no summary
 # list: the section's opening sentence, then the first sentence of each of its parts (at most this many).
-OVERVIEW_ASPECTS = ("treatment", "diagnosis")
+OVERVIEW_ASPECTS = ("treatment", "diagnosis", "kinds")
 OVERVIEW_PARTS = 5
 # A page titled by the aspect itself ("Treatment of Stomach Cancer", "Bladder Cancer Diagnosis"), not by one
 # treatment ("Hormone Therapy for Cancer", "Immunotherapy | Breast Cancer Treatment", whose sections are about
