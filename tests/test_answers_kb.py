@@ -1258,6 +1258,14 @@ def test_what_kinds_are_there_is_answered_by_the_section_on_the_kinds(kb_client)
     assert not whole_thought_problems(body), whole_thought_problems(body)
 
 
+def test_what_is_it_is_not_answered_by_its_other_names(kb_client):
+    """"Biomarker testing ... may also be called:" and its list of names does not say what the test is."""
+    body = turn(kb_client, "the doctor wants to test my tumour for gene changes before picking my treatment. what's "
+                           "that about? does it mean my kids could get it too?")
+    assert body["sentences"][0]["text"].startswith("Biomarker testing is a way"), body["text"]
+    assert not any(s["text"].endswith("also be called:") for s in body["sentences"]), body["text"]
+
+
 def test_a_page_of_lists_under_headings_is_shown_whole(kb_client):
     """"Clear Liquids" is a list of soups, drinks, sweets and supplements, each under its heading: the lists are
     shown together, each whole (not the sweets cut to the one named, "jelly")."""
