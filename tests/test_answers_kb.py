@@ -910,6 +910,15 @@ def test_a_name_from_a_list_begun_in_the_passage_before_is_not_a_sentence_of_its
     assert not whole_thought_problems(body), whole_thought_problems(body)
 
 
+@pytest.mark.parametrize("message", ["i'm so scared", "I'm so scared I'm going to die. My scan is next week."])
+def test_a_feeling_told_by_someone_naming_nobody_else_gets_support_for_themselves(kb_client, message):
+    """Not "Your spouse or partner may feel just as scared by your cancer as you do" (the spouse page used to be
+    the best match for "scared")."""
+    body = turn(kb_client, message)
+    titles = [c["title"] for c in quoted(body)]
+    assert titles and not re.search(r"spouse|partner|caregiver|children|teens|siblings", " ".join(titles), re.I), titles
+
+
 def test_a_feeling_about_something_outside_cancer_care_is_not_answered(kb_client):
     assert turn(kb_client, "i'm scared of spiders")["kind"] == "no_answer"
 

@@ -70,6 +70,10 @@ CANCER_TYPE_URL = re.compile(r"^https?://[^/]+/types/([a-z-]+)/")  # (not ".../t
 # A page of coping and support material (for a message that expresses fear, sadness or overwhelm).
 COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distress|adjust(ing|ment)?|stress)\b",
                           re.I)
+# a coping page for someone beside the person with cancer ("Facing Cancer with Your Spouse or Partner", "Support
+# for Caregivers"): not for a writer who names nobody ("I'm so scared")
+FOR_OTHERS_TITLE = re.compile(r"\b(spouses?|partners?|caregivers?|carers?|caregiving|children|child|kids|teens?|"
+                              r"teenagers?|siblings?|brothers?|sisters?|parents?|family|friends)\b", re.I)
 # Sections on a disorder, its symptoms or how it is diagnosed: not what someone who is scared asked.
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening|disorders?)\b", re.I)
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
@@ -435,13 +439,13 @@ class Responder:
                 return self._clarify(topic.aspect, audience)
             return Reply(kind="no_answer", text=self._say("no_answer"))
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
-        docs = self._rank(query, topic, audience)
+        docs = self._for_the_writer(self._rank(query, topic, audience), query, topic)
         if (not docs or not self.answerable(query, topic, docs[0], audience, threshold)) and query.context.feelings \
                 and not topic.feelings_only and not topic.inherited and min_coverage is None:
             # "I'm so scared I'm going to die. My scan is next week ...": the library does not answer the words
             # told around the feeling, so the feeling is answered, with coping material, not a refusal
             topic = self._feeling_topic(query, topic)
-            docs = self._rank(query, topic, audience)
+            docs = self._for_the_writer(self._rank(query, topic, audience), query, topic)
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
             return self._no_answer(topic, audience, query)
 
@@ -480,6 +484,14 @@ class Responder:
                                 drug_terms=self.expander.drug_terms(topic.own_terms),
                                 # "treatment for stage 3": a "Treatment by Stage" page, not the stages page
                                 title_all={"treatment", "stage"} if staged_treatment else ())
+
+    @staticmethod
+    def _for_the_writer(docs: list[DocumentHit], query: Query, topic: Resolved) -> list[DocumentHit]:
+        """A feeling told with nothing else named ("I'm so scared"), by someone who names nobody else: the pages
+        for the person with cancer, before those for a spouse, a carer or children."""
+        if not topic.feelings_only or query.context.people:
+            return docs
+        return sorted(docs, key=lambda d: bool(FOR_OTHERS_TITLE.search(d.title)))
 
     def _feeling_topic(self, query: Query, topic: Resolved) -> Resolved:
         """"I feel so angry", "I'm so scared", with nothing else named: the feeling is the topic, answered from
@@ -1166,7 +1178,8 @@ class Responder:
         for weights in (about, feeling):
             for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
                 if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
-                                                                    None):
+                                                                    None) \
+                        and (query.context.people or not FOR_OTHERS_TITLE.search(doc.title)):
                     return doc
         return None
 
