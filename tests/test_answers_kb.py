@@ -1267,6 +1267,17 @@ def test_what_kinds_are_there_is_answered_by_the_section_on_the_kinds(kb_client)
     assert not whole_thought_problems(body), whole_thought_problems(body)
 
 
+def test_a_problem_told_without_a_question_gets_what_helps_too(kb_client):
+    """"my arm has gone swollen and heavy on the side where they took the glands out": after the signs of
+    lymphedema, the opening of the page's section on treating it (not its surgery, which the story's "op" named)."""
+    body = turn(kb_client, "my arm has gone swollen and heavy on the side where they took the glands out from under "
+                           "my armpit, it's months after my breast op")
+    sections = [c["section"] for c in quoted(body)]
+    assert any("symptoms" in s for s in sections), sections
+    assert sections[-1] == "How is lymphedema treated?", sections
+    assert not whole_thought_problems(body), whole_thought_problems(body)
+
+
 def test_what_is_it_is_not_answered_by_its_other_names(kb_client):
     """"Biomarker testing ... may also be called:" and its list of names does not say what the test is."""
     body = turn(kb_client, "the doctor wants to test my tumour for gene changes before picking my treatment. what's "

@@ -1238,6 +1238,9 @@ class Responder:
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
                                              feelings, recurrence, ages, subject)
                 units = self._flatten(led_by(verdict, chosen) + ([other] if other is not None else []))
+                if units and qtype is None and query is not None and query.context.symptom is not None \
+                        and not query.clause_terms and "?" not in query.question:
+                    units += self._what_helps(main, units, unit_weights, audience, population, stage, ages)
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=unit_weights,
@@ -1296,6 +1299,26 @@ class Responder:
                                                   cited=[self.index.passages[u.passage_index] for u in units],
                                                   shown_texts=tuple(u.text for u in units))
         return reply
+
+    def _what_helps(self, main: DocumentHit, units: list, weights: dict[str, float], audience: str,
+                    population: str | None, stage: str | None, ages: Sequence[int]) -> list:
+        """A problem told with no question ("my arm has gone swollen and heavy on the side where they took the
+        glands out"): after what it may be, a little of what helps, from the page's sections on managing or
+        treating it ("How is lymphedema treated?")."""
+        helps, treatment = self.qtypes.by_name.get("self_care"), self.qtypes.by_name.get("treatment")
+        if helps is None or treatment is None:
+            return []
+        shown = {(u.passage_index, u.order) for u in units}
+        section = {g for g in self.ranker.doc_passages(main.doc_path, audience)
+                   if any(self.qtypes.section_score(t, self.index.passages[g].section) for t in (helps, treatment))}
+        # in page order, equally scored: the section's opening says what is done, before any one treatment
+        allowed = set(self._allowed_passages(main, None, audience, population, stage, False, False, ages))
+        candidates = [(self.index.passages[g], g, 1.0) for g in sorted(section & allowed)]
+        # by the page's own topic, not by the story told ("after my breast op" is not about surgery for it)
+        scoring = with_section_cues({t: 1.0 for t in self.index.analyzer.tokens(self.topic_name(main.title))}, helps)
+        picked = select_units(candidates, scoring, self._patient_idf(scoring), self.index.analyzer, helps.answers,
+                              max_units=SUPPORT_UNITS, ages=ages)
+        return [u for u in self._flatten(picked) if (u.passage_index, u.order) not in shown]
 
     def _flatten(self, units: list) -> list:
         """Units in display order (compose.flatten), each list whole though the page's passages cut it, a list of
