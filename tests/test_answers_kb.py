@@ -1278,6 +1278,16 @@ def test_a_problem_told_without_a_question_gets_what_helps_too(kb_client):
     assert not whole_thought_problems(body), whole_thought_problems(body)
 
 
+@pytest.mark.parametrize("message, managing", [
+    ("flu-like symptoms after treatment", "Ways to manage flu-like symptoms"),
+    ("chemo brain", "Ways to manage memory or concentration problems"),
+])
+def test_a_side_effect_named_alone_gets_what_it_is_and_what_helps(kb_client, message, managing):
+    body = turn(kb_client, message)
+    sections = [c["section"] for c in quoted(body)]
+    assert sections[0] == "Overview" and any(s.startswith(managing) for s in sections), sections
+
+
 def test_what_is_it_is_not_answered_by_its_other_names(kb_client):
     """"Biomarker testing ... may also be called:" and its list of names does not say what the test is."""
     body = turn(kb_client, "the doctor wants to test my tumour for gene changes before picking my treatment. what's "

@@ -81,6 +81,7 @@ SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, n
 KNOWN_WEIGHT = 0.5  # a term the writer asks beyond ("apart from wilms"), against a sentence that names it
 LISTED_THING_WORDS = 4  # an item this short under a heading names a thing of the page's list ("jelly")
 STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's sentences are chosen
+SIDE_EFFECT_PAGE = re.compile(r"/side-effects/")  # the address of a page on a side effect of treatment
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
@@ -1238,8 +1239,10 @@ class Responder:
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
                                              feelings, recurrence, ages, subject)
                 units = self._flatten(led_by(verdict, chosen) + ([other] if other is not None else []))
-                if units and qtype is None and query is not None and query.context.symptom is not None \
-                        and not query.clause_terms and "?" not in query.question:
+                if units and query is not None and not query.clause_terms and "?" not in query.question and (
+                        qtype is None and query.context.symptom is not None  # a problem told
+                        or query.aspect is None and SIDE_EFFECT_PAGE.search(main.passages[0].passage.url or "")
+                        and len(query.question.split()) <= BARE_TOPIC_WORDS):  # a side effect named ("chemo brain")
                     units += self._what_helps(main, units, unit_weights, audience, population, stage, ages)
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
