@@ -1239,11 +1239,8 @@ class Responder:
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
                                              feelings, recurrence, ages, subject)
                 units = self._flatten(led_by(verdict, chosen) + ([other] if other is not None else []))
-                if units and query is not None and not query.clause_terms and "?" not in query.question and (
-                        qtype is None and query.context.symptom is not None  # a problem told
-                        or query.aspect is None and SIDE_EFFECT_PAGE.search(main.passages[0].passage.url or "")
-                        and len(query.question.split()) <= BARE_TOPIC_WORDS):  # a side effect named ("chemo brain")
-                    units += self._what_helps(main, units, unit_weights, audience, population, stage, ages)
+                if units and query is not None and self._wants_what_helps(query, qtype, main):
+                    units += self._what_helps(main, units, audience, population, stage, ages)
                 if not units and qtype is not None:
                     # the aspect's section holds nothing to quote (only page furniture): the page's best passages
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=unit_weights,
@@ -1303,11 +1300,20 @@ class Responder:
                                                   shown_texts=tuple(u.text for u in units))
         return reply
 
-    def _what_helps(self, main: DocumentHit, units: list, weights: dict[str, float], audience: str,
-                    population: str | None, stage: str | None, ages: Sequence[int]) -> list:
-        """A problem told with no question ("my arm has gone swollen and heavy on the side where they took the
-        glands out"): after what it may be, a little of what helps, from the page's sections on managing or
-        treating it ("How is lymphedema treated?")."""
+    @staticmethod
+    def _wants_what_helps(query: Query, qtype: QuestionType | None, main: DocumentHit) -> bool:
+        """Nothing asked, and a problem told ("my arm has gone swollen and heavy on the side where they took the
+        glands out") or a side effect named alone ("chemo brain"): what helps belongs in the answer."""
+        if query.clause_terms or "?" in query.question:
+            return False
+        return qtype is None and query.context.symptom is not None or (
+            query.aspect is None and len(query.question.split()) <= BARE_TOPIC_WORDS
+            and bool(SIDE_EFFECT_PAGE.search(main.passages[0].passage.url or "")))
+
+    def _what_helps(self, main: DocumentHit, units: list, audience: str, population: str | None,
+                    stage: str | None, ages: Sequence[int]) -> list:
+        """After what a problem is, a little of what helps: the opening of the page's sections on managing or
+        treating it ("How is lymphedema treated?"), units not shown already."""
         helps, treatment = self.qtypes.by_name.get("self_care"), self.qtypes.by_name.get("treatment")
         if helps is None or treatment is None:
             return []
