@@ -338,6 +338,19 @@ def test_the_kinds_of_a_thing_asked(kb, message, aspect):
 
 
 @pytest.mark.kb
+@pytest.mark.parametrize("message, aspect", [
+    # a cue word that ends a topic's name is not a cue ("photodynamic therapy", "flu-like symptoms") ...
+    ("what is photodynamic therapy?", "what_is"),
+    ("flu-like symptoms after treatment", None),
+    # ... only where it ends the name: "risk factors" still asks about risk beside "am I high risk?"
+    ("I'm 45, my mum had breast cancer at 50. what are the risk factors and am I high risk?", "causes"),
+])
+def test_a_cue_word_ending_a_name_is_not_read_as_the_aspect(kb, message, aspect):
+    found = kb.understand(message).aspect
+    assert (found.name if found is not None else None) == aspect
+
+
+@pytest.mark.kb
 @pytest.mark.parametrize("message, condition", [
     # another condition, with only words other care shares ("treatment", "eyes", "throat")
     ("conjunctivitis both eyes, crusted shut this morning. do i need antibiotic drops or will it clear on its own",

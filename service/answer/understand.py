@@ -549,6 +549,13 @@ class Understander:
         kinds = {t.family if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
+    def _without_names(self, terms: list[str], named_cues: list[str]) -> list[str]:
+        """The terms, less each cue word that ends a topic's name right after its first word ("photodynamic
+        therapy", "high risk")."""
+        named = set(named_cues)
+        return [t for i, t in enumerate(terms)
+                if not (t in named and i and (terms[i - 1], t) in self.title_bigrams)]
+
     def _names_with_previous(self, text: str, word: str, term: str) -> bool:
         """`word`, read as `term`, ends a two-word title with the word before it ("radiation treatment")."""
         words = self.analyzer.words(text)
@@ -794,17 +801,17 @@ class Understander:
                  for m in re.finditer(rf"\b{re.escape(phrase)}\b", outside_phrases)]
         for start, end in spans:
             outside_phrases = outside_phrases[:start] + " " * (end - start) + outside_phrases[end:]
-        cue_terms = analyzer.tokens(outside_phrases)
-        for term in named_cues:  # "what is photodynamic therapy?" asks what it is, not how it is treated
-            if term in cue_terms:
-                cue_terms.remove(term)
+        # "what is photodynamic therapy?" asks what it is, not how it is treated (but "what are the risk factors, am I
+        # high risk?" asks about risk: only the cue word that ends a name is not a cue)
+        cue_terms = self._without_names(analyzer.tokens(LIKE_SUFFIX.sub(r"\1", outside_phrases)), named_cues)
         staged = bool(context.stage) or "early stage" in lowered
         # the type asked by the sentences that ask, when a story is told around them ("he has been diagnosed with
         # a liver cancer ... my question is: how is this type of liver cancer treated in children?" asks about
         # treatment, not diagnosis); else by the whole message ("the doctors say there's no standard treatment
         # left. is there any way to get an experimental drug?": its question names no type)
         asking = asking_text(outside_phrases)
-        aspect = self._aspect(asking, [t for t in analyzer.tokens(asking) if t not in named_cues], asking, staged) \
+        aspect = self._aspect(asking, self._without_names(analyzer.tokens(LIKE_SUFFIX.sub(r"\1", asking)), named_cues),
+                              asking, staged) \
             if asking else None
         if aspect is None:
             aspect = self._aspect(question, cue_terms, outside_phrases, staged)
