@@ -1,5 +1,7 @@
 """Multi-turn behaviour on the real library (skipped when ../shared/kb is absent)."""
 
+import re
+
 import pytest
 
 
@@ -57,3 +59,15 @@ def test_suggestions_come_from_the_cited_page(kb_client):
     body = turn(kb_client, "What are the symptoms of chronic lymphocytic leukemia?")
     assert 2 <= len(body["suggestions"]) <= 3
     assert all("Chronic Lymphocytic Leukemia" in s for s in body["suggestions"])
+
+
+def test_a_disease_page_suggests_only_what_a_disease_is_asked(kb_client):
+    """A cancer type is diagnosed, staged and treated; it has no side effects of its own (its treatment does), and
+    it is not "managed", "done" or "expected during". The topic is the page's name without "Treatment of"."""
+    body = turn(kb_client, "What are the symptoms of chronic lymphocytic leukemia?")
+    for suggestion in body["suggestions"]:
+        assert not re.search(r"How can I manage|How often is|What should I expect during|What do the results of",
+                             suggestion), suggestion
+        assert not re.search(r"side effects of (?!treatment)", suggestion), suggestion
+    body = turn(kb_client, "what are the treatments for ovarian cancer")
+    assert not any("of Treatment of" in s or "for Treatment of" in s for s in body["suggestions"]), body["suggestions"]

@@ -144,7 +144,8 @@ def under_key_points(section: str) -> bool:
 
 
 TITLE_NOISE = re.compile(
-    r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$", re.I
+    r"\(PDQ®?\)|[—–-]\s*Patient Version|\s[-|]\s.*$|\b(Treatment|Prevention|Screening|Research)$|^Treatment (of|for) ",
+    re.I
 )
 
 

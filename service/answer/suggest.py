@@ -29,6 +29,7 @@ class SuggestionRules:
     not_disease_words: tuple[str, ...]
     max_heading_question_words: int
     max_suggestions: int
+    disease_types: tuple[tuple[str, str], ...] = ()  # (question type, wording or "" for the type's own)
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -41,6 +42,7 @@ class SuggestionRules:
             not_disease_words=tuple(s.lower() for s in raw["not_disease_words"]),
             max_heading_question_words=int(raw["max_heading_question_words"]),
             max_suggestions=int(raw["max_suggestions"]),
+            disease_types=tuple((str(k), str(v or "")) for k, v in (raw.get("disease_types") or {}).items()),
         )
 
 
@@ -87,11 +89,12 @@ def candidates(
     if kind == "drug":
         out += [t.format(topic=topic) for t in rules.drug]
     elif kind == "disease":
+        wording = dict(rules.disease_types)
         for qtype in qtypes.types:
-            if qtype is asked or qtype.name == "what_is":
+            if qtype is asked or qtype.name not in wording:
                 continue
             if any(qtypes.section_matches(qtype, s) for s in sections):
-                out.append(qtype.suggestion.format(topic=topic))
+                out.append((wording[qtype.name] or qtype.suggestion).format(topic=topic))
     questions = heading_questions(sections, rules) + [
         q for q in text_questions if 3 <= len(q.split()) <= rules.max_heading_question_words]
     # Headings first on pages that are not about a disease: they are the page's own questions.
