@@ -41,3 +41,14 @@ def test_scaled_library_keeps_audience_and_grows(seed_corpus: Path, tmp_path: Pa
 def test_missing_library_is_skipped_with_a_message(tmp_path: Path, capsys) -> None:
     assert main(["--corpus", str(tmp_path / "absent")]) == 0
     assert "skipped" in capsys.readouterr().out
+
+
+def test_answer_ab_measures_the_answer_path_on_the_seed_library(seed_corpus: Path, tmp_path: Path, capsys) -> None:
+    from benchmarks.answer_ab import main as answer_ab
+
+    asked = tmp_path / "q.jsonl"
+    asked.write_text(json.dumps({"question": "what is chemotherapy?"}) + "\n"
+                     + json.dumps({"messages": ["I have breast cancer", "how is it treated?"]}) + "\n")
+    assert answer_ab(["--corpus", str(seed_corpus), "--index-path", str(tmp_path / "i.npz"),
+                      "--questions", str(asked), "--rounds", "1"]) == 0
+    assert "2 questions, p50" in capsys.readouterr().out
