@@ -123,6 +123,8 @@ def test_out_of_scope(message):
 def test_health_words_keep_a_message_in_scope():
     assert route("What should I cook when chemo makes me feel sick?").kind == "library"
     assert route("is it safe to keep my cat while I'm on chemo?").kind == "library"
+    # a donor "match" is not a football match
+    assert route("im a match for my sisters bone marrow transplant. does donating hurt?").kind == "library"
 
 
 def test_red_flag_wins_over_every_refusal():
