@@ -331,21 +331,14 @@ def test_general_health_questions_need_cancer_context(kb):
     ("Ibrance - what type of breast cancer is it approved for?", None),
     ("what kind of support is there for carers?", None),
     ("what types of treatment are there for bladder cancer?", "treatment"),
-])
-def test_the_kinds_of_a_thing_asked(kb, message, aspect):
-    found = kb.understand(message).aspect
-    assert (found.name if found is not None else None) == aspect
-
-
-@pytest.mark.kb
-@pytest.mark.parametrize("message, aspect", [
     # a cue word that ends a topic's name is not a cue ("photodynamic therapy", "flu-like symptoms") ...
     ("what is photodynamic therapy?", "what_is"),
     ("flu-like symptoms after treatment", None),
     # ... only where it ends the name: "risk factors" still asks about risk beside "am I high risk?"
     ("I'm 45, my mum had breast cancer at 50. what are the risk factors and am I high risk?", "causes"),
 ])
-def test_a_cue_word_ending_a_name_is_not_read_as_the_aspect(kb, message, aspect):
+def test_the_aspect_asked(kb, message, aspect):
+    """The kinds of a thing; and a cue word set aside only where it ends a topic's name."""
     found = kb.understand(message).aspect
     assert (found.name if found is not None else None) == aspect
 
