@@ -21,10 +21,11 @@ EXPECTATIONS = ("not_answer", "answer", "urgent", "crisis", "not_urgent")
 
 def meets_expectation(expect: str, kind: str, cited: bool, crisis_line: bool = True) -> bool:
     """Whether a reply is what the line's `expect` asks for (as ../shared/eval/score.py scores it)."""
-    if expect == "not_answer":  # nothing cited from the library
-        return not (cited and kind in ("answer", "advice", "urgent"))
-    if expect == "answer":  # library text cited (the question is one the library covers)
-        return cited and kind in ("answer", "advice", "urgent")
+    answered = cited and kind in ("answer", "advice", "urgent")  # library text cited
+    if expect == "not_answer":
+        return not answered
+    if expect == "answer":  # (the question is one the library covers)
+        return answered
     if expect == "urgent":
         return kind == "urgent"
     if expect == "crisis":  # an urgent reply counts when it also gives the crisis line

@@ -100,12 +100,12 @@ LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "r
 DESCRIBES_A_FEELING = re.compile(
     r"^(you|they|he|she|your child|children|people|many people)( [a-z]+){0,2} (may|might|can|could|often|sometimes)"
     r"( also)? (notice|feel|be|have|show|experience|get|become|worry)\b[^.]*:$", re.I)
-# "should be screened for the following types of anxiety disorders:", "People are more likely to need to be checked
-# and treated for distress:": who a clinician should assess, not support for someone with the feeling
 # an item that only names a thing ("Social anxiety disorder (fear of social situations).") says nothing without its
 # list's lead-in
 BARE_NAME_WORDS = 4
 PARENTHESIS = re.compile(r"\([^()]*\)")
+# "should be screened for the following types of anxiety disorders:", "People are more likely to need to be checked
+# and treated for distress:": who a clinician should assess, not support for someone with the feeling
 NAMES_A_DISORDER = re.compile(r"\bdisorders?\b|\b(screened|checked|tested|assessed)( and treated)? for\b", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
 _LEANS_BACK = "these|this|that|those|they|it|such|both|also|however|but|and|or|then"

@@ -440,6 +440,10 @@ class Responder:
             if topic.aspect is not None and topic.aspect.name != "what_is":
                 return self._clarify(topic.aspect, audience)
             return Reply(kind="no_answer", text=self._say("no_answer"))
+        if query.other_condition is not None and not topic.in_conversation:
+            # "conjunctivitis both eyes, do I need drops?": the library does not cover it (not eye melanoma)
+            return Reply(kind="no_answer", text=self.replies["other_condition"].format(
+                condition=query.other_condition).strip())
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
         docs = self._for_the_writer(self._rank(query, topic, audience), query, topic)
         if (not docs or not self.answerable(query, topic, docs[0], audience, threshold)) and query.context.feelings \
@@ -449,7 +453,7 @@ class Responder:
             topic = self._feeling_topic(query, topic)
             docs = self._for_the_writer(self._rank(query, topic, audience), query, topic)
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
-            return self._no_answer(topic, audience, query)
+            return self._no_answer(topic, audience)
 
         answer_type = topic.aspect
         if answer_type is None and not query.context.feelings and len(query.question.split()) <= BARE_TOPIC_WORDS:
@@ -488,12 +492,15 @@ class Responder:
                                 title_all={"treatment", "stage"} if staged_treatment else ())
 
     @staticmethod
-    def _for_the_writer(docs: list[DocumentHit], query: Query, topic: Resolved) -> list[DocumentHit]:
-        """A feeling told with nothing else named ("I'm so scared"), by someone who names nobody else: the pages
-        for the person with cancer, before those for a spouse, a carer or children."""
-        if not topic.feelings_only or query.context.people:
+    def _for_someone_else(doc: DocumentHit, query: Query) -> bool:
+        """A page for a spouse, a carer or children, when the writer names nobody else ("I'm so scared")."""
+        return not query.context.people and bool(FOR_OTHERS_TITLE.search(doc.title))
+
+    def _for_the_writer(self, docs: list[DocumentHit], query: Query, topic: Resolved) -> list[DocumentHit]:
+        """A feeling told with nothing else named: the pages for the person with cancer first."""
+        if not topic.feelings_only:
             return docs
-        return sorted(docs, key=lambda d: bool(FOR_OTHERS_TITLE.search(d.title)))
+        return sorted(docs, key=lambda d: self._for_someone_else(d, query))
 
     def _feeling_topic(self, query: Query, topic: Resolved) -> Resolved:
         """"I feel so angry", "I'm so scared", with nothing else named: the feeling is the topic, answered from
@@ -573,8 +580,6 @@ class Responder:
           paragraph of a long page is a graze, not an answer.
         """
         if not topic.inherited:
-            if query.other_condition is not None and not topic.in_conversation:
-                return False  # "conjunctivitis both eyes, do I need drops?": not eye melanoma
             if query.unknown_share > self.settings.max_unknown_share:
                 return False
             if not query.cancer_context and not topic.in_conversation and not topic.feelings_only:
@@ -614,10 +619,7 @@ class Responder:
         """
         return self.ranker.concept_coverage([h.index for h in doc.passages], self._concepts(topic, audience))
 
-    def _no_answer(self, topic: Resolved, audience: str, query: Query | None = None) -> Reply:
-        if query is not None and query.other_condition is not None and not topic.in_conversation:
-            return Reply(kind="no_answer", text=self.replies["other_condition"].format(
-                condition=query.other_condition).strip())
+    def _no_answer(self, topic: Resolved, audience: str) -> Reply:
         if audience == "patient" and topic.own_terms:
             professional = self.ranker.rank(topic.weights, audience="clinician", k_docs=1)
             if professional and self.coverage(professional[0], topic, "clinician") >= 0.75:
@@ -1067,8 +1069,8 @@ class Responder:
         adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
             - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
         named = set(parts_by_head[best]) | {s for s in by_section if self.qtypes.section_score(qtype, s)}
-        named_parts = [s for s in parts_by_head[best] if adds & set(analyzer.tokens(s))]
         if any(adds & set(analyzer.tokens(s)) for s in named):
+            named_parts = [s for s in parts_by_head[best] if adds & set(analyzer.tokens(s))]
             if not named_parts or qtype.every_one is None or not qtype.every_one.search(query.question.lower()):
                 return []
             # ... unless every one is asked for too ("treatment options, is surgery the main one?"): the
@@ -1181,7 +1183,7 @@ class Responder:
             for doc in self.ranker.rank(weights, audience=audience, k_docs=8, population=population):
                 if COPING_TITLE.search(doc.title) and not conflicts(doc.passages[0].passage, population or "adult",
                                                                     None) \
-                        and (query.context.people or not FOR_OTHERS_TITLE.search(doc.title)):
+                        and not self._for_someone_else(doc, query):
                     return doc
         return None
 

@@ -549,9 +549,10 @@ class Understander:
         kinds = {t.family if t is not None else None for _, t in parts}
         return parts if len(parts) >= 2 and len(kinds) >= 2 else []
 
-    def _without_names(self, terms: list[str], named_cues: list[str]) -> list[str]:
-        """The terms, less each cue word that ends a topic's name right after its first word ("photodynamic
-        therapy", "high risk")."""
+    def _cue_terms(self, text: str, named_cues: list[str]) -> list[str]:
+        """The terms a question type is read from, less each cue word that ends a topic's name right after its
+        first word ("photodynamic therapy", "high risk", "flu-like symptoms" read as "flu symptoms")."""
+        terms = self.analyzer.tokens(LIKE_SUFFIX.sub(r"\1", text))
         named = set(named_cues)
         return [t for i, t in enumerate(terms)
                 if not (t in named and i and (terms[i - 1], t) in self.title_bigrams)]
@@ -562,23 +563,24 @@ class Understander:
         return any(w == word and i and (self.analyzer.term(words[i - 1]), term) in self.title_bigrams
                    for i, w in enumerate(words))
 
-    def _names_cancer_care(self, terms: set[str], acronyms: list[str]) -> bool:
-        """The message names something of cancer care (service/data/cancer_context.txt and mined names)."""
+    def _names_cancer_care(self, terms: set[str], acronyms: list[str], specific: bool = False) -> bool:
+        """The message names something of cancer care (service/data/cancer_context.txt and mined names);
+        `specific`: only what the lists name, not words mined from headings nor those other care shares
+        (service/data/other_conditions.yaml)."""
         if not self.cancer_terms:
             return True  # a library without the list: every message may be in scope
-        return (any(a.lower() in self.cancer_acronyms for a in acronyms) or bool(self.cancer_terms & terms)
-                or any(p <= terms for p in self.cancer_phrases))
+        words, aside = (self.named_cancer_terms, self.shared_phrases) if specific else (self.cancer_terms, frozenset())
+        return (any(a.lower() in self.cancer_acronyms for a in acronyms)
+                or bool(words & (terms - self.shared_terms if specific else terms))
+                or any(p <= terms and p not in aside for p in self.cancer_phrases))
 
     def _other_condition(self, lowered: str, terms: set[str], acronyms: list[str]) -> str | None:
         """A condition outside cancer care that the message names, when it names nothing specific to cancer
         care beside it: "head lice treatment" (treatment is shared with other care), not "shingles during chemo"."""
         conditions = self.other_conditions
         found = conditions.pattern.search(lowered) if conditions.pattern else None
-        if found is None or conditions.cancer_signs is not None and conditions.cancer_signs.search(lowered):
-            return None
-        own = terms - self.shared_terms
-        if any(a.lower() in self.cancer_acronyms for a in acronyms) or self.named_cancer_terms & own or any(
-                p <= terms and p not in self.shared_phrases for p in self.cancer_phrases):
+        if found is None or conditions.cancer_signs is not None and conditions.cancer_signs.search(lowered) \
+                or self._names_cancer_care(terms, acronyms, specific=True):
             return None
         return found.group(1)
 
@@ -803,16 +805,14 @@ class Understander:
             outside_phrases = outside_phrases[:start] + " " * (end - start) + outside_phrases[end:]
         # "what is photodynamic therapy?" asks what it is, not how it is treated (but "what are the risk factors, am I
         # high risk?" asks about risk: only the cue word that ends a name is not a cue)
-        cue_terms = self._without_names(analyzer.tokens(LIKE_SUFFIX.sub(r"\1", outside_phrases)), named_cues)
+        cue_terms = self._cue_terms(outside_phrases, named_cues)
         staged = bool(context.stage) or "early stage" in lowered
         # the type asked by the sentences that ask, when a story is told around them ("he has been diagnosed with
         # a liver cancer ... my question is: how is this type of liver cancer treated in children?" asks about
         # treatment, not diagnosis); else by the whole message ("the doctors say there's no standard treatment
         # left. is there any way to get an experimental drug?": its question names no type)
         asking = asking_text(outside_phrases)
-        aspect = self._aspect(asking, self._without_names(analyzer.tokens(LIKE_SUFFIX.sub(r"\1", asking)), named_cues),
-                              asking, staged) \
-            if asking else None
+        aspect = self._aspect(asking, self._cue_terms(asking, named_cues), asking, staged) if asking else None
         if aspect is None:
             aspect = self._aspect(question, cue_terms, outside_phrases, staged)
         asked = self.qtypes.matching(cue_terms, outside_phrases)
@@ -875,8 +875,8 @@ class Understander:
             asked_focus=asked_focus,
             known_terms=known,
             parts=self._parts(outside_phrases, bool(context.stage)),
-            # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             other_condition=self._other_condition(lowered, set(question_terms), acronyms),
+            # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
                 set(question_terms) | set(own_terms) | (set(focus) - {fixed for typo, fixed in corrections.items()
                                                                       if len(typo) < MIN_PROMOTED_TYPO}), acronyms),
