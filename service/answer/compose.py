@@ -110,9 +110,12 @@ NAMES_A_DISORDER = re.compile(r"\bdisorders?\b|\b(screened|checked|tested|assess
 # Sentences that only make sense after the one before them ("These are called late effects.").
 _LEANS_BACK = "these|this|that|those|they|it|such|both|also|however|but|and|or|then"
 BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)
+# ... or what it leads to, which finishes its thought ("This prevents the 'off' signal from being sent, allowing the
+# T cells to kill cancer cells.")
+LEADS_TO = re.compile(r"^this (prevents|allows|lets|stops|keeps|causes|makes|leads)\b", re.I)
 # ... of which these say what the sentence before them means or why it is so
 EXPLAINS_BEFORE = re.compile(r"^(this|that|it)( all)? (means|is (because|why)|happens because)\b|^in other words\b"
-                             r"|^because of (this|that)\b", re.I)
+                             r"|^because of (this|that)\b|" + LEADS_TO.pattern, re.I)
 # ... or that name, anywhere, what was said before them ("If you have any of these feelings, ...").
 REFERS_BACK = re.compile(r"\b(these|those|such) (feelings?|symptoms?|signs?|problems?|changes?|side effects?|steps|"
                          r"tips|things|questions|emotions|worries|fears|tests?|treatments?|effects)\b"
@@ -461,7 +464,10 @@ def select_units(
                          and EXPLAINS_BEFORE.match(scored[k][1].text)), None)
         if follower is not None:
             value, after = scored.pop(follower)
-            bisect.insort(scored, (value + LEANS_BACK_COST, after), lo=at, key=lambda x: -x[0])
+            if LEADS_TO.match(after.text):
+                scored.insert(at, (value + LEANS_BACK_COST, after))  # what it leads to finishes its thought
+            else:
+                bisect.insort(scored, (value + LEANS_BACK_COST, after), lo=at, key=lambda x: -x[0])
     chosen.sort(key=lambda u: u.order)
     # "If you have any of these feelings, talk to your doctor.": only right after what it names back to (the
     # sentence before it, or a list just before it in its passage or the one before)
