@@ -209,6 +209,47 @@ def test_the_sentence_that_says_what_a_chosen_one_means_comes_with_it():
                      "This means hormone drugs cannot treat TNBC."]
 
 
+def test_the_sentence_that_says_what_a_chosen_one_leads_to_is_shown_next():
+    """"This prevents ..." finishes the thought of the sentence before it: shown right after it, before a sentence
+    that scores higher on its own."""
+    from service.answer.compose import select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Checkpoint inhibitors work by blocking checkpoint proteins. "
+            "This prevents the off signal from being sent, allowing T cells to kill cancer cells. "
+            "Checkpoint inhibitors are given by infusion into a vein.")
+    passage = Passage("1", "ci.md", "Checkpoint inhibitors", "How they work", text, None, "NCI", None, "patient")
+    query, idf = {"checkpoint": 1.0, "inhibitor": 1.0}, {"checkpoint": 3.0, "inhibitor": 2.0}
+    texts = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer, max_units=2)]
+    assert texts == ["Checkpoint inhibitors work by blocking checkpoint proteins.",
+                     "This prevents the off signal from being sent, allowing T cells to kill cancer cells."]
+
+
+def test_lists_whose_lead_ins_open_alike_are_shown_together():
+    """"Symptoms of local recurrence may include:" and "Symptoms of distant recurrence may include:" are two halves
+    of one answer: both shown when both answer nearly as well; a list that answers much less well stays out."""
+    from service.answer.compose import flatten, select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Symptoms of local and regional breast cancer recurrence may include:\n- a new lump in the breast\n"
+            "- skin changes\nSymptoms of distant or metastatic breast cancer recurrence may include:\n"
+            "- bone pain\n- a cough\n"
+            "Treatment of a recurrence may include:\n- surgery\n- chemotherapy")
+    passage = Passage("1", "r.md", "Recurrent Breast Cancer", "Symptoms", text, None, "NCI", None, "patient")
+    idf = {"symptom": 2.0, "recurr": 2.0, "breast": 1.0, "treatment": 2.0}
+    units = flatten(select_units([(passage, 0, 1.0)], {"symptom": 1.0, "recurr": 1.0}, idf, analyzer))
+    leads = [u.text for u in units if u.items]
+    assert leads == ["Symptoms of local and regional breast cancer recurrence may include:",
+                     "Symptoms of distant or metastatic breast cancer recurrence may include:"]
+    assert "bone pain" in [u.text for u in units]
+    units = flatten(select_units([(passage, 0, 1.0)], {"treatment": 1.0, "recurr": 1.0}, idf, analyzer))
+    assert [u.text for u in units if u.items] == ["Treatment of a recurrence may include:"]
+
+
 def test_a_labelled_list_comes_with_the_labelled_lists_beside_it():
     """"Tips about foods to eat:" is one of three short labelled lists that a sentence announces: shown together,
     with the sentence that introduces them when it ends with a colon; a long run stays the one list."""

@@ -29,6 +29,10 @@ MAX_UNITS = 4
 SIBLING_LABEL_WORDS = 8  # a label over a list of its own is this short ("Tips on when to eat:")
 SIBLING_ITEMS = 15  # labelled lists shown together have at most this many items ...
 SIBLING_NAMES_WORDS = 60  # ... or this many words, when they only name things ("bouillon", "sports drinks")
+PARALLEL_OPENING_WORDS = 2  # lists whose lead-ins open with the same words are parts of one answer ...
+PARALLEL_ITEMS = 20  # ... shown together when they have at most this many items ...
+PARALLEL_WORDS = 200  # ... and words, and score at most this much below the first
+PARALLEL_SCORE_GAP = 0.2
 LIST_COST = 3  # a lead-in with its list counts as this many units
 MIN_LEAD_IN_WORDS = 4  # a line without an end mark over a list is its lead-in when it is this long
 ANSWER_WORD_BONUS = 0.4
@@ -436,6 +440,8 @@ def select_units(
     are drugs that ...") is preferred.
     """
     scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid, ages)
+    place = {pidx: (passage.doc_path, passage.section) for passage, pidx, _ in candidates}
+    value_of = {id(u): v for v, u in scored}
     chosen: list[Unit] = []
     shown = 0
     at = 0  # scored[at:] are still to be read
@@ -458,6 +464,7 @@ def select_units(
         shown += 1
         if unit.items:
             shown += LIST_COST - 1  # a list fills most of an answer
+            chosen.extend(_parallel_lists(unit, value_of.get(id(unit), 0.0), scored[at:], place))
         # the sentence right after it that explains it ("This means therapies that target those biomarkers don't
         # work ...") reads as complete now: its cost is lifted
         follower = next((k for k in range(at, len(scored)) if scored[k][1].previous is unit
@@ -477,6 +484,27 @@ def select_units(
             before.items and chosen[i].passage_index - before.passage_index in (0, 1)))
 
     return [u for i, u in enumerate(chosen) if u.items or not REFERS_BACK.search(u.text) or follows_its_referent(i)]
+
+
+def _opening(text: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in text.split()[:PARALLEL_OPENING_WORDS])
+
+
+def _parallel_lists(lead: Unit, value: float, others: Iterable[tuple[float, Unit]],
+                    place: Mapping[int, tuple[str, str]]) -> list[Unit]:
+    """The lists of `lead`'s section whose lead-ins open as its own does ("Symptoms of local and regional ...
+    recurrence may include:" and "Symptoms of distant (metastatic) ... recurrence may include:"): the parts of one
+    answer, shown together when short together."""
+    if not lead.text.endswith(":") or is_label_group(lead):
+        return []  # (short labelled lists are shown beside each other by sibling_groups)
+    where = place.get(lead.passage_index)
+    parallel = [u for v, u in others if u.items and not u.is_item and u.text.endswith(":") and u.text != lead.text
+                and value - v <= PARALLEL_SCORE_GAP and _opening(u.text) == _opening(lead.text)
+                and place.get(u.passage_index) == where]
+    items = [i for u in (lead, *parallel) for i in u.items[:MAX_LIST_ITEMS]]
+    if not parallel or len(items) > PARALLEL_ITEMS or sum(len(i.text.split()) for i in items) > PARALLEL_WORDS:
+        return []
+    return parallel
 
 
 def score_units(
