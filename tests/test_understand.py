@@ -344,6 +344,34 @@ def test_the_aspect_asked(kb, message, aspect):
 
 
 @pytest.mark.kb
+@pytest.mark.parametrize("message, aspect", [
+    ("does bowel cancer run in families?", "causes"),
+    ("my mum and her sister both had breast cancer, will I get it too?", "causes"),
+    ("my dad died of prostate cancer at 60, should I be worried about getting it", "causes"),
+    ("could I pass it on to my kids?", "causes"),
+    # getting it checked, or back, is not getting the disease
+    ("I found a lump in my breast, how do I get it checked?", "symptoms"),
+])
+def test_a_familys_risk_is_asked_in_plain_words(kb, message, aspect):
+    found = kb.understand(message).aspect
+    assert (found.name if found is not None else None) == aspect
+
+
+@pytest.mark.kb
+def test_a_relatives_cancer_with_a_risk_question_brings_family_history(kb):
+    """"my dad died of prostate cancer ... worried about getting it": the library's words for a family history
+    join the focus, and the story's "died" is not what is asked; a child's own treatment causing problems, or a
+    relative's test result, is no family history."""
+    query = kb.understand("my dad died of prostate cancer at 60, should I be worried about getting it")
+    assert query.focus.get("famili", 0) > 0 and query.focus.get("histori", 0) > 0
+    assert query.focus.get("die", 0) < 1.0 and "die" not in query.own_terms
+    for story in ("my daughter had chemo and radiation for leukaemia when she was 4, could the treatment cause "
+                  "problems later on?", "my sister and I both tested BRCA1 positive, how much does surgery lower "
+                  "the risk?"):
+        assert "famili" not in kb.understand(story).focus, story
+
+
+@pytest.mark.kb
 @pytest.mark.parametrize("message, condition", [
     # another condition, with only words other care shares ("treatment", "eyes", "throat")
     ("conjunctivitis both eyes, crusted shut this morning. do i need antibiotic drops or will it clear on its own",

@@ -50,6 +50,7 @@ OTHER_KIND = re.compile(
     r"\bother (?:signs?|symptoms?|types?|kinds?|treatments?|options?|tests?|causes?|side effects?)\b")
 RETURN_WINDOW = 3  # "will my sense of taste come back": a word of the body this close before it, not the cancer
 STEER_WEIGHT = 0.3  # feelings and care-team words lean towards coping pages, never decide
+FAMILY_RISK_WEIGHT = 0.3  # "family history" for a relative's cancer and a risk question: a related word
 PEOPLE_WEIGHT = 0.15  # family words lean even less: "my husband has cancer of the gullet" is about the gullet
 # Terms added when feelings are expressed: the library's words for coping with them.
 FEELING_TERMS = ("feel", "emot", "cope", "fear", "anxieti")
@@ -266,6 +267,9 @@ class ContextWords:
     sex_words: dict[str, re.Pattern] = field(default_factory=dict)  # "male" -> "sperm", "erection" ...
     disease_names: re.Pattern | None = None  # any of disease_heads, as a word
     people_named: frozenset[str] = frozenset()  # people words that name someone ("mum", "he"), not "someone"
+    family_cancer: re.Pattern | None = None  # "my mum had breast cancer": a blood relative's cancer ...
+    family_risk_asked: re.Pattern | None = None  # ... or "does it run in families?": a family history asked about
+    family_risk_terms: tuple[str, ...] = ()  # ... the library's words for it ("family history", "inherited")
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContextWords:
@@ -310,6 +314,10 @@ class ContextWords:
                        if (p := _any_phrase(words)) is not None},
             disease_names=_any_phrase(raw.get("disease_heads", [])),
             people_named=words("people") - words("people_unnamed"),
+            family_cancer=_family_cancer(raw.get("relatives", []), raw.get("family_had", []),
+                                         raw.get("disease_heads", [])),
+            family_risk_asked=_any_phrase(raw.get("family_risk_asked", [])),
+            family_risk_terms=tuple(str(w).lower() for w in raw.get("family_risk_terms", [])),
         )
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
@@ -369,6 +377,16 @@ class ContextWords:
         """"male" or "female" when the message's words say whose body it is about ("freeze sperm"); else None."""
         sexes = [sex for sex, words in self.sex_words.items() if words.search(lowered)]
         return sexes[0] if len(sexes) == 1 else None
+
+
+def _family_cancer(relatives: Iterable[str], had: Iterable[str], diseases: Iterable[str]) -> re.Pattern | None:
+    """A relative, then within a few words what they had, then within a few words a cancer."""
+    def any_of(words: Iterable[str]) -> str:
+        return "|".join(re.escape(str(w).lower()) for w in sorted(words, key=len, reverse=True))
+    if not relatives or not had or not diseases:
+        return None
+    return re.compile(rf"\b(?:{any_of(relatives)})\b(?:\s+\S+){{0,5}}?\s+(?P<had>{any_of(had)})(?:\s+\S+){{0,3}}?"
+                      rf"\s+(?:{any_of(diseases)})\b")
 
 
 def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pattern | None:
@@ -822,6 +840,17 @@ class Understander:
             # "up 4 times a night for a wee ... i need to get it checked is she right": whether a symptom told may be
             # the disease, answered by its signs and what else they may mean, not by the tests that diagnose it
             aspect = self.qtypes.by_name.get("symptoms", aspect)
+        relative_had = cw.family_cancer.search(lowered) if cw.family_cancer else None
+        if any(t.name == "causes" for t in (aspect, *asked) if t is not None) and (
+                relative_had or (cw.family_risk_asked and cw.family_risk_asked.search(lowered))):
+            # "my mum had breast cancer at 50, am I high risk?", "does it run in families?": a family history's risk
+            if relative_had:  # ("my dad died of prostate cancer": the story, not dying, is what matters)
+                for t in analyzer.tokens(relative_had.group("had")):
+                    if t in own_terms and t in focus:
+                        own_terms.remove(t)
+                        focus[t] = min(focus[t], PLAIN_WEIGHT)
+            for t in analyzer.tokens(" ".join(cw.family_risk_terms)):
+                focus[t] = max(focus.get(t, 0.0), FAMILY_RISK_WEIGHT)
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
