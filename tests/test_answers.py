@@ -421,6 +421,22 @@ def shown_from(text: str, section: str, *terms: str) -> list[str]:
     return [u.text for u in select_units([(passage, 0, 1.0)], weights, weights, Analyzer())]
 
 
+def test_a_sentence_naming_back_to_one_left_out_is_left_out_too():
+    """"If you have any of these feelings, talk to your doctor." has nothing to name back to, so it is left out; the
+    sentence after it ("Though they are common signs of stress, ...") then has no referent shown either."""
+    from service.answer.compose import select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Stress is common during treatment. If you have any of these feelings, talk to your doctor. Though they "
+            "are common signs of stress, check they are not due to medicines.")
+    passage = Passage("1", "s.md", "Stress", "Stress", text, None, "NCI", None, "patient")
+    query, idf = {"doctor": 1.0, "medicin": 1.0, "feel": 1.0}, {"doctor": 2.0, "medicin": 2.0, "feel": 2.0}
+    texts = [u.text for u in select_units([(passage, 0, 1.0)], query, idf, analyzer, max_units=2)]
+    assert not any(t.startswith(("If you have any of these", "Though they")) for t in texts), texts
+
+
 def test_a_sentence_naming_this_treatment_is_not_shown_without_it():
     """"In hepatoblastoma, this treatment is only used for small tumors" does not say which treatment."""
     text = "In hepatoblastoma, this treatment is only used for small tumors. Surgery removes the tumor."

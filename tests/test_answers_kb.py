@@ -708,6 +708,21 @@ def test_support_for_a_feeling_is_found_by_the_librarys_name_for_it_and_by_what_
     assert not any("sibling" in c["title"].lower() for c in quoted(both))
 
 
+def test_support_beside_a_practical_answer_comes_from_the_section_on_the_feeling_told(kb_client):
+    """Support after the answer comes from the coping page's section on the feeling ("Fear and Worry" for
+    "frightened", "Guilt" for "my fault"), not its opening on the values people grew up with; and what guilt is
+    about ("Sometimes people blame themselves for:") is not support."""
+    body = turn(kb_client, "I'm 20 weeks pregnant and they found cervical cancer. I'm so frightened for my baby, "
+                           "can they treat it while I'm pregnant?")
+    support = [c for c in quoted(body) if c["title"].startswith("Emotions and Cancer")]
+    assert support and all(c["section"].endswith("Fear and Worry") for c in support), [c["section"] for c in support]
+    assert "values you grew up with" not in body["text"]
+    body = turn(kb_client, "I had an abortion when I was 20 and now I have breast cancer, I keep thinking it's my "
+                           "fault. is there a link?")
+    assert "having cancer is not your fault" in body["text"]
+    assert "blame themselves for" not in body["text"]
+
+
 def test_a_frightened_patient_who_asks_how_a_cancer_is_diagnosed_gets_the_diagnosis_section(kb_client):
     body = turn(kb_client, "I'm frightened of the tests. what tests are used to diagnose bladder cancer and what "
                            "happens during a cystoscopy?")

@@ -103,7 +103,11 @@ LABEL_NOT_HEADINGS = frozenset({"key points", "overview", "more information", "r
 # The lead-in of a list of how a feeling shows or what it is about: not support for someone who has it.
 DESCRIBES_A_FEELING = re.compile(
     r"^(you|they|he|she|your child|children|people|many people)( [a-z]+){0,2} (may|might|can|could|often|sometimes)"
-    r"( also)? (notice|feel|be|have|show|experience|get|become|worry)\b[^.]*:$", re.I)
+    r"( also)? (notice|feel|be|have|show|experience|get|become|worry)\b[^.]*:$"
+    # "Sometimes people blame themselves for:", "Many people get confused or stressed over things such as:"
+    r"|^((sometimes|often) )?(people|you|many people|some people) (blame|get|feel|worry|become)\b[^.]*:$"
+    # ... or what the feeling is ("Anxiety means you have extra worry, can't relax, and feel tense.")
+    r"|^(anxiety|stress|distress|depression|fear|anger|guilt|sadness|loneliness) (means|is (a|an|when))\b", re.I)
 # an item that only names a thing ("Social anxiety disorder (fear of social situations).") says nothing without its
 # list's lead-in
 BARE_NAME_WORDS = 4
@@ -124,7 +128,9 @@ EXPLAINS_BEFORE = re.compile(r"^(this|that|it)( all)? (means|is (because|why)|ha
 REFERS_BACK = re.compile(r"\b(these|those|such) (feelings?|symptoms?|signs?|problems?|changes?|side effects?|steps|"
                          r"tips|things|questions|emotions|worries|fears|tests?|treatments?|effects)\b"
                          # "In hepatoblastoma, this treatment is only used for ...": which treatment is said before
-                         r"|(?<!^)\b(this|that) (treatment|therapy|test|procedure|drug|medicine|surgery|operation)\b",
+                         r"|(?<!^)\b(this|that) (treatment|therapy|test|procedure|drug|medicine|surgery|operation)\b"
+                         # "Though they are common signs of stress and anxiety, ...": which they
+                         r"|^(though|although) (they|these|those)\b",
                          re.I)
 # ... or that go on from it ("For example, they may:"): shown, they bring the sentence before them.
 GOES_ON = re.compile(rf"^({_LEANS_BACK}|for example|for instance|in addition|as a result|"
@@ -478,12 +484,14 @@ def select_units(
     chosen.sort(key=lambda u: u.order)
     # "If you have any of these feelings, talk to your doctor.": only right after what it names back to (the
     # sentence before it, or a list just before it in its passage or the one before)
-    def follows_its_referent(i: int) -> bool:
-        before = chosen[i - 1] if i else None
-        return before is not None and (before is chosen[i].previous or bool(
-            before.items and chosen[i].passage_index - before.passage_index in (0, 1)))
-
-    return [u for i, u in enumerate(chosen) if u.items or not REFERS_BACK.search(u.text) or follows_its_referent(i)]
+    # (what is shown before it: a sentence that names back and was left out is no referent)
+    shown_units: list[Unit] = []
+    for unit in chosen:
+        before = shown_units[-1] if shown_units else None
+        if unit.items or not REFERS_BACK.search(unit.text) or before is not None and (before is unit.previous or bool(
+                before.items and unit.passage_index - before.passage_index in (0, 1))):
+            shown_units.append(unit)
+    return shown_units
 
 
 def _opening(text: str) -> tuple[str, ...]:
@@ -558,7 +566,8 @@ def score_units(
             lead = unit.lead_in if unit.is_item and unit.lead_in is not None else unit
             if ages and (for_other_ages(unit.text, ages) or lead is not unit and for_other_ages(lead.text, ages)):
                 continue
-            if support and (lead.items and DESCRIBES_A_FEELING.match(lead.text) or NAMES_A_DISORDER.search(lead.text)):
+            if support and (DESCRIBES_A_FEELING.match(lead.text) and (lead.items or not lead.text.endswith(":"))
+                            or NAMES_A_DISORDER.search(lead.text)):
                 continue  # how a feeling shows, or which disorders to screen for: neither helps
             if not asks_for_questions and (
                     all(t in lead.terms for t in QUESTION_WORDS) or unit.text.endswith("?")

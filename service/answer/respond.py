@@ -1256,7 +1256,11 @@ class Responder:
             # support that says what helps ("talk with", "try"), not how a feeling shows ("You may notice that you:")
             helps = self.qtypes.by_name.get("self_care")
             # the practical answer, then a little support (the best two units, or one list): whole units only
-            support = select_units(self._candidates(coping, None, audience, population, None, True), feel,
+            candidates = self._candidates(coping, None, audience, population, None, True)
+            # the page's section on the feeling told ("Fear and Worry" for "scared"), when it has one
+            named = [c for c in candidates if any(re.search(rf"\b{re.escape(name)}\b", c[0].section, re.I)
+                                                  for name in query.context.feeling_names)]
+            support = select_units(named or candidates, feel,
                                    self._patient_idf(feel), analyzer, helps.answers if helps else NO_CUES,
                                    max_units=SUPPORT_UNITS if units else MAX_UNITS, support=True)
             units = units + self._flatten(support)
