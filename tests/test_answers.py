@@ -287,6 +287,28 @@ def test_a_list_of_questions_to_ask_answers_only_a_question_about_what_to_ask():
     assert [u.text for u in asking] == ["Questions to ask about nausea:"]
 
 
+def test_a_list_of_questions_under_a_questions_heading_is_introduced_by_it():
+    """"Questions about Side Effects" over a list of questions (capitalised, so not a plain list of things) is the
+    list's lead-in: it answers "what should I ask about side effects?", and no other question."""
+    from service.answer.compose import flatten, heading_label, select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = "- What are the possible side effects of the treatment?\n- How can I prevent or treat side effects?"
+    passage = Passage("1", "q.md", "Questions to Ask", "Questions about Side Effects", text, None, "NCI", None,
+                      "patient")
+    assert heading_label(passage) == "Questions about Side Effects:"
+    idf = {"side": 2.0, "effect": 2.0, "ask": 1.0}
+    asking = flatten(select_units([(passage, 0, 1.0)], {"side": 1.0, "effect": 1.0, "ask": 1.0}, idf, analyzer))
+    assert [u.text for u in asking][:2] == ["Questions about Side Effects:",
+                                            "What are the possible side effects of the treatment?"]
+    assert select_units([(passage, 0, 1.0)], {"side": 1.0, "effect": 1.0}, idf, analyzer) == []
+    other = Passage("2", "q.md", "Drugs", "Drugs A to Z", "- Abemaciclib?\n- Zoledronic acid?", None, "NCI", None,
+                    "patient")
+    assert heading_label(other) is None
+
+
 def test_an_answer_shows_one_list_not_two():
     from service.answer.compose import flatten, select_units
     from service.corpus.models import Passage

@@ -301,6 +301,9 @@ def shows_whole_thought(unit: Unit, section: str) -> bool:
     return True
 
 
+QUESTIONS_HEADING = re.compile(r"^questions\b", re.I)
+
+
 def heading_label(passage: Passage) -> str | None:
     """The heading that introduces a passage's opening list when no sentence does ("Soups:", "bouillon", ...).
 
@@ -312,8 +315,10 @@ def heading_label(passage: Passage) -> str | None:
         return None
     heading = passage.section.rsplit(" > ", 1)[-1].strip()
     items = [line[2:].strip() for line in lines if line.startswith("- ")]
+    # ("Questions about Side Effects" over "- How will I feel after each treatment?": a list of questions to ask)
+    questions = QUESTIONS_HEADING.match(heading) and sum(item.endswith("?") for item in items) * 2 > len(items)
     if len(heading) < 4 or heading.lower() in LABEL_NOT_HEADINGS or heading.endswith(("?", ":", ".")) or \
-            sum(item[:1].islower() for item in items) * 2 <= len(items):
+            sum(item[:1].islower() for item in items) * 2 <= len(items) and not questions:
         return None
     if any(len(item.split()) > LABEL_ITEM_WORDS or re.search(r"\. [A-Z]", item) for item in items):
         return None  # items of several sentences: the rest of a long list cut from its lead-in
