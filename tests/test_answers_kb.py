@@ -723,6 +723,14 @@ def test_support_beside_a_practical_answer_comes_from_the_section_on_the_feeling
     assert "blame themselves for" not in body["text"]
 
 
+def test_is_it_a_kind_of_another_disease_gets_the_pages_sentence_on_that_disease(kb_client):
+    """"MDS, is that a type of leukaemia?": what MDS is, and the page's sentence on leukaemia (written "leukemia";
+    "MDS" is the page's own topic, named by its long form)."""
+    body = turn(kb_client, "dad's been diagnosed with MDS, is that a type of leukaemia?")
+    assert body["kind"] == "answer" and "Myelodysplastic syndromes are" in body["text"]
+    assert "leukemia" in body["text"].lower()
+
+
 def test_a_frightened_patient_who_asks_how_a_cancer_is_diagnosed_gets_the_diagnosis_section(kb_client):
     body = turn(kb_client, "I'm frightened of the tests. what tests are used to diagnose bladder cancer and what "
                            "happens during a cystoscopy?")

@@ -1434,14 +1434,20 @@ class Responder:
         # ("What are the symptoms of Ovarian Epithelial, Fallopian Tube, ...?")
         headings = " ".join(self.index.passages[c.passage_index].section for c in chosen)
         topic_words = generic | set(analyzer.tokens(f"{main.title} {headings}"))
+        # (and an acronym whose long form they are: "MDS" of "Myelodysplastic Syndromes Treatment")
+        topic_words |= {short for short, forms in query.phrases.items() if any(set(f) <= topic_words for f in forms)}
         shown = set().union(*(u.terms for c in chosen for u in (c, *c.items)))
         shown |= {t for term in shown for t in query.sources.get(term, ())}  # "myeloid" shown says "myelogenous"
         # (and the words of a question asked after the last question mark, though the library never uses them in a
         # topic name: "what counts as a clear liquid diet? is jelly and brothe ok")
         named = {t for t, w in weights.items() if (w >= 1.0 or t in query.tail_terms) and t not in topic_words}
-        missing = named & query.clause_terms - shown
-        if missing and not named & shown:
-            return None  # (the answer speaks to none of the things named)
+        # (a word asked, as written or as the library spells it: "leukaemia" asked is "leukemia" named)
+        missing = {t for t in named if t in query.clause_terms
+                   or {analyzer.term(o) for o in query.sources.get(t, ())} & query.clause_terms} - shown
+        if missing and not named & shown and (named - missing or not story):
+            # (the answer speaks to none of the things named; but "MDS, is that a type of leukaemia?" names
+            # only the thing it asks about beside what the page is about)
+            return None
         if not missing and story:
             # "what is mesothelioma, my granda worked with asbestoes for years": a specific thing the story names,
             # which the page speaks of, is why it was told ("Being exposed to asbestos can increase the risk ...")
@@ -1467,8 +1473,11 @@ class Responder:
                 continue
             listed = unit.is_item and unit.lead_in is not None and unit.lead_in.is_heading_label and len(
                 unit.text.split()) <= LISTED_THING_WORDS  # "jelly" in the page's list under "Sweets"
-            if not others & unit.terms and not listed:
-                continue  # "a tiny wireless camera" has the word, but nothing else of the question
+            lead_terms = unit.lead_in.terms if unit.is_item and unit.lead_in is not None else frozenset()
+            if not others & (unit.terms | lead_terms) and not listed:
+                # "a tiny wireless camera" has the word, but nothing else of the question (an item's lead-in may
+                # name the rest: "The types of myelodysplastic syndromes are:")
+                continue
             if unit.text.endswith(":"):
                 continue  # an item that opens a list of its own
             if unit.is_item and unit.lead_in is not None:
