@@ -731,6 +731,15 @@ def test_is_it_a_kind_of_another_disease_gets_the_pages_sentence_on_that_disease
     assert "leukemia" in body["text"].lower()
 
 
+def test_a_treatment_question_naming_no_group_gets_the_section_for_everyone(kb_client):
+    """"what is the treatment for ALL in kids": the phases every child's treatment has, not the treatment of children
+    with Down syndrome (a group the question does not name); a question that names a group gets its section."""
+    body = turn(kb_client, "what is the treatment for ALL in kids")
+    assert "done in three phases" in body["text"] and "Down syndrome" not in body["text"]
+    body = turn(kb_client, "how is ALL treated in children with Down syndrome?")
+    assert "Down syndrome" in body["text"]
+
+
 def test_a_frightened_patient_who_asks_how_a_cancer_is_diagnosed_gets_the_diagnosis_section(kb_client):
     body = turn(kb_client, "I'm frightened of the tests. what tests are used to diagnose bladder cancer and what "
                            "happens during a cystoscopy?")

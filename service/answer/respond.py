@@ -906,7 +906,12 @@ class Responder:
         # diagnosed disease, not the description of one of its treatments
         newly = {g for g in fit if NEWLY_DIAGNOSED.match(self.index.passages[g].section.rsplit(" > ", 1)[-1])} \
             if qtype is not None and qtype.name == "treatment" and stage is None and not recurrence else set()
-        matched = sorted(fit, key=lambda g: (-fit[g], -echoed.get(g, 0), g not in newly, -named[g],
+        # ... and for "what is the treatment for ALL in kids?", with no group named, a section for everyone with the
+        # disease ("Treatment phases of childhood ALL") before one for a group the question does not name
+        # ("Treatment of children with Down syndrome and ALL")
+        extra = self._heading_extra_words(main, fit, qtype, focus) \
+            if qtype is not None and qtype.name == "treatment" and stage is None else {}
+        matched = sorted(fit, key=lambda g: (-fit[g], -echoed.get(g, 0), g not in newly, extra.get(g, 0), -named[g],
                                              labels_first and not labelled(g),
                                              self.index.passages[g].order if by_order else 0,
                                              -hit_scores.get(g, 0.0), self.index.passages[g].order))
@@ -965,6 +970,19 @@ class Responder:
             extra = sorted((g for g in page if g not in taken), key=lambda g: (-weight(g), g))
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
+
+    def _heading_extra_words(self, main: DocumentHit, fit: Iterable[int], qtype: QuestionType,
+                             focus: Mapping[str, float] | None) -> dict[int, int]:
+        """How many words of each passage's own heading name neither the page, the question nor the aspect: the
+        group or situation a section is for ("down", "syndrom" of "Treatment of children with Down syndrome").
+        Empty when the question names a section's group or treatment itself ("... will he need radiation?")."""
+        tokens = self.index.analyzer.tokens
+        known = set(tokens(main.title)) | {t for phrase in qtype.sections for t in phrase} \
+            | self.ranker.partition("patient").generic
+        own = {g: set(tokens(self.index.passages[g].section.rsplit(" > ", 1)[-1])) for g in fit}
+        if any((set(focus or {}) - known) & words for words in own.values()):
+            return {}
+        return {g: len(words - known) for g, words in own.items()}
 
     def _allowed_passages(self, main: DocumentHit, qtype: QuestionType | None, audience: str,
                           population: str | None, stage: str | None, feelings: bool, recurrence: bool = True,
