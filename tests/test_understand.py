@@ -336,6 +336,8 @@ def test_general_health_questions_need_cancer_context(kb):
     ("flu-like symptoms after treatment", None),
     # ... only where it ends the name: "risk factors" still asks about risk beside "am I high risk?"
     ("I'm 45, my mum had breast cancer at 50. what are the risk factors and am I high risk?", "causes"),
+    # a lay phrase that asks what its library words ask stays a cue ("long term effects" are late effects)
+    ("I had leukaemia when I was 5, now I'm 30. what long term effects should I be checked for?", "side_effects"),
 ])
 def test_the_aspect_asked(kb, message, aspect):
     """The kinds of a thing; and a cue word set aside only where it ends a topic's name."""

@@ -520,6 +520,12 @@ class Understander:
         self.filler_terms = frozenset(analyzer.term(w) for w in self.words.filler_words)
         self.blames_treatment = self.words.blame_pattern(expander.drug_names())
 
+    def _asks_as_its_targets(self, phrase: str) -> bool:
+        """A lay phrase that asks the question type its library words ask ("long term effects", "late effects":
+        side effects), not another one ("check ups" is follow-up care, not a diagnosis question)."""
+        own = {t.name for t in self.qtypes.matching(self.analyzer.tokens(phrase))}
+        return bool(own) and own == {t.name for t in self.qtypes.matching(self.expander.lay[phrase])}
+
     def _aspect(self, text: str, terms: list[str], lowered: str, staged: bool) -> QuestionType | None:
         """The question type asked. A stage named says which part of the page, not that the stages are asked:
         "treatment for stage 3" asks about treatment, "DCIS stage 0, is that actually cancer?" what it is."""
@@ -817,7 +823,9 @@ class Understander:
             outside_phrases = re.sub(rf"\b{re.escape(typo)}\b", corrections[typo], outside_phrases)
         # (a story first: "the biopsy came back as DCIS" holds the lay phrase "came back")
         # (all found in the message first: "biopsy results" and "results came back" overlap, and both go)
-        spans = [m.span() for phrase in list(cw.story_phrases) + [p for p in lay_found if " " in p]
+        # (but a phrase that asks what its library words ask stays a cue: "long term effects" are "late effects")
+        spans = [m.span() for phrase in list(cw.story_phrases) + [p for p in lay_found if " " in p
+                                                                  and not self._asks_as_its_targets(p)]
                  for m in re.finditer(rf"\b{re.escape(phrase)}\b", outside_phrases)]
         for start, end in spans:
             outside_phrases = outside_phrases[:start] + " " * (end - start) + outside_phrases[end:]
