@@ -158,6 +158,17 @@ def test_a_lay_phrase_of_common_words_is_a_topic(small):
     assert "have kids" not in small.understand("how do I tell my kids").own_terms
 
 
+def test_a_two_word_lay_phrase_is_found_said_apart_or_the_other_way_round(small):
+    """"swollen leg" is lymphedema also as "my left leg is swollen" or "a swollen left leg"; "the runs", whose first
+    word names nothing, only as written."""
+    phrases = small.understander.expander.lay_phrases
+    assert "swollen leg" in phrases("my left leg is swollen and feels heavy")
+    assert "swollen leg" in phrases("a swollen left leg")
+    assert "low platelets" in phrases("my platelets are low and I'm bruising")
+    assert "swollen leg" not in phrases("my leg hurts and my ankle is swollen")
+    assert "the runs" not in phrases("runs in the family")
+
+
 def test_a_lay_phrase_with_one_meaning_is_read_as_that_word(small):
     # "the runs" is diarrhea, as much as if the word had been written; "run" is not what is asked about
     query = small.understand("chemo has given me the runs, what should I be eating and drinking?")

@@ -52,6 +52,16 @@ class QueryExpander:
         keys = sorted(self.lay, key=len, reverse=True)
         alternatives = "|".join(re.escape(k) for k in keys)
         self._lay_pattern = re.compile(rf"(?<![a-z0-9])({alternatives})(?:s|es)?(?![a-z0-9])")
+        # a two-word phrase of two content words is also said apart or the other way round ("swollen leg": "my leg
+        # is swollen", "a swollen left leg")
+        self._split_pairs: list[tuple[str, re.Pattern]] = []
+        for key in keys:
+            words = key.split()
+            if len(words) == 2 and all(self.analyzer.tokens(w) for w in words):
+                first, second = (re.escape(w) for w in words)
+                self._split_pairs.append((key, re.compile(
+                    rf"(?<![a-z0-9])(?:{first}(?: [a-z']+)? {second}(?:s|es)?|{second}(?:s|es)?(?: [a-z']+){{1,2}} "
+                    rf"{first})(?![a-z0-9])")))
         self.brands, self._generics = self._read_brand_names(index)
         self._spelling = self._spelling_table(index)
         mined = index.manifest.get("vocabulary") or mine_vocabulary(index.passages, self.analyzer)
@@ -84,7 +94,9 @@ class QueryExpander:
     def lay_phrases(self, text: str) -> list[str]:
         """The lay vocabulary's phrases found in a text ("back passage", "chemo")."""
         lowered = " ".join(fold(text).split())  # fold straightens curly apostrophes
-        return list(dict.fromkeys(m.group(1) for m in self._lay_pattern.finditer(lowered)))
+        found = [m.group(1) for m in self._lay_pattern.finditer(lowered)]
+        found += [key for key, pattern in self._split_pairs if key not in found and pattern.search(lowered)]
+        return list(dict.fromkeys(found))
 
     def is_acronym(self, word: str) -> bool:
         return word.upper() in self.acronyms
