@@ -911,6 +911,11 @@ def test_is_that_normal_about_a_feeling_is_answered_with_support_not_the_disease
     assert body["intro"]
     assert all(COPING.search(c["title"] + " " + c["section"]) or "sibling" in c["title"].lower()
                for c in quoted(body)), [c["title"] for c in quoted(body)]
+    # ... asked without a question mark too
+    body = turn(kb_client, "im 15 and my little brother has leukemia. mum and dad are always at the hospital with "
+                           "him and i get angry about it then feel really guilty. is that normal")
+    assert all(COPING.search(c["title"] + " " + c["section"]) or "sibling" in c["title"].lower()
+               for c in quoted(body)), [c["title"] for c in quoted(body)]
 
 
 @pytest.mark.parametrize("message", ["i'm so scared", "i feel angry", "im overwhelmed", "i'm lonely",

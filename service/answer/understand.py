@@ -882,8 +882,11 @@ class Understander:
         known |= {t for t in focus if sources.get(t) and sources[t] <= known and t not in asked_focus}
         # "my sister has leukaemia ... I feel angry and left out. is that normal?": the question is about
         # the feeling; the disease named is the story around it
-        asks_about_feeling = bool(context.feelings) and aspect is None and bool(questions) and not any(
-            w in focus_words for s in questions for w in analyzer.words(s))
+        # (asked without a mark too: "... i get angry about it then feel really guilty. is that normal")
+        last = (split_sentences(question) or [""])[-1]
+        asking_sentences = questions or ([last] if ASKED_WITHOUT_MARK.search(last) else [])
+        asks_about_feeling = bool(context.feelings) and aspect is None and bool(asking_sentences) and not any(
+            w in focus_words for s in asking_sentences for w in analyzer.words(s))
         return Query(
             message=message,
             question=question,
