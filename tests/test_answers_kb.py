@@ -740,6 +740,15 @@ def test_a_treatment_question_naming_no_group_gets_the_section_for_everyone(kb_c
     assert "Down syndrome" in body["text"]
 
 
+def test_a_rare_word_the_best_page_speaks_of_keeps_the_answer_on_it(kb_client):
+    """A white eye "in photos with the flash" is a sign of retinoblastoma, whose page speaks of "flash photographs":
+    the answer stays on it, not on the melanoma photos page, whose headings say "photos"."""
+    body = turn(kb_client, "noticed in photos with the flash my babys one eye looks white instead of red like the "
+                           "other one. is that something serious")
+    assert "retinoblastoma" in quoted(body)[0]["url"], quoted(body)[0]["url"]
+    assert "white instead of red" in body["text"]
+
+
 def test_a_frightened_patient_who_asks_how_a_cancer_is_diagnosed_gets_the_diagnosis_section(kb_client):
     body = turn(kb_client, "I'm frightened of the tests. what tests are used to diagnose bladder cancer and what "
                            "happens during a cystoscopy?")

@@ -790,7 +790,9 @@ class Responder:
                     return True
             return False
 
-        if in_headings(main):
+        if in_headings(main) or any(t.startswith(rarest) for g in self.ranker.doc_passages(main.doc_path, audience)
+                                    for t in self.ranker.passage_terms(g)):
+            # (a page that speaks of it answers: "photos" are the "flash photographs" of the retinoblastoma page)
             return main
         for doc in docs[1:3]:
             if in_headings(doc):
