@@ -749,6 +749,14 @@ def test_a_rare_word_the_best_page_speaks_of_keeps_the_answer_on_it(kb_client):
     assert "white instead of red" in body["text"]
 
 
+def test_could_a_symptom_be_a_cancer_is_answered_from_its_signs_not_a_treatments_side_effects(kb_client):
+    """No treatment is told: "blood in my wee ... could it be bladder cancer?" is answered from the bladder cancer
+    symptoms page, its most common symptom first, not from urinary problems after cancer treatment."""
+    body = turn(kb_client, "blood in my wee but no pain, could it be bladder cancer?")
+    assert quoted(body)[0]["title"].startswith("Bladder Cancer Symptoms"), quoted(body)[0]["title"]
+    assert "most common symptom is blood in the urine" in body["text"]
+
+
 def test_a_frightened_patient_who_asks_how_a_cancer_is_diagnosed_gets_the_diagnosis_section(kb_client):
     body = turn(kb_client, "I'm frightened of the tests. what tests are used to diagnose bladder cancer and what "
                            "happens during a cystoscopy?")

@@ -347,6 +347,10 @@ def test_general_health_questions_need_cancer_context(kb):
     ("flu-like symptoms after treatment", None),
     # ... only where it ends the name: "risk factors" still asks about risk beside "am I high risk?"
     ("I'm 45, my mum had breast cancer at 50. what are the risk factors and am I high risk?", "causes"),
+    # a symptom told with a worry about a cancer named asks whether it may be a sign of it; not a question about who
+    # gets the cancer
+    ("saw blood in my wee this morning, didnt hurt. should i be worried about bladder cancer", "symptoms"),
+    ("my 15 year old found a lump in her breast, is breast cancer something teens get?", None),
     # a lay phrase that asks what its library words ask stays a cue ("long term effects" are late effects)
     ("I had leukaemia when I was 5, now I'm 30. what long term effects should I be checked for?", "side_effects"),
 ])

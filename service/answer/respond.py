@@ -704,7 +704,7 @@ class Responder:
 
     def _main_page(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
                    audience: str, topic_title: str | None, topic_words: str = "",
-                   ages: Sequence[int] = (), sex: str | None = None) -> DocumentHit:
+                   ages: Sequence[int] = (), sex: str | None = None, treatment_told: bool = True) -> DocumentHit:
         """The page the answer is quoted from: normally the best page; a follow-up's aspect comes from the
         conversation's page when that page has a section for it ("what are the side effects?" after colon
         cancer); a rare word of the question that only another top page has as a heading ("grapefruit")
@@ -755,6 +755,15 @@ class Responder:
                                        lambda doc: page_sex(doc.title) == sex)
             if same is not None:
                 return same
+        # ... and a page on a treatment's side effect to a page on the signs asked about, as good a match, when no
+        # treatment is told ("blood in my wee but no pain, could it be bladder cancer?": Bladder Cancer Symptoms, not
+        # urinary problems after cancer treatment)
+        if not treatment_told and qtype is not None and qtype.name == "symptoms" \
+                and SIDE_EFFECT_PAGE.search(main.url or ""):
+            other = next((doc for doc in near if self.qtypes.section_score(qtype, doc.title) == 2
+                          and not SIDE_EFFECT_PAGE.search(doc.url or "")), None)
+            if other is not None:
+                return other
         # ... and a page on one cancer whose name the question does not say ("every twinge I panic that it's come
         # back. how do people live with this fear?": breast cancer survivorship) to a general page as good a match
         # (life after treatment)
@@ -1225,7 +1234,8 @@ class Responder:
         felt = query.context.feelings if query is not None else []
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
         main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words, ages,
-                               query.context.sex if query is not None else None)
+                               query.context.sex if query is not None else None,
+                               treatment_told=query is None or query.treatment_told or topic_title is not None)
         unit_weights = self._question_weights(weights, query, main) if qtype is not None and qtype.from_clause \
             else weights
         if unit_weights is not weights:

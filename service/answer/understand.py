@@ -95,6 +95,9 @@ DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
 # "dose" written for "does" ("how long dose the sickness last?", "dose it hurt?"), not "what dose of chemo"
 DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|what|who|which|and|so)\s+))dose"
                        r"(?=\s+(?:it|the|this|that|he|she|they|my|your|a|an|chemo|radiotherapy|cancer)\b)")
+# "could it be ...", "should I be worried about ...": a symptom told may be the disease named
+WORRIED_IT_IS = re.compile(r"\b(could|can|might|may|would|is|does)( it| this| that| these| they)? (be|mean|indicate)\b"
+                           r"|\bworr(y|ied)\b|\bconcerned\b|\bsigns? of\b|\bafraid\b|\bscared\b")
 CLAUSES_REACHED_BACK = 2  # "I don't understand why" names nothing: the clauses before it say what
 LONG_MESSAGE = 300  # characters: past this a message is read as a story around its questions
 BACKGROUND_WEIGHT = 0.4
@@ -203,6 +206,7 @@ class Query:
     # ("conjunctivitis", service/data/other_conditions.yaml); None when there is none
     other_condition: str | None = None
     blames_treatment: bool = False  # a problem linked to a treatment ("sore skin from the radiation")
+    treatment_told: bool = False  # a treatment is named at all ("since my chemo", "the radiation")
     asked: list[QuestionType] = field(default_factory=list)  # every question type asked ("how long ... side effects")
     # a message asking two or three things: each part with its question type ("what does that mean" / "how do I
     # avoid catching stuff"), answered in turn
@@ -267,6 +271,7 @@ class ContextWords:
     sex_words: dict[str, re.Pattern] = field(default_factory=dict)  # "male" -> "sperm", "erection" ...
     disease_names: re.Pattern | None = None  # any of disease_heads, as a word
     people_named: frozenset[str] = frozenset()  # people words that name someone ("mum", "he"), not "someone"
+    treatment_named: re.Pattern | None = None  # any of `treatments`, as a word ("chemo", "the op")
     family_cancer: re.Pattern | None = None  # "my mum had breast cancer": a blood relative's cancer ...
     family_risk_asked: re.Pattern | None = None  # ... or "does it run in families?": a family history asked about
     family_risk_terms: tuple[str, ...] = ()  # ... the library's words for it ("family history", "inherited")
@@ -314,6 +319,7 @@ class ContextWords:
                        if (p := _any_phrase(words)) is not None},
             disease_names=_any_phrase(raw.get("disease_heads", [])),
             people_named=words("people") - words("people_unnamed"),
+            treatment_named=_any_phrase(raw.get("treatments", [])),
             family_cancer=_family_cancer(raw.get("relatives", []), raw.get("family_had", []),
                                          raw.get("disease_heads", [])),
             family_risk_asked=_any_phrase(raw.get("family_risk_asked", [])),
@@ -848,6 +854,12 @@ class Understander:
             # "up 4 times a night for a wee ... i need to get it checked is she right": whether a symptom told may be
             # the disease, answered by its signs and what else they may mean, not by the tests that diagnose it
             aspect = self.qtypes.by_name.get("symptoms", aspect)
+        elif aspect is None and context.symptom and not blamed and cw.disease_names is not None \
+                and cw.disease_names.search(asked_clause := question_clause(question) or asking_text(lowered)) \
+                and WORRIED_IT_IS.search(asked_clause):
+            # "saw blood in my wee ... should i be worried about bladder cancer": whether the symptom told may be the
+            # cancer named, answered by its signs (not by a treatment's side effects, when no treatment is told)
+            aspect = self.qtypes.by_name.get("symptoms")
         relative_had = cw.family_cancer.search(lowered) if cw.family_cancer else None
         if any(t.name == "causes" for t in (aspect, *asked) if t is not None) and (
                 relative_had or (cw.family_risk_asked and cw.family_risk_asked.search(lowered))):
@@ -907,6 +919,8 @@ class Understander:
             new_topic=changes_topic(question),
             keeps_subject=keeps_subject(question),
             blames_treatment=bool(blamed),
+            treatment_told=bool(blamed) or bool(cw.treatment_named and cw.treatment_named.search(lowered))
+            or bool(self.expander.drug_terms(own_terms)),
             asked=asked,
             asks_about_feeling=asks_about_feeling,
             # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
