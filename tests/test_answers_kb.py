@@ -757,6 +757,16 @@ def test_could_a_symptom_be_a_cancer_is_answered_from_its_signs_not_a_treatments
     assert "most common symptom is blood in the urine" in body["text"]
 
 
+def test_a_question_beside_a_feeling_that_is_not_about_it_gets_the_practical_answer(kb_client):
+    """"... LSIL. do i have cancer?? ... im freaking out": no personal advice, and the general information is the
+    abnormal test results page, with support from the section on fear; not support alone."""
+    body = turn(kb_client, "smear came back abnormal, hpv positive and something called LSIL. do i have cancer?? they "
+                           "want me back for a colposcopy and im freaking out")
+    assert body["kind"] == "advice"
+    assert any("Abnormal" in c["title"] for c in quoted(body)), [c["title"] for c in quoted(body)]
+    assert "values you grew up with" not in body["text"]
+
+
 def test_a_frightened_patient_who_asks_how_a_cancer_is_diagnosed_gets_the_diagnosis_section(kb_client):
     body = turn(kb_client, "I'm frightened of the tests. what tests are used to diagnose bladder cancer and what "
                            "happens during a cystoscopy?")

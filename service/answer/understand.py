@@ -95,6 +95,9 @@ DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
 # "dose" written for "does" ("how long dose the sickness last?", "dose it hurt?"), not "what dose of chemo"
 DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|what|who|which|and|so)\s+))dose"
                        r"(?=\s+(?:it|the|this|that|he|she|they|my|your|a|an|chemo|radiotherapy|cancer)\b)")
+# a question about a feeling told: "is that normal?", "how do I cope?", "am I wrong to feel like this?"
+ABOUT_A_FEELING = re.compile(r"\b(normal|ok|okay|alright|cope|coping|deal|feel|feeling|feelings|natural|common|wrong|"
+                             r"mad|crazy|stop|help|others|anyone|everyone|people)\b")
 # "could it be ...", "should I be worried about ...": a symptom told may be the disease named
 WORRIED_IT_IS = re.compile(r"\b(could|can|might|may|would|is|does)( it| this| that| these| they)? (be|mean|indicate)\b"
                            r"|\bworr(y|ied)\b|\bconcerned\b|\bsigns? of\b|\bafraid\b|\bscared\b")
@@ -898,7 +901,9 @@ class Understander:
         last = (split_sentences(question) or [""])[-1]
         asking_sentences = questions or ([last] if ASKED_WITHOUT_MARK.search(last) else [])
         asks_about_feeling = bool(context.feelings) and aspect is None and bool(asking_sentences) and not any(
-            w in focus_words for s in asking_sentences for w in analyzer.words(s))
+            w in focus_words for s in asking_sentences for w in analyzer.words(s)) and any(
+            ABOUT_A_FEELING.search(s.lower()) or any(f in s.lower() for f in context.feelings)
+            for s in asking_sentences)  # (not "do i have cancer??", after a story of test results)
         return Query(
             message=message,
             question=question,
