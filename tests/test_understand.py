@@ -169,6 +169,12 @@ def test_a_two_word_lay_phrase_is_found_said_apart_or_the_other_way_round(small)
     assert "the runs" not in phrases("runs in the family")
 
 
+@pytest.mark.kb
+def test_short_and_slang_words_read_as_the_librarys(kb):
+    assert kb.understand("ive had hep b since birth, will i get liver cancer?").focus.get("hepat", 0) > 0
+    assert kb.understand("do i need to use a johnny while on chemo").focus.get("condom", 0) > 0
+
+
 def test_a_lay_phrase_with_one_meaning_is_read_as_that_word(small):
     # "the runs" is diarrhea, as much as if the word had been written; "run" is not what is asked about
     query = small.understand("chemo has given me the runs, what should I be eating and drinking?")
