@@ -938,6 +938,12 @@ def test_is_that_normal_about_a_feeling_is_answered_with_support_not_the_disease
     assert body["intro"]
     assert all(COPING.search(c["title"] + " " + c["section"]) or "sibling" in c["title"].lower()
                for c in quoted(body)), [c["title"] for c in quoted(body)]
+    # ... and "how do I deal with it?" after it asks what helps with the feeling
+    body = turn(kb_client, "im 15 and my little brother has leukaemia. my parents are basically always at the hospital "
+                           "with him. I feel guilty when I go out with my mates and then angry at everyone and then "
+                           "bad for being angry. is that normal? how do I deal with it")
+    assert all(COPING.search(c["title"] + " " + c["section"]) or "sibling" in c["title"].lower()
+               for c in quoted(body)), [c["title"] for c in quoted(body)]
     # ... asked without a question mark too
     body = turn(kb_client, "im 15 and my little brother has leukemia. mum and dad are always at the hospital with "
                            "him and i get angry about it then feel really guilty. is that normal")

@@ -175,6 +175,15 @@ def test_short_and_slang_words_read_as_the_librarys(kb):
     assert kb.understand("do i need to use a johnny while on chemo").focus.get("condom", 0) > 0
 
 
+@pytest.mark.kb
+def test_a_generic_drug_name_is_not_expanded_to_its_brands(kb):
+    """A brand said reads as its generic name ("Keytruda": pembrolizumab); a generic name said is what the library
+    uses, and its twenty brands (dexamethasone's) would outweigh the rest of the question."""
+    assert kb.understand("what is keytruda used for").focus.get("pembrolizumab", 0) > 0
+    focus = kb.understand("why is my mum on thalidomide with dexamethasone for her myeloma?").focus
+    assert "decadron" not in focus and "thalomid" not in focus
+
+
 def test_a_lay_phrase_with_one_meaning_is_read_as_that_word(small):
     # "the runs" is diarrhea, as much as if the word had been written; "run" is not what is asked about
     query = small.understand("chemo has given me the runs, what should I be eating and drinking?")

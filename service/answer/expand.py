@@ -105,9 +105,14 @@ class QueryExpander:
         """Acronyms (lower case) that cannot be an English word: "cml", "her2"; not "cat" or "pass"."""
         return list(self._lower_acronyms)
 
+    @property
+    def generics(self) -> frozenset[str]:
+        """The first term of each drug page's generic name ("luspatercept" of "Luspatercept-aamt")."""
+        return self._generics
+
     def drug_names(self) -> list[str]:
         """Brand and generic drug names the library knows (index terms, so stems: "lupron")."""
-        return [name for name in self.brands if len(name) >= 5 and name.isalpha()]
+        return [name for name in (*self.brands, *self._generics) if len(name) >= 5 and name.isalpha()]
 
     def drug_terms(self, terms: list[str]) -> set[str]:
         """The generic drug names (index terms) that these terms name: "opdivo" -> nivolumab."""
@@ -120,7 +125,7 @@ class QueryExpander:
         return found
 
     def _read_brand_names(self, index: SearchIndex) -> tuple[dict[str, list[str]], frozenset[str]]:
-        """brand term -> generic name terms (and generic -> brand), from patient drug pages; and the
+        """brand term -> generic name terms, from patient drug pages; and the
         generic names themselves (the first term of each drug page's title)."""
         generics: dict[str, set[tuple[str, ...]]] = {}  # brand -> generic names of the pages listing it
         table: dict[str, list[str]] = {}
@@ -134,9 +139,10 @@ class QueryExpander:
             if not generic:
                 continue
             # Brand names sit one per line, but cleaning joins the lines: every word is a name.
+            # (a generic name said is not expanded to its brands: the library's pages use the generic name, and a
+            # drug with twenty brands, dexamethasone, would outweigh the rest of the question)
             for brand in set(self.analyzer.tokens(match.group(1))) - set(generic):
                 generics.setdefault(brand, set()).add(generic)
-                table.setdefault(generic[0], []).append(brand)
         for brand, names in generics.items():
             # "Femara" is letrozole; the co-pack "Kisqali Femara" lists it too, but ribociclib is not Femara:
             # a combination's name is dropped when a single drug's name within it lists the brand as well.

@@ -1249,9 +1249,9 @@ class Responder:
         subject = self._subject(weights, main, query, qtype) if qtype is not None else Subject()
         coping = self._coping_page(query, audience, population) if feelings and query is not None else None
         # a practical question was asked too: an aspect, or a page named by the question's own words
-        practical = (qtype is not None and qtype.name != "what_is") or bool(
-            {t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title))) and not (
-            query is not None and query.asks_about_feeling)
+        practical = not (query is not None and query.asks_about_feeling) and (
+            (qtype is not None and qtype.name != "what_is")
+            or bool({t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title))))
         units = []
         if coping is None or practical or COPING_TITLE.search(main.title):
             if query is not None and query.parts and not stage:

@@ -900,7 +900,9 @@ class Understander:
         # (asked without a mark too: "... i get angry about it then feel really guilty. is that normal")
         last = (split_sentences(question) or [""])[-1]
         asking_sentences = questions or ([last] if ASKED_WITHOUT_MARK.search(last) else [])
-        asks_about_feeling = bool(context.feelings) and aspect is None and bool(asking_sentences) and not any(
+        # ("... is that normal? how do I deal with it": what helps with the feeling)
+        asks_about_feeling = bool(context.feelings) and (aspect is None or aspect.name == "self_care") \
+            and bool(asking_sentences) and not any(
             w in focus_words for s in asking_sentences for w in analyzer.words(s)) and any(
             ABOUT_A_FEELING.search(s.lower()) or any(f in s.lower() for f in context.feelings)
             for s in asking_sentences)  # (not "do i have cancer??", after a story of test results)
@@ -992,6 +994,7 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
     for targets in (*expander.acronyms.values(), *expander.lay.values(), *expander.brands.values()):
         terms.update(targets)
     terms.update(expander.brands)
+    terms.update(expander.generics)
     terms.update(short.lower() for short in expander.acronyms)
     terms.update(t for key in expander.lay for t in analyzer.tokens(key))
     cancer: set[str] = set()
@@ -1036,7 +1039,7 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
     # brand names, and the rare words of generic names: not "vaccine" or "human" of "Recombinant Human
     # Papillomavirus Nonavalent Vaccine"
     df = np.diff(indptr)
-    drugs = set(expander.brands) | {t for generic in expander.brands.values() for t in generic
+    drugs = set(expander.brands) | expander.generics | {t for generic in expander.brands.values() for t in generic
                                     if (tid := index.vocab.get(t)) is not None and tid < len(df) and df[tid] <= rare}
     cancer |= drugs
     return {"topic_terms": frozenset(terms), "title_bigrams": frozenset(bigrams), "cancer_terms": frozenset(cancer),
