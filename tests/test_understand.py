@@ -173,6 +173,7 @@ def test_a_two_word_lay_phrase_is_found_said_apart_or_the_other_way_round(small)
 def test_short_and_slang_words_read_as_the_librarys(kb):
     assert kb.understand("ive had hep b since birth, will i get liver cancer?").focus.get("hepat", 0) > 0
     assert kb.understand("do i need to use a johnny while on chemo").focus.get("condom", 0) > 0
+    assert kb.understand("her belly has swollen up, they want to drain it").focus.get("ascit", 0) > 0
 
 
 @pytest.mark.kb
