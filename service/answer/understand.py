@@ -529,6 +529,37 @@ class Understander:
         self.filler_terms = frozenset(analyzer.term(w) for w in self.words.filler_words)
         self.blames_treatment = self.words.blame_pattern(expander.drug_names())
 
+    def _weigh_family_risk(self, lowered: str, focus: dict[str, float], own_terms: list[str]) -> None:
+        """A risk question about a blood relative's cancer ("my mum had breast cancer at 50, am I high risk?") or
+        about inheritance ("does it run in families?"): the library's words for a family history join the focus;
+        the story's "died" is no topic ("my dad died of prostate cancer")."""
+        cw = self.words
+        relative_had = cw.family_cancer.search(lowered) if cw.family_cancer else None
+        if not relative_had and not (cw.family_risk_asked and cw.family_risk_asked.search(lowered)):
+            return
+        if relative_had:
+            for t in self.analyzer.tokens(relative_had.group("had")):
+                if t in own_terms and t in focus:
+                    own_terms.remove(t)
+                    focus[t] = min(focus[t], PLAIN_WEIGHT)
+        for t in self.analyzer.tokens(" ".join(cw.family_risk_terms)):
+            focus[t] = max(focus.get(t, 0.0), FAMILY_RISK_WEIGHT)
+
+    def _asks_about_feeling(self, question: str, questions: list[str], context: Context,
+                            aspect: QuestionType | None, focus_words: list[str]) -> bool:
+        """"my sister has leukaemia ... I feel angry and left out. is that normal?": the question is about the
+        feeling, and the disease named is the story around it; also asked without a mark ("... is that normal"),
+        and "how do I deal with it?" (what helps with the feeling). Not "do i have cancer??" after a story of test
+        results and a feeling: that question is not about the feeling."""
+        if not context.feelings or (aspect is not None and aspect.name != "self_care"):
+            return False
+        last = (split_sentences(question) or [""])[-1]
+        asking = questions or ([last] if ASKED_WITHOUT_MARK.search(last) else [])
+        if not asking or any(w in focus_words for s in asking for w in self.analyzer.words(s)):
+            return False
+        return any(ABOUT_A_FEELING.search(s.lower()) or any(f in s.lower() for f in context.feelings)
+                   for s in asking)
+
     def _asks_as_its_targets(self, phrase: str) -> bool:
         """A lay phrase that asks the question type its library words ask ("long term effects", "late effects":
         side effects), not another one ("check ups" is follow-up care, not a diagnosis question)."""
@@ -863,17 +894,8 @@ class Understander:
             # "saw blood in my wee ... should i be worried about bladder cancer": whether the symptom told may be the
             # cancer named, answered by its signs (not by a treatment's side effects, when no treatment is told)
             aspect = self.qtypes.by_name.get("symptoms")
-        relative_had = cw.family_cancer.search(lowered) if cw.family_cancer else None
-        if any(t.name == "causes" for t in (aspect, *asked) if t is not None) and (
-                relative_had or (cw.family_risk_asked and cw.family_risk_asked.search(lowered))):
-            # "my mum had breast cancer at 50, am I high risk?", "does it run in families?": a family history's risk
-            if relative_had:  # ("my dad died of prostate cancer": the story, not dying, is what matters)
-                for t in analyzer.tokens(relative_had.group("had")):
-                    if t in own_terms and t in focus:
-                        own_terms.remove(t)
-                        focus[t] = min(focus[t], PLAIN_WEIGHT)
-            for t in analyzer.tokens(" ".join(cw.family_risk_terms)):
-                focus[t] = max(focus.get(t, 0.0), FAMILY_RISK_WEIGHT)
+        if any(t.name == "causes" for t in (aspect, *asked) if t is not None):
+            self._weigh_family_risk(lowered, focus, own_terms)
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
@@ -895,17 +917,7 @@ class Understander:
             known = frozenset(t for t in own_terms if focus.get(t, 0.0) >= 1.0) - asked_focus
         # ... and the library's words read from them ("lump": "mass")
         known |= {t for t in focus if sources.get(t) and sources[t] <= known and t not in asked_focus}
-        # "my sister has leukaemia ... I feel angry and left out. is that normal?": the question is about
-        # the feeling; the disease named is the story around it
-        # (asked without a mark too: "... i get angry about it then feel really guilty. is that normal")
-        last = (split_sentences(question) or [""])[-1]
-        asking_sentences = questions or ([last] if ASKED_WITHOUT_MARK.search(last) else [])
-        # ("... is that normal? how do I deal with it": what helps with the feeling)
-        asks_about_feeling = bool(context.feelings) and (aspect is None or aspect.name == "self_care") \
-            and bool(asking_sentences) and not any(
-            w in focus_words for s in asking_sentences for w in analyzer.words(s)) and any(
-            ABOUT_A_FEELING.search(s.lower()) or any(f in s.lower() for f in context.feelings)
-            for s in asking_sentences)  # (not "do i have cancer??", after a story of test results)
+        asks_about_feeling = self._asks_about_feeling(question, questions, context, aspect, focus_words)
         return Query(
             message=message,
             question=question,
