@@ -567,6 +567,10 @@ def test_a_story_phrase_is_not_a_question_type_cue(small):
     query = small.understand("biopsy came back as leukemia stage 0, is that actually cancer? does he need chemo?")
     assert [t.name if t else None for _, t in query.parts] == ["is_cancer", "treatment"]
     assert small.understand("how is acute lymphoblastic leukemia diagnosed?").aspect.name == "diagnosis"
+    # a long part tells a story around its question: the question type is its asking clause's
+    query = small.understand("my sister and I both tested positive for the leukemia gene and she has had her treatment "
+                             "and I'm not sure whether I should too how much does it lower the risk and can I work")
+    assert [t.name if t else None for _, t in query.parts][0] == "prevention"
 
 
 @pytest.mark.parametrize("message, recurrence", [

@@ -101,6 +101,7 @@ ABOUT_A_FEELING = re.compile(r"\b(normal|ok|okay|alright|cope|coping|deal|feel|f
 # "could it be ...", "should I be worried about ...": a symptom told may be the disease named
 WORRIED_IT_IS = re.compile(r"\b(could|can|might|may|would|is|does)( it| this| that| these| they)? (be|mean|indicate)\b"
                            r"|\bworr(y|ied)\b|\bconcerned\b|\bsigns? of\b|\bafraid\b|\bscared\b")
+STORY_PIECE_WORDS = 12  # a part of a message longer than this tells a story around its question
 CLAUSES_REACHED_BACK = 2  # "I don't understand why" names nothing: the clauses before it say what
 LONG_MESSAGE = 300  # characters: past this a message is read as a story around its questions
 BACKGROUND_WEIGHT = 0.4
@@ -580,6 +581,16 @@ class Understander:
             return what_is
         return aspect
 
+    def _piece_aspect(self, piece: str, staged: bool) -> QuestionType | None:
+        """A part's question type, read from its asking clause when that clause asks one ("my sister and I both
+        tested BRCA1 positive ... how much does it lower the risk": prevention, not the "tested" of the story)."""
+        clause = question_clause(piece) if len(piece.split()) > STORY_PIECE_WORDS else ""
+        if clause and clause != piece:
+            aspect = self._aspect(clause, self.analyzer.tokens(clause), clause, staged and "stage" in clause)
+            if aspect is not None:
+                return aspect
+        return self._aspect(piece, self.analyzer.tokens(piece), piece, staged and "stage" in piece)
+
     def _parts(self, lowered: str, staged: bool = False) -> list[tuple[str, QuestionType | None]]:
         """The separate questions of a message, when they ask different things (else empty)."""
         pieces, marked = [], []
@@ -597,8 +608,8 @@ class Understander:
             pieces.append((asking or sentences or [""])[-1])
             marked.append(brk is not None and "?" in brk.group())
             start = brk.end() if brk is not None else end
-        parts = [(p, self._aspect(p, self.analyzer.tokens(p), p, staged and "stage" in p), asked)
-                 for p, asked in zip(pieces, marked, strict=True) if len(p.split()) >= 2]
+        parts = [(p, self._piece_aspect(p, staged), asked) for p, asked in zip(pieces, marked, strict=True)
+                 if len(p.split()) >= 2]
         # a piece that asks no aspect is a question of its own only when it is asked ("can I keep my nipples", not
         # "we have three teenage children") and names a topic (not "never heard of it", nor "just trying to get my
         # head round it": "head" of a filler phrase)
