@@ -54,12 +54,12 @@ class QueryExpander:
         self._lay_pattern = re.compile(rf"(?<![a-z0-9])({alternatives})(?:s|es)?(?![a-z0-9])")
         # a two-word phrase of two content words is also said apart or the other way round ("swollen leg": "my leg
         # is swollen", "a swollen left leg")
-        self._split_pairs: list[tuple[str, re.Pattern]] = []
+        self._split_pairs: list[tuple[str, tuple[str, ...], re.Pattern]] = []
         for key in keys:
             words = key.split()
             if len(words) == 2 and all(self.analyzer.tokens(w) for w in words):
                 first, second = (re.escape(w) for w in words)
-                self._split_pairs.append((key, re.compile(
+                self._split_pairs.append((key, tuple(words), re.compile(
                     rf"(?<![a-z0-9])(?:{first}(?: [a-z']+)? {second}(?:s|es)?|{second}(?:s|es)?(?: [a-z']+){{1,2}} "
                     rf"{first})(?![a-z0-9])")))
         self.brands, self._generics = self._read_brand_names(index)
@@ -95,7 +95,8 @@ class QueryExpander:
         """The lay vocabulary's phrases found in a text ("back passage", "chemo")."""
         lowered = " ".join(fold(text).split())  # fold straightens curly apostrophes
         found = [m.group(1) for m in self._lay_pattern.finditer(lowered)]
-        found += [key for key, pattern in self._split_pairs if key not in found and pattern.search(lowered)]
+        found += [key for key, words, pattern in self._split_pairs  # (both words in the text first: cheap)
+                  if key not in found and all(w in lowered for w in words) and pattern.search(lowered)]
         return list(dict.fromkeys(found))
 
     def is_acronym(self, word: str) -> bool:
