@@ -332,14 +332,14 @@ class ContextWords:
 
     def blame_pattern(self, drug_names: Iterable[str] = ()) -> re.Pattern | None:
         """Matches a problem blamed on a treatment: a link word, then a treatment within three words."""
-        treatments = sorted({*self.treatments, *(d.lower() for d in drug_names)}, key=len, reverse=True)
+        treatments = {*self.treatments, *(d.lower() for d in drug_names)}
         if not self.treatment_links or not treatments:
             return None
-        links = "|".join(re.escape(w) for w in sorted(self.treatment_links, key=len, reverse=True))
-        names = "|".join(re.escape(w) for w in treatments)
+        links = _alternatives(self.treatment_links)
+        names = _alternatives(treatments)
         pattern = rf"\b(?:{links})\s+(?:[\w']+\s+){{0,3}}?(?:{names})\w*"
         if self.treatment_effects:  # "chemo has given me the runs": the treatment first, then what it did
-            effects = "|".join(re.escape(w) for w in sorted(self.treatment_effects, key=len, reverse=True))
+            effects = _alternatives(self.treatment_effects)
             pattern += (rf"|\b(?:{names})\w*\s+(?:has\s+|have\s+|is\s+|are\s+|keeps?\s+)?(?:{effects})"
                         r"\s+(?:me|him|her|them|us|my|his|their)\b")
         return re.compile(pattern)
@@ -389,24 +389,27 @@ class ContextWords:
         return sexes[0] if len(sexes) == 1 else None
 
 
+def _alternatives(words: Iterable[str]) -> str:
+    """Words or phrases (lower case) as one regular-expression alternation, the longest first ("radiotherapy"
+    before "radio")."""
+    return "|".join(re.escape(w) for w in sorted((str(w).lower() for w in words), key=len, reverse=True))
+
+
 def _family_cancer(relatives: Iterable[str], had: Iterable[str], diseases: Iterable[str]) -> re.Pattern | None:
     """A relative, then within a few words what they had, then within a few words a cancer."""
-    def any_of(words: Iterable[str]) -> str:
-        return "|".join(re.escape(str(w).lower()) for w in sorted(words, key=len, reverse=True))
     if not relatives or not had or not diseases:
         return None
-    return re.compile(rf"\b(?:{any_of(relatives)})\b(?:\s+\S+){{0,5}}?\s+(?P<had>{any_of(had)})(?:\s+\S+){{0,3}}?"
-                      rf"\s+(?:{any_of(diseases)})\b")
+    return re.compile(rf"\b(?:{_alternatives(relatives)})\b(?:\s+\S+){{0,5}}?\s+(?P<had>{_alternatives(had)})"
+                      rf"(?:\s+\S+){{0,3}}?\s+(?:{_alternatives(diseases)})\b")
 
 
 def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pattern | None:
     """Any of the phrases, as whole words, unless the next word is one of `not_before`."""
-    words = sorted((str(p).lower() for p in phrases), key=len, reverse=True)
+    words = _alternatives(phrases)
     if not words:
         return None
-    unless = "|".join(re.escape(str(w).lower()) for w in not_before)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
-                      + (rf"(?!\s+(?:{unless})\b)" if unless else ""))
+    unless = _alternatives(not_before)
+    return re.compile(rf"\b(?:{words})\b" + (rf"(?!\s+(?:{unless})\b)" if unless else ""))
 
 
 @dataclass(frozen=True)
@@ -421,8 +424,8 @@ class OtherConditions:
     @classmethod
     def load(cls, path: Path | None = None) -> OtherConditions:
         raw = yaml.safe_load((path or DATA / "other_conditions.yaml").read_text(encoding="utf-8")) or {}
-        names = sorted({str(c).lower() for c in raw.get("conditions", [])}, key=len, reverse=True)
-        pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")s?\b") if names else None
+        names = _alternatives(set(raw.get("conditions", [])))
+        pattern = re.compile(rf"\b({names})s?\b") if names else None
         signs = raw.get("cancer_signs", [])
         return cls(pattern, tuple(str(w).lower() for w in raw.get("shared_words", [])),
                    re.compile("|".join(f"(?:{p})" for p in signs)) if signs else None)
@@ -1017,7 +1020,6 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
     for targets in (*expander.acronyms.values(), *expander.lay.values(), *expander.brands.values()):
         terms.update(targets)
     terms.update(expander.brands)
-    terms.update(expander.generics)
     terms.update(short.lower() for short in expander.acronyms)
     terms.update(t for key in expander.lay for t in analyzer.tokens(key))
     cancer: set[str] = set()
