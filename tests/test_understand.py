@@ -529,6 +529,8 @@ def test_question_types_read_wordings_made_of_common_words():
         "what are the most common cancers in children and teenagers?": "most_common",  # which, not whether
         "is chemo painful?": "hurts",
         "will my periods come back after chemo?": "duration",
+        "what should i be asking her": "questions_to_ask",  # the questions to ask, not what talking is
+        "what questions should I ask about radiotherapy?": "questions_to_ask",
     }
     for text, name in cases.items():
         detected = qtypes.detect(text)
