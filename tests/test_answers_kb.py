@@ -1438,3 +1438,23 @@ def test_could_it_be_cancer_is_answered_with_what_else_the_signs_may_mean(kb_cli
     assert body["kind"] == "answer"
     assert "may be caused by other conditions" in body["text"] and "check with your doctor" in body["text"]
     assert whole_thought_problems(body) == []
+
+
+def test_what_to_ask_and_whether_to_bring_someone_are_both_answered(kb_client):
+    """A letter that asks what to ask the doctor, and whether to bring someone or record the talk: the page's advice
+    on questions as well as on notes and recording (before, only the second)."""
+    body = turn(kb_client, "my oncologist talks so fast and by the time i get back to the car park ive forgotten half "
+                           "of what she said what should i be asking her and is it ok to bring someone or record it")
+    assert body["kind"] == "answer"
+    assert "questions" in body["text"] and "record" in body["text"], body["text"]
+    assert whole_thought_problems(body) == []
+
+
+def test_a_word_the_whole_page_is_about_does_not_narrow_its_treatments_to_one(kb_client):
+    """"itchy skin": "skin" is on almost half the itching page's passages, so it names no one treatment
+    ("Prescription drugs applied to the skin"): the treatments are shown one by one (before: only the
+    over-the-counter powders and lotions)."""
+    body = turn(kb_client, "itchy skin cancer treatment")
+    sections = {c["section"] for c in quoted(body)}
+    assert len([s for s in sections if "Different types of treatment" in s]) >= 3, sections
+    assert whole_thought_problems(body) == []

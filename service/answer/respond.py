@@ -136,6 +136,7 @@ NEWLY_DIAGNOSED = re.compile(r"^(the )?treatment (options )?(of|for) newly diagn
 # Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
 SITUATION = re.compile(r"(the )?treatment (options )?(of|for)\b", re.I)
 MIN_OVERVIEW_PARTS = 3
+PAGE_SUBJECT_SHARE = 0.4  # a word in this share of a page's passages is its subject, not one part of it
 
 
 def under_key_points(section: str) -> bool:
@@ -1097,6 +1098,9 @@ class Responder:
         # situation the page treats apart ("if it has spread to the lungs"): the usual choice answers it
         adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
             - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
+        # (a word most of the page says is its subject in other words, "skin" on the itching page: not a part named)
+        saying = [frozenset().union(*(u.terms for u in passage_units(passages[g], g, analyzer))) for g in page]
+        adds = {t for t in adds if sum(t in terms for terms in saying) < PAGE_SUBJECT_SHARE * len(page)}
         named = set(parts_by_head[best]) | {s for s in by_section if self.qtypes.section_score(qtype, s)}
         if any(adds & set(analyzer.tokens(s)) for s in named):
             named_parts = [s for s in parts_by_head[best] if adds & set(analyzer.tokens(s))]
