@@ -91,6 +91,18 @@ def test_emphasis_markers_are_removed_but_text_kept():
     assert strip_emphasis("***Definitions:*** a **bold** and *italic* word") == "Definitions: a bold and italic word"
 
 
+def test_a_bold_label_ending_its_sentence_is_kept_apart_from_the_next():
+    text, _ = clean_markdown("- **Fatigue from chemotherapy (chemo fatigue).**[Chemotherapy](/x) destroys cells.")
+    assert text == "- Fatigue from chemotherapy (chemo fatigue). Chemotherapy destroys cells."
+    assert strip_emphasis("**Port:**A port is. **Bold** and **end.**Next") == "Port: A port is. Bold and end. Next"
+    assert strip_emphasis("a **bold**word") == "a boldword"  # (no end mark: as written)
+
+
+def test_invisible_zero_width_marks_are_dropped():
+    text, _ = clean_markdown("Cancer Treatment.\u200b\u200b\u200b")
+    assert text == "Cancer Treatment."
+
+
 def test_bold_link_inside_list_item():
     text, _ = clean_markdown("- **[Complete blood\ncount (CBC)](/Common/PopUps/x)**: A procedure")
     assert text == "- Complete blood\ncount (CBC): A procedure"

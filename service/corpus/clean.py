@@ -28,6 +28,10 @@ NAVIGATION_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 BOLD = re.compile(r"(\*\*\*|\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # invisible marks pasted from an editor
+# A bold label that ends its sentence with the next one written right after it ("**Fatigue from chemotherapy (chemo
+# fatigue).**[Chemotherapy](...) destroys ..."): a space keeps the two sentences apart.
+BOLD_RUN_ON = re.compile(r"(\*\*\*|\*\*|__)(?=[^\s*])((?:[^*\n]|\*(?!\*))+?[.:!?])\1(?=[\[A-Za-z0-9(])")
 ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 BACKSLASH_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
@@ -133,7 +137,7 @@ def strip_emphasis(text: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = BOLD.sub(r"\2", text)
+        text = BOLD.sub(r"\2", BOLD_RUN_ON.sub(r"\2 ", text))
     return ITALIC.sub(r"\1", text)
 
 
@@ -210,7 +214,7 @@ def clean_markdown(text: str, base_url: str | None = None) -> tuple[str, list[tu
     text = strip_emphasis(text)
     text = strip_html(text)
     text = BACKSLASH_ESCAPE.sub(r"\1", text)
-    return text, links
+    return ZERO_WIDTH.sub("", text), links
 
 
 def clean_plain_text(text: str) -> str:
