@@ -1071,12 +1071,19 @@ def test_a_yes_or_no_question_leads_with_the_sentence_that_answers_it(kb_client)
 
 
 def test_how_long_unanswered_by_the_page_is_said_not_left_to_notice(kb_client):
-    """The nerve problems page says what neuropathy is and how to manage it, never how long it lasts: the reply
-    says so before quoting it. ("tingly" stems to "ting", which the library never uses: it is read as tingling.)"""
-    body = turn(kb_client, "numb tingly fingers and toes since my chemo, like wearing gloves. will it go away?")
+    """The nerve problems page says what neuropathy is and how to manage it, never how long it lasts, and no page
+    after it says so of numbness after surgery (the cancer pain page's "CIPN may continue after chemotherapy" is
+    about chemotherapy, and its "Nerve blocks" section is not about nerve problems): the reply says so before
+    quoting it."""
+    body = turn(kb_client, "will the numbness in my armpit go away after surgery")
     assert body["kind"] == "answer"
     assert quoted(body)[0]["url"].endswith("side-effects/nerve-problems")
     assert "doesn't say how long" in body["intro"], body["intro"]
+    assert "Nerve blocks" not in body["text"] and "CIPN" not in body["text"]
+    # ("tingly" stems to "ting", which the library never uses: it is read as tingling, and the pain page says)
+    body = turn(kb_client, "numb tingly fingers and toes since my chemo, like wearing gloves. will it go away?")
+    assert quoted(body)[0]["url"].endswith("side-effects/nerve-problems")
+    assert "CIPN may continue after chemotherapy" in body["text"]
 
 
 def test_a_symptom_told_gets_the_line_to_tell_the_care_team_before_the_library_text(kb_client):
@@ -1457,4 +1464,18 @@ def test_a_word_the_whole_page_is_about_does_not_narrow_its_treatments_to_one(kb
     body = turn(kb_client, "itchy skin cancer treatment")
     sections = {c["section"] for c in quoted(body)}
     assert len([s for s in sections if "Different types of treatment" in s]) >= 3, sections
+    assert whole_thought_problems(body) == []
+
+
+def test_whether_it_passes_is_read_from_the_next_page_when_the_page_does_not_say(kb_client):
+    """The nerve problems page never says whether neuropathy passes; the cancer pain page's section on it does
+    ("In some people, CIPN may continue after chemotherapy has ended."), shown after the nerve page's own opening
+    with the sentence that says what CIPN stands for (before: only "The library's page doesn't say how long")."""
+    body = turn(kb_client, "pins and needles in my fingers and toes after chemo, feels like I'm wearing gloves. "
+                           "will it go away?")
+    assert body["kind"] == "answer"
+    assert "may continue after chemotherapy has ended" in body["text"]
+    assert "peripheral neuropathy (CIPN)" in body["text"]
+    assert "doesn't say how long" not in body["text"]
+    assert "Nerve Problems" in quoted(body)[0]["title"]
     assert whole_thought_problems(body) == []

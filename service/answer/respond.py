@@ -136,6 +136,8 @@ NEWLY_DIAGNOSED = re.compile(r"^(the )?treatment (options )?(of|for) newly diagn
 # Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
 SITUATION = re.compile(r"(the )?treatment (options )?(of|for)\b", re.I)
 MIN_OVERVIEW_PARTS = 3
+ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+VERDICT_PAGES = 4  # a yes-or-no answer the page does not say is looked for on the pages ranked after it, up to this
 PAGE_SUBJECT_SHARE = 0.4  # a word in this share of a page's passages is its subject, not one part of it
 
 
@@ -211,6 +213,9 @@ def led_by(verdict: Unit | None, chosen: list) -> list:
     for i, unit in enumerate(chosen):
         if verdict.previous is not None and (unit is verdict.previous or unit.text == verdict.previous.text):
             return [*chosen[:i + 1], verdict, *chosen[i + 1:]]
+    before = verdict.previous
+    if before is not None and any(f"({short})" in before.text for short in ACRONYM.findall(verdict.text)):
+        return [before, verdict, *chosen]  # "... chemotherapy-induced peripheral neuropathy (CIPN)." says what it is
     return [verdict, *chosen]
 
 
@@ -1275,7 +1280,18 @@ class Responder:
                                                     population, stage, feelings, recurrence, ages)
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
                                              feelings, recurrence, ages, subject)
-                units = self._flatten(led_by(verdict, chosen) + ([other] if other is not None else []))
+                led = led_by(verdict, chosen)
+                for doc in [d for d in docs[:VERDICT_PAGES] if d is not main] if verdict is None and chosen else ():
+                    # the page has no sentence that says it: a following page's section on the page's subject may
+                    # ("In some people, CIPN may continue after chemotherapy has ended." on the cancer pain page,
+                    # under "Peripheral neuropathy is a type of pain ...", for "will the pins and needles go away?"),
+                    # shown after the page's own first unit, which says what the answer is about
+                    verdict = self._verdict_unit(doc, chosen, qtype, scoring, idf, audience, population, stage,
+                                                 feelings, recurrence, ages, subject, about=main)
+                    if verdict is not None:
+                        led = chosen[:1] + led_by(verdict, chosen[1:])
+                        break
+                units = self._flatten(led + ([other] if other is not None else []))
                 if units and query is not None and self._wants_what_helps(query, qtype, main):
                     units += self._what_helps(main, units, audience, population, stage, ages)
                 if not units and qtype is not None:
@@ -1522,16 +1538,25 @@ class Responder:
 
     def _verdict_unit(self, main: DocumentHit, chosen: list, qtype: QuestionType | None, scoring: dict[str, float],
                       idf: dict[str, float], audience: str, population: str | None, stage: str | None,
-                      feelings: bool, recurrence: bool, ages: Sequence[int], subject: Subject = Subject()):
+                      feelings: bool, recurrence: bool, ages: Sequence[int], subject: Subject = Subject(),
+                      about: DocumentHit | None = None):
         """A yes-or-no question ("is it normal?", "is it cancer?", `leads_with_answer` in question_types.yaml)
         whose chosen sentences do not say it: the page's best sentence that does ("Research has shown that
-        off-label use of drugs is very common in cancer treatment"), shown first. Only a plain sentence."""
+        off-label use of drugs is very common in cancer treatment"), shown first. Only a plain sentence.
+        `about`: the page answered, when `main` is another page, read only in sections whose headings name the
+        subject of that page's title."""
         if qtype is None or not qtype.leads_with_answer or not qtype.answers:
             return None
         analyzer = self.index.analyzer
         if says_answer(qtype, chosen, subject):
             return None
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
+        if about is not None:
+            named = set(analyzer.tokens(self.topic_name(about.title))) - self.ranker.partition("patient").generic \
+                - self.qtypes.cue_terms  # (not "treatment", an aspect's word)
+            # (two of its words: "Peripheral neuropathy is a type of pain ...", not "Nerve blocks" for nerve problems)
+            page = [g for g in page if len(named & set(analyzer.tokens(self.index.passages[g].section)))
+                    >= min(2, len(named))]
         scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer, ages=ages)
         for _value, unit in scored:
             if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text) \
