@@ -1479,3 +1479,17 @@ def test_whether_it_passes_is_read_from_the_next_page_when_the_page_does_not_say
     assert "doesn't say how long" not in body["text"]
     assert "Nerve Problems" in quoted(body)[0]["title"]
     assert whole_thought_problems(body) == []
+
+
+def test_a_part_that_asks_no_aspect_is_not_answered_from_a_stages_definition(kb_client):
+    """"what the chances are that his face will be affected" names the facial nerve, which the salivary gland page
+    names only in stage IV's definition ("cancer may have spread to ... the skin, jawbone, ear canal, and/or facial
+    nerve"): how far a cancer has spread does not say whether an operation affects the face."""
+    body = turn(kb_client, "My husband had a lump in front of his ear for about a year. It has now been found to be a "
+                           "cancer of the parotid gland. He is due to have an operation next month and they have "
+                           "warned us about the facial nerve. We would like to know how salivary gland cancer is "
+                           "normally treated, whether he will need radiotherapy afterwards, and what the chances are "
+                           "that his face will be affected.")
+    assert body["kind"] == "answer"
+    assert not any("Stage" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
+    assert "Surgery" in body["text"]

@@ -1591,6 +1591,7 @@ class Responder:
         things?"): a little from the page's section for each, in the order asked."""
         analyzer = self.index.analyzer
         per_part = max(1, PART_UNITS // len(query.parts))
+        stages = self.qtypes.by_name.get("stages")
         chosen: list = []
         for text, qtype in query.parts:
             part_scoring = dict(scoring)
@@ -1606,6 +1607,10 @@ class Responder:
                 continue
             candidates = self._candidates(main, qtype, audience, population, None, feelings, focus=scoring,
                                           recurrence=query.context.recurrence, ages=query.context.ages, asked=text)
+            if qtype is None and stages is not None:
+                # a part that asks no aspect is not answered from the stages' definitions ("what the chances are
+                # that his face will be affected": not "cancer may have spread to ... the facial nerve" of stage IV)
+                candidates = [c for c in candidates if not self.qtypes.section_score(stages, c[0].section)]
             part_idf = self._patient_idf(part_scoring)
             picked = select_units(candidates, part_scoring, part_idf, analyzer,
                                   qtype.answers if qtype is not None else NO_CUES, defined_terms(scoring, qtype),
