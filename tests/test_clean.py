@@ -32,6 +32,14 @@ def test_citation_markers_single_and_ranges_are_dropped():
     assert drop_citation_markers(text) == "Up to 25% of patients. More."
 
 
+def test_a_fact_sheets_reference_numbers_are_dropped_but_phone_numbers_and_years_kept():
+    text = ("Exams are done by a health care professional ([17](#r17)). Supplements raised the risk (11, 12), and "
+            "(3–5); call 1-800-4-CANCER (1-800-422-6237). It was published in 2011 (2022).")
+    assert clean_markdown(text)[0] == ("Exams are done by a health care professional. Supplements raised the "
+                                           "risk, and; call 1-800-4-CANCER (1-800-422-6237). It was published in "
+                                           "2011 (2022).")
+
+
 def test_images_and_enlarge_links_are_dropped():
     text = "[Enlarge](https://x/img.jpg)![Anatomy of the bone; drawing [1] shows marrow](https://x/img.jpg)\nCaption."
     assert drop_images(text).strip() == "Caption."

@@ -11,6 +11,9 @@ from urllib.parse import urljoin
 
 # [[1](#cit/section_1.1)] and ranges such as [[1](#cit/a)-[3](#cit/b)]
 CITATION_MARKER = re.compile(r"\[(?:\s*\[\d+\]\(#cit/[^)]*\)\s*[-–,]?\s*)+\]")
+# A fact sheet's reference numbers at a clause's end ("... by a health care professional ([17](#r17)).", "(11, 12)."):
+# not a phone number ("(1-800-422-6237)"), nor a year ("(2022)").
+REFERENCE_NUMBER = re.compile(r" \(\d{1,3}(?:(?:, ?|–|-)\d{1,3})*\)(?=[.,;:])")
 # the target may carry a quoted title with its own brackets ('(img.jpg "Magnetic resonance imaging (MRI) scan")')
 IMAGE_TARGET = r"\(\s*[^)\s]*(?:\s+\"[^\"]*\")?\s*\)"
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]" + IMAGE_TARGET)
@@ -209,6 +212,7 @@ def clean_markdown(text: str, base_url: str | None = None) -> tuple[str, list[tu
     text = drop_images(text)
     text = drop_link_boxes(text)
     text, links = replace_links(text, base_url)
+    text = REFERENCE_NUMBER.sub("", text)  # ("([17](#r17))" is "(17)" once its link is its text)
     text = drop_navigation_lines(text)
     text = bold_lines_to_headings(text)
     text = strip_emphasis(text)
