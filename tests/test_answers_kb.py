@@ -1493,3 +1493,15 @@ def test_a_part_that_asks_no_aspect_is_not_answered_from_a_stages_definition(kb_
     assert body["kind"] == "answer"
     assert not any("Stage" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
     assert "Surgery" in body["text"]
+
+
+def test_how_much_it_lowers_the_risk_is_answered_by_the_figure(kb_client):
+    """"how much does it lower the risk?" asks a size: the page's sentence with the figure ("by at least 95%"), from
+    its section "How effective is risk-reducing mastectomy?", leads (before: the options for avoiding surgery)."""
+    body = turn(kb_client, "my sister and I both tested BRCA1 positive and she's decided to have both breasts removed "
+                           "to be safe and I'm not sure whether I should too how much does it lower the risk and can I "
+                           "keep my nipples")
+    assert body["kind"] == "answer"
+    assert "95%" in body["sentences"][0]["text"], body["text"]
+    assert "nipple" in body["text"]
+    assert whole_thought_problems(body) == []

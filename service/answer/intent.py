@@ -39,9 +39,11 @@ class AnswerCues:
             p.search(text) for p in self.phrases)
 
     @classmethod
-    def parse(cls, answers: Iterable[str], analyzer: Analyzer, as_written: Iterable[str] = ()) -> AnswerCues:
-        """`as_written`: phrases whose stopwords matter ("is common", not the "common" of "Some common ways")."""
-        terms, phrases = [], []
+    def parse(cls, answers: Iterable[str], analyzer: Analyzer, as_written: Iterable[str] = (),
+              patterns: Iterable[str] = ()) -> AnswerCues:
+        """`as_written`: phrases whose stopwords matter ("is common", not the "common" of "Some common ways");
+        `patterns`: regular expressions, for what is not a word ("95%")."""
+        terms, phrases = [], [re.compile(p, re.I) for p in patterns]
         for answer in answers:
             words = tuple(analyzer.tokens(answer))
             if words:
@@ -118,7 +120,8 @@ class QuestionTypes:
                     heading_aspect=lender is spec and bool(spec.get("heading_aspect", True)),
                     family=spec.get("sections_from") or name,
                     suggestion=spec["suggestion"],
-                    answers=AnswerCues.parse(spec.get("answers", []), analyzer, spec.get("answer_phrases", [])),
+                    answers=AnswerCues.parse(spec.get("answers", []), analyzer, spec.get("answer_phrases", []),
+                                             spec.get("answer_patterns", [])),
                     pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
                     else None,
                     fallback=spec.get("fallback"),
