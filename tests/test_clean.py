@@ -111,6 +111,12 @@ def test_invisible_zero_width_marks_are_dropped():
     assert text == "Cancer Treatment."
 
 
+def test_bold_that_opens_with_italic_closes_in_its_own_paragraph():
+    text = "***Cannabis* has been studied**.\n\n**Nausea**\n\n*Cannabis* was given:\n\n- ***THC*** by mouth."
+    assert strip_emphasis(text) == "Cannabis has been studied.\n\nNausea\n\nCannabis was given:\n\n- THC by mouth."
+    assert strip_emphasis("**a bold phrase\nwrapped over a line**") == "a bold phrase\nwrapped over a line"
+
+
 def test_bold_link_inside_list_item():
     text, _ = clean_markdown("- **[Complete blood\ncount (CBC)](/Common/PopUps/x)**: A procedure")
     assert text == "- Complete blood\ncount (CBC): A procedure"

@@ -30,7 +30,9 @@ NAVIGATION_LINE = re.compile(
     r"^\s*(go to (the )?(patient|health professional) version|placeholder slot)\.?\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
-BOLD = re.compile(r"(\*\*\*|\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
+# (within a paragraph: "***Cannabis* and cannabinoids have been studied ...**." opens with italic inside bold, and
+# would otherwise close at the next "***" paragraphs below)
+BOLD = re.compile(r"(\*\*\*|\*\*|__)(?=\S)((?:(?!\n[ \t]*\n).)+?)(?<=\S)\1", re.DOTALL)
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # invisible marks pasted from an editor
 # A bold label that ends its sentence with the next one written right after it ("**Fatigue from chemotherapy (chemo
 # fatigue).**[Chemotherapy](...) destroys ..."): a space keeps the two sentences apart.

@@ -27,8 +27,8 @@ from .split import (
 # 3: an empty heading mark takes its text from the next line; 4: lists kept whole; 5: bold lines as headings;
 # 6: figure captions dropped; 7: images whose title has brackets dropped whole; 8: boxes of links dropped;
 # 9: picture credits and the captions they close dropped; 10: a space after a bold label's end mark, no
-# zero-width marks; 11: fact sheets' reference numbers dropped
-PASSAGE_RULES_VERSION = 11
+# zero-width marks; 11: fact sheets' reference numbers dropped; 12: bold within a paragraph
+PASSAGE_RULES_VERSION = 12
 
 REVIEW_DAYS = {
     "weekly": 7,
