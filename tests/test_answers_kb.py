@@ -1505,3 +1505,12 @@ def test_how_much_it_lowers_the_risk_is_answered_by_the_figure(kb_client):
     assert "95%" in body["sentences"][0]["text"], body["text"]
     assert "nipple" in body["text"]
     assert whole_thought_problems(body) == []
+
+
+def test_no_treatment_left_tells_the_situation_and_the_question_is_the_way_to_a_new_drug(kb_client):
+    """"no standard treatment left" tells where things stand, not a question about treatment: the ways to get an
+    experimental drug are answered (before: the page's section on deciding on treatment)."""
+    body = turn(kb_client, "the doctors say there's no standard treatment left for my mum. is there any way to get "
+                           "an experimental drug that isn't approved yet?")
+    assert body["kind"] == "answer"
+    assert "expanded access" in body["text"] and "right to try" in body["text"], body["text"]
