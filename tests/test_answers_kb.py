@@ -1514,3 +1514,13 @@ def test_no_treatment_left_tells_the_situation_and_the_question_is_the_way_to_a_
                            "an experimental drug that isn't approved yet?")
     assert body["kind"] == "answer"
     assert "expanded access" in body["text"] and "right to try" in body["text"], body["text"]
+
+
+def test_the_signs_of_local_and_of_distant_recurrence_are_shown_together(kb_client):
+    """"what are the signs of recurrence?" on the breast cancer recurrence page: both lists, local and regional and
+    distant (metastatic), whose lead-ins open alike (before: the distant list, 0.205 below, was left out)."""
+    body = turn(kb_client, "I'm terrified my breast cancer will come back, every ache sends me into a panic. what are "
+                           "the signs of recurrence?")
+    assert "Symptoms of local and regional breast cancer recurrence may include:" in body["text"]
+    assert "Symptoms of distant (metastatic) breast cancer recurrence may include:" in body["text"]
+    assert whole_thought_problems(body) == []
