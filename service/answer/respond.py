@@ -1316,6 +1316,11 @@ class Responder:
             units = units + self._flatten(support)
             if not practical:
                 main = coping
+                if not named and not any(u.items for u in support):
+                    # the page has no section on the feeling told, and what it says is a few sentences: its section on
+                    # what helps after them ("angry at God": "Some ideas that have helped others find comfort and
+                    # meaning are: ...", under "Finding comfort and meaning during cancer")
+                    units += self._what_helps(coping, units, audience, population, None, ages)
         if units and coping is None and self._asks_what_it_is(qtype, query) \
                 and not any(DRUG_CLASS.search(u.text) for u in units):
             kind_of_drug = self._drug_class_unit(main, scoring, audience)
