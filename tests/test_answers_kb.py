@@ -1524,3 +1524,19 @@ def test_the_signs_of_local_and_of_distant_recurrence_are_shown_together(kb_clie
     assert "Symptoms of local and regional breast cancer recurrence may include:" in body["text"]
     assert "Symptoms of distant (metastatic) breast cancer recurrence may include:" in body["text"]
     assert whole_thought_problems(body) == []
+
+
+def test_a_feeling_told_on_a_coping_page_without_a_section_on_it_gets_what_helps(kb_client):
+    """"angry at God": the faith page says how cancer may shake faith, and has no section on anger; after it, the
+    page's section on what helps ("Some ideas that have helped others find comfort and meaning are: ...")."""
+    body = turn(kb_client, "since I was diagnosed I'm so angry at God and I don't know what I believe anymore")
+    assert body["kind"] == "answer"
+    assert "comfort and meaning" in body["text"], body["text"]
+    assert whole_thought_problems(body) == []
+
+
+def test_feeling_alone_is_a_feeling(kb_client):
+    """(before: "alone" was read as a topic word, and the message refused)"""
+    body = turn(kb_client, "I feel so alone since my diagnosis")
+    assert body["kind"] == "answer" and "natural" in body["intro"], body
+    assert any("Loneliness" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]

@@ -874,3 +874,8 @@ def test_whose_body_is_read_from_its_words(small):
     assert small.understand("will my periods come back after chemo?").context.sex == "female"
     assert small.understand("will chemo affect my fertility?").context.sex is None
     assert small.understand("sperm or eggs, which can be frozen?").context.sex is None  # both: neither
+
+
+def test_feeling_alone_is_a_feeling_but_living_alone_is_not(small):
+    assert small.understand("I feel so alone and isolated since my diagnosis").context.feelings == ["alone", "isolated"]
+    assert small.understand("I live alone, who will help me after surgery?").context.feelings == []
