@@ -1540,3 +1540,12 @@ def test_feeling_alone_is_a_feeling(kb_client):
     body = turn(kb_client, "I feel so alone since my diagnosis")
     assert body["kind"] == "answer" and "natural" in body["intro"], body
     assert any("Loneliness" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
+
+
+def test_slime_and_needing_to_go_are_read_as_mucus_and_the_urge(kb_client):
+    """"slime" is mucus (not the spelling of "slide"), "keep needing to go" the urge to have a bowel movement: after
+    radiotherapy, the radiation proctitis page (before: refused, the nutrition page scoring first unanchored)."""
+    body = turn(kb_client, "had radiotherapy for womb cancer last month and now theres blood and slime when i go to "
+                           "the loo and i keep needing to go. is this from the radiation?")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["url"].endswith("side-effects/radiation-proctitis"), [c["url"] for c in quoted(body)]
