@@ -587,6 +587,9 @@ def test_a_story_phrase_is_not_a_question_type_cue(small):
     # the body's, not the cancer's: how long, not recurrence
     ("will my periods come back after chemo?", False),
     ("will my sense of taste come back?", False),
+    # a person coming back (to work), not the cancer; but "it's coming back" is the cancer
+    ("my boss keeps asking when I'm coming back", False),
+    ("I'm scared it's come back", True),
 ])
 def test_cancer_that_came_back_is_read_but_not_a_result_that_came_back(small, message, recurrence):
     query = small.understand(message)

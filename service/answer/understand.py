@@ -267,6 +267,7 @@ class ContextWords:
     story_phrases: tuple[str, ...] = ()  # "diagnosed with": what happened, not a question-type cue
     recurrence: re.Pattern | None = None  # "came back", "relapsed": the cancer returned
     returns: frozenset[str] = frozenset()  # "my periods come back": the body's, not the cancer's
+    people_return: frozenset[str] = frozenset()  # "when I'm coming back" (to work): a person, right before it
     to_death: re.Pattern | None = None  # "scaring them to death": an intensifier, not dying
     symptoms_told: re.Pattern | None = None  # "swollen", "blood in": a symptom the writer tells
     symptom_explained: re.Pattern | None = None  # "removed", "turned out": the story says what it was
@@ -315,6 +316,7 @@ class ContextWords:
             story_phrases=tuple(sorted((str(w).lower() for w in raw.get("story_phrases", [])), key=len, reverse=True)),
             recurrence=_any_phrase(raw.get("recurrence", []), not_before=raw.get("results_back", [])),
             returns=words("returns_not_recurrence"),
+            people_return=words("people_return"),
             symptoms_told=_any_phrase(raw.get("symptoms_told", [])),
             symptom_explained=_any_phrase(raw.get("symptom_explained", [])),
             guessing=_any_phrase(raw.get("guessing", [])),
@@ -703,7 +705,8 @@ class Understander:
         context.stage, context.grade = read_stage(question)
         context.ages = read_ages(question)
         context.recurrence = cw.recurrence is not None and any(
-            not set(lowered[:m.start()].split()[-RETURN_WINDOW:]) & cw.returns for m in cw.recurrence.finditer(lowered))
+            not set(lowered[:m.start()].split()[-RETURN_WINDOW:]) & cw.returns
+            and not set(lowered[:m.start()].split()[-1:]) & cw.people_return for m in cw.recurrence.finditer(lowered))
         context.writer_has_cancer = bool(WRITER_HAS_CANCER.search(question))
         context.symptom = cw.whose_symptom(lowered)
         context.sex = cw.whose_body(lowered)
