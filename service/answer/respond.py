@@ -1103,8 +1103,10 @@ class Responder:
         # situation the page treats apart ("if it has spread to the lungs"): the usual choice answers it
         adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
             - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
-        # (a word most of the page says is its subject in other words, "skin" on the itching page: not a part named)
-        saying = [frozenset().union(*(u.terms for u in passage_units(passages[g], g, analyzer))) for g in page]
+        # (a word much of the page's text says is its subject in other words, "skin" on the itching page: not a part
+        # named)
+        saying = [frozenset().union(*(u.terms for u in passage_units(passages[g], g, analyzer))) for g in page] \
+            if adds else []
         adds = {t for t in adds if sum(t in terms for terms in saying) < PAGE_SUBJECT_SHARE * len(page)}
         named = set(parts_by_head[best]) | {s for s in by_section if self.qtypes.section_score(qtype, s)}
         if any(adds & set(analyzer.tokens(s)) for s in named):
