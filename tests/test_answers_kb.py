@@ -1549,3 +1549,12 @@ def test_slime_and_needing_to_go_are_read_as_mucus_and_the_urge(kb_client):
                            "the loo and i keep needing to go. is this from the radiation?")
     assert body["kind"] == "answer"
     assert quoted(body)[0]["url"].endswith("side-effects/radiation-proctitis"), [c["url"] for c in quoted(body)]
+
+
+def test_does_it_work_ends_with_the_pages_bottom_line(kb_client):
+    """What studies found is not a verdict: "do IV vitamin C drips work?" ends with the page's bottom line, "The FDA
+    has not approved the use of IV vitamin C as a treatment for cancer." (before: the studies only)."""
+    body = turn(kb_client, "do high dose vitamin c drips actually work against cancer?")
+    assert body["kind"] == "answer"
+    assert "has not approved the use of IV vitamin C as a treatment for cancer" in body["sentences"][-1]["text"]
+    assert whole_thought_problems(body) == []

@@ -97,6 +97,9 @@ class QuestionType:
     answer_terms: frozenset[str] = frozenset()  # the analyzed words of `answers` and `answer_phrases`
     # words that ask for every one ("what are the options, is surgery the main one?"), on lower case
     every_one: re.Pattern | None = None
+    # a sentence that says the page's bottom line on the question ("The FDA has not approved the use of IV vitamin C
+    # as a treatment for cancer."), shown last when the answer has none
+    bottom_line: re.Pattern | None = None
 
 
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
@@ -140,6 +143,8 @@ class QuestionTypes:
                     if spec.get("sentence_excludes") else None,
                     every_one=re.compile(r"\b(" + "|".join(map(re.escape, spec["every_one"])) + r")\b")
                     if spec.get("every_one") else None,
+                    bottom_line=re.compile("|".join(f"(?:{p})" for p in spec["bottom_line"]), re.I)
+                    if spec.get("bottom_line") else None,
                 )
             )
         self.by_name = {t.name: t for t in self.types}

@@ -1294,6 +1294,10 @@ class Responder:
                         led = chosen[:1] + led_by(verdict, chosen[1:])
                         break
                 units = self._flatten(led + ([other] if other is not None else []))
+                if units and qtype is not None and qtype.bottom_line is not None \
+                        and not any(qtype.bottom_line.search(u.text) for u in units):
+                    closing = self._bottom_line_unit(main, qtype, scoring, idf, audience, population, subject)
+                    units += [closing] if closing is not None else []
                 if units and query is not None and self._wants_what_helps(query, qtype, main):
                     units += self._what_helps(main, units, audience, population, stage, ages)
                 if not units and qtype is not None:
@@ -1570,6 +1574,17 @@ class Responder:
                     and not unit.text.endswith(":") and subject.words and subject.named_in(unit.terms):
                 return unit  # (one that names what was asked: not any sentence on the page that compares)
         return None
+
+    def _bottom_line_unit(self, main: DocumentHit, qtype: QuestionType, scoring: dict[str, float],
+                          idf: dict[str, float], audience: str, population: str | None, subject: Subject):
+        """The page's sentence that says its bottom line on the question (`bottom_line` in question_types.yaml),
+        naming what was asked, from any of its sections."""
+        pattern = qtype.bottom_line
+        page = self._allowed_passages(main, None, audience, population, None, False, False, ())
+        scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, self.index.analyzer)
+        return next((u for _value, u in scored if pattern is not None and pattern.search(u.text) and not u.is_item
+                     and not u.items and shows_whole_thought(u, self.index.passages[u.passage_index].section)
+                     and (not subject.words or subject.named_in(u.terms))), None)
 
     def _subject(self, weights: Mapping[str, float], main: DocumentHit, query: Query | None,
                  qtype: QuestionType) -> Subject:
