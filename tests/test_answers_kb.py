@@ -1558,3 +1558,12 @@ def test_does_it_work_ends_with_the_pages_bottom_line(kb_client):
     assert body["kind"] == "answer"
     assert "has not approved the use of IV vitamin C as a treatment for cancer" in body["sentences"][-1]["text"]
     assert whole_thought_problems(body) == []
+
+
+def test_a_page_titled_by_the_aspect_answers_from_its_opening_too(kb_client):
+    """"how do I tell my young children?": the page "Talking to Children about Your Cancer" is the aspect itself,
+    and its opening says how ("Telling the truth is better than letting them imagine the worst."), before what
+    children of all ages need to know."""
+    body = turn(kb_client, "how do I tell my 4 and 7 year old that their dad has cancer without scaring them?")
+    assert body["kind"] == "answer"
+    assert "Telling the truth is better than letting them imagine the worst." in body["text"], body["text"]

@@ -891,7 +891,11 @@ class Responder:
                 adds = {t for t, w in (focus or {}).items() if w >= 1.0} \
                     - set(analyzer.tokens(main.title)) - self.ranker.partition("patient").generic
                 for g in page:
-                    if adds & set(analyzer.tokens(self.index.passages[g].section)):
+                    # ... and its opening says how, before any section ("Talking to Children about Your Cancer":
+                    # "It's important to be honest. Telling the truth is better than letting them imagine the worst.");
+                    # not for what helps, whose opening says what the problem is
+                    if adds & set(analyzer.tokens(self.index.passages[g].section)) \
+                            or self.index.passages[g].section == OVERVIEW and qtype.name != "self_care":
                         fit.setdefault(g, 1)
         # Among sections that fit the aspect, those whose headings name the question's topic first
         # ("Treatment of Chronic Eosinophilic Leukemia", not "Essential Thrombocythemia > ... treatment options").
