@@ -1567,3 +1567,10 @@ def test_a_page_titled_by_the_aspect_answers_from_its_opening_too(kb_client):
     body = turn(kb_client, "how do I tell my 4 and 7 year old that their dad has cancer without scaring them?")
     assert body["kind"] == "answer"
     assert "Telling the truth is better than letting them imagine the worst." in body["text"], body["text"]
+
+
+def test_what_foods_asks_about_nutrition(kb_client):
+    """"what foods are best during radiotherapy?": the nutrition page (before: what radiation therapy is)."""
+    body = turn(kb_client, "what foods are best during radiotherapy?")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["url"].endswith("side-effects/nutrition"), [c["url"] for c in quoted(body)]
