@@ -102,6 +102,11 @@ class QuestionType:
     bottom_line: re.Pattern | None = None
 
 
+def _any_of(patterns: list[str], flags: int = 0) -> re.Pattern | None:
+    """One regular expression matching any of `patterns` (None for none)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags) if patterns else None
+
+
 def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return n > 0 and any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1))
@@ -125,8 +130,7 @@ class QuestionTypes:
                     suggestion=spec["suggestion"],
                     answers=AnswerCues.parse(spec.get("answers", []), analyzer, spec.get("answer_phrases", []),
                                              spec.get("answer_patterns", [])),
-                    pattern=re.compile("|".join(f"(?:{p})" for p in spec["patterns"])) if spec.get("patterns")
-                    else None,
+                    pattern=_any_of(spec.get("patterns", [])),
                     fallback=spec.get("fallback"),
                     labels_first=bool(spec.get("labels_first", False)),
                     leads_with_answer=bool(spec.get("leads_with_answer", False)),
@@ -135,16 +139,12 @@ class QuestionTypes:
                                            for term in analyzer.tokens(str(a))),
                     from_clause=bool(spec.get("from_clause", False)),
                     section_words=tuple(str(w).lower() for w in lender["sections"] if not analyzer.tokens(str(w))),
-                    section_pattern=re.compile("|".join(f"(?:{p})" for p in lender["section_patterns"]))
-                    if lender.get("section_patterns") else None,
-                    section_exclude=re.compile("|".join(f"(?:{p})" for p in lender["section_excludes"]), re.I)
-                    if lender.get("section_excludes") else None,
-                    sentence_exclude=re.compile("|".join(f"(?:{p})" for p in spec["sentence_excludes"]), re.I)
-                    if spec.get("sentence_excludes") else None,
+                    section_pattern=_any_of(lender.get("section_patterns", [])),
+                    section_exclude=_any_of(lender.get("section_excludes", []), re.I),
+                    sentence_exclude=_any_of(spec.get("sentence_excludes", []), re.I),
                     every_one=re.compile(r"\b(" + "|".join(map(re.escape, spec["every_one"])) + r")\b")
                     if spec.get("every_one") else None,
-                    bottom_line=re.compile("|".join(f"(?:{p})" for p in spec["bottom_line"]), re.I)
-                    if spec.get("bottom_line") else None,
+                    bottom_line=_any_of(spec.get("bottom_line", []), re.I),
                 )
             )
         self.by_name = {t.name: t for t in self.types}

@@ -1287,20 +1287,22 @@ class Responder:
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
                                              feelings, recurrence, ages, subject)
                 led = led_by(verdict, chosen)
-                for doc in [d for d in docs[:VERDICT_PAGES] if d is not main] if verdict is None and chosen else ():
+                if verdict is None and chosen:
                     # the page has no sentence that says it: a following page's section on the page's subject may
                     # ("In some people, CIPN may continue after chemotherapy has ended." on the cancer pain page,
                     # under "Peripheral neuropathy is a type of pain ...", for "will the pins and needles go away?"),
                     # shown after the page's own first unit, which says what the answer is about
-                    verdict = self._verdict_unit(doc, chosen, qtype, scoring, idf, audience, population, stage,
-                                                 feelings, recurrence, ages, subject, about=main)
-                    if verdict is not None:
-                        led = chosen[:1] + led_by(verdict, chosen[1:])
-                        break
+                    elsewhere = next((found for doc in docs[:VERDICT_PAGES] if doc is not main and (
+                        found := self._verdict_unit(doc, chosen, qtype, scoring, idf, audience, population, stage,
+                                                    feelings, recurrence, ages, subject, about=main)) is not None),
+                                     None)
+                    if elsewhere is not None:
+                        led = chosen[:1] + led_by(elsewhere, chosen[1:])
                 units = self._flatten(led + ([other] if other is not None else []))
                 if units and qtype is not None and qtype.bottom_line is not None \
                         and not any(qtype.bottom_line.search(u.text) for u in units):
-                    closing = self._bottom_line_unit(main, qtype, scoring, idf, audience, population, subject)
+                    closing = self._bottom_line_unit(main, qtype.bottom_line, scoring, idf, audience, population,
+                                                     subject)
                     units += [closing] if closing is not None else []
                 if units and query is not None and self._wants_what_helps(query, qtype, main):
                     units += self._what_helps(main, units, audience, population, stage, ages)
@@ -1579,14 +1581,13 @@ class Responder:
                 return unit  # (one that names what was asked: not any sentence on the page that compares)
         return None
 
-    def _bottom_line_unit(self, main: DocumentHit, qtype: QuestionType, scoring: dict[str, float],
+    def _bottom_line_unit(self, main: DocumentHit, pattern: re.Pattern, scoring: dict[str, float],
                           idf: dict[str, float], audience: str, population: str | None, subject: Subject):
-        """The page's sentence that says its bottom line on the question (`bottom_line` in question_types.yaml),
-        naming what was asked, from any of its sections."""
-        pattern = qtype.bottom_line
+        """The page's sentence that says its bottom line on the question (`pattern`: the type's `bottom_line` in
+        question_types.yaml), naming what was asked, from any of its sections."""
         page = self._allowed_passages(main, None, audience, population, None, False, False, ())
         scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, self.index.analyzer)
-        return next((u for _value, u in scored if pattern is not None and pattern.search(u.text) and not u.is_item
+        return next((u for _value, u in scored if pattern.search(u.text) and not u.is_item
                      and not u.items and shows_whole_thought(u, self.index.passages[u.passage_index].section)
                      and (not subject.words or subject.named_in(u.terms))), None)
 

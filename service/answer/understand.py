@@ -346,6 +346,17 @@ class ContextWords:
                         r"\s+(?:me|him|her|them|us|my|his|their)\b")
         return re.compile(pattern)
 
+    def cancer_came_back(self, lowered: str) -> bool:
+        """The message says the cancer came back: not a part of the body ("will my taste come back", within
+        RETURN_WINDOW words before), nor a person right before it ("when I'm coming back")."""
+        if self.recurrence is None:
+            return False
+        for m in self.recurrence.finditer(lowered):
+            before = lowered[:m.start()].split()
+            if not set(before[-RETURN_WINDOW:]) & self.returns and not set(before[-1:]) & self.people_return:
+                return True
+        return False
+
     def whose_symptom(self, lowered: str) -> str | None:
         """"self" or "other" when a sentence tells a symptom of the writer's or of someone else's that the story
         does not already explain ("a lump that's cancer", "had it removed", "the GP has referred me"); else None."""
@@ -704,9 +715,7 @@ class Understander:
         context = Context()
         context.stage, context.grade = read_stage(question)
         context.ages = read_ages(question)
-        context.recurrence = cw.recurrence is not None and any(
-            not set(lowered[:m.start()].split()[-RETURN_WINDOW:]) & cw.returns
-            and not set(lowered[:m.start()].split()[-1:]) & cw.people_return for m in cw.recurrence.finditer(lowered))
+        context.recurrence = cw.cancer_came_back(lowered)
         context.writer_has_cancer = bool(WRITER_HAS_CANCER.search(question))
         context.symptom = cw.whose_symptom(lowered)
         context.sex = cw.whose_body(lowered)
