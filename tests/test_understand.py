@@ -425,6 +425,20 @@ def test_a_condition_outside_cancer_care_is_read_only_when_nothing_of_cancer_car
 
 
 @pytest.mark.kb
+def test_cancer_care_is_what_the_writer_named_not_the_librarys_word_for_it(kb):
+    """"eye" is read as the library's "intraocular" and "gums" as "gingiva" to find pages, but those words only
+    name cancer pages: the writer named no cancer care. A lay phrase's meaning still counts ("in the mirror" is
+    body image) and so does a word written ("chemo")."""
+    for message in ("my eye keeps twitching when I'm tired, why does that happen",
+                    "my gums bleed a bit when I floss, should I floss less"):
+        query = kb.understand(message)
+        assert not query.cancer_context, message
+        assert kb.respond(message).kind == "no_answer", message
+    assert kb.understand("my eye has been sore since starting chemo, is that a side effect").cancer_context
+    assert kb.understand("since my operation I hate what I see in the mirror, how do people cope?").cancer_context
+
+
+@pytest.mark.kb
 def test_a_question_about_another_condition_is_told_the_library_does_not_cover_it(kb):
     """Not the nearest cancer page (eye melanoma for conjunctivitis); a follow-up in a conversation about cancer is
     answered as usual."""

@@ -975,10 +975,15 @@ class Understander:
             known_terms=known,
             parts=self._parts(outside_phrases, bool(context.stage)),
             other_condition=self._other_condition(lowered, set(question_terms), acronyms),
-            # a short word's spelling guess is no evidence of cancer care: "colic" is not "choices"
+            # what the writer named, or a phrase of theirs means ("can't go" is constipation); the library's word
+            # for one of theirs only when they blame a problem on a treatment ("numb armpit after surgery" is
+            # axillary, but a twitching "eye" is not "intraocular", nor are bleeding "gums" "gingiva"); a short
+            # word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
-                set(question_terms) | set(own_terms) | (set(focus) - {fixed for typo, fixed in corrections.items()
-                                                                      if len(typo) < MIN_PROMOTED_TYPO}), acronyms),
+                set(question_terms) | set(own_terms) | (
+                    (set(focus) if blamed else {t for t, w in focus.items() if w >= 1.0}
+                     | {t for t, origins in sources.items() if any(" " in origin for origin in origins)})
+                    - {fixed for typo, fixed in corrections.items() if len(typo) < MIN_PROMOTED_TYPO}), acronyms),
         )
 
 
