@@ -479,6 +479,12 @@ def test_a_long_misspelt_word_is_read_as_the_word_meant(kb):
     assert query.focus["chemotherapi"] == 1.0
     # a short word is left as written: it may be a real word the library does not use ("blank", not "black")
     assert "blank" in kb.understand("I go blank in appointments").own_terms
+    # nor is a word with another first letter: "lipoma" is not the cancer "vipoma", nor "glioma" (which shares its
+    # deletion "lioma"), and a twitching eye is not a "switch"
+    for message, word in (("is a fatty lipoma anything to worry about", "lipoma"),
+                          ("my eyelid keeps twitching", "twitch")):
+        query = kb.understand(message)
+        assert word in query.own_terms and not {"vipoma", "glioma", "switch"} & set(query.focus), query.focus
 
 
 @pytest.mark.kb

@@ -165,7 +165,8 @@ class QueryExpander:
         return table
 
     def correct(self, term: str) -> str | None:
-        """A known term within one edit (or a transposition) of an unknown term."""
+        """A known term with the same first letter, sharing a deletion with an unknown term (one edit, a
+        transposition, or a letter dropped and another added)."""
         if len(term) < 5 or not term.isalpha():
             return None
         tid = self.vocab.get(term)
@@ -176,11 +177,12 @@ class QueryExpander:
             candidates.update(self._spelling.get(key, ()))
         if not candidates:
             return None
-        candidates.discard(term)
+        # typos rarely touch the first letter ("sesion" is "session", not "lesion"; "lipoma" is not "vipoma"), and
+        # words sharing a deletion can be two edits apart ("treted" is "treated", "lipoma" and "glioma" share "lioma")
+        candidates = {c for c in candidates if c != term and c[0] == term[0]}
         if not candidates:
             return None
-        # Typos rarely touch the first letter ("sesion" is "session", not "lesion"); then the commoner word.
-        return max(sorted(candidates), key=lambda t: (t[0] == term[0], self._df[self.vocab[t]]))
+        return max(sorted(candidates), key=lambda t: self._df[self.vocab[t]])  # the commoner word
 
     def expand(self, text: str, own_weight: float = 1.0) -> dict[str, float]:
         """Weighted query terms: the patient's words, then expansions at lower weights."""
