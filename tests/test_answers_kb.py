@@ -98,6 +98,17 @@ def test_stage_words_and_numerals_find_the_same_section(kb_client, message):
     assert "Stage III" in body["citations"][0]["section"]
 
 
+def test_a_stage_with_its_letter_finds_that_stages_section(kb_client):
+    """"stage 1B" is of stage I, as headings are read, and the section naming IB is chosen over the one on IA; a
+    follow-up's "what about stage 3A?" finds the stage IIIA section (both were answered from the page's opening)."""
+    body = turn(kb_client, "my cervical cancer is stage 1B and I'd like to keep my fertility, what are the options?")
+    assert quoted(body)[0]["section"] == "Treatment of stages IB and IIA cervical cancer", quoted(body)[0]["section"]
+    assert "fertility-sparing" in body["text"]
+    first = turn(kb_client, "how is non small cell lung cancer treated")
+    body = turn(kb_client, "what about stage 3A?", first["conversation_id"])
+    assert "Stage IIIA" in quoted(body)[0]["section"], quoted(body)[0]["section"]
+
+
 def test_grapefruit_on_chemo_does_not_stop_at_a_question(kb_client):
     body = turn(kb_client, "can I eat grapefruit on chemo")
     assert body["kind"] == "answer"

@@ -149,6 +149,12 @@ def numeral(token: str) -> str | None:
     return ROMAN.get(m.group(1)) if m else None
 
 
+def names_substage(text: str, stage: str) -> bool:
+    """The text names the stage told with its letter ("Treatment of stages IB and IIA" for "stage 1B")."""
+    return any(stage.upper() in (m.group(2).upper().replace(",", " ").split())
+               for m in STAGE_MENTION.finditer(text))
+
+
 def stages_named(text: str, kind: str = "stage") -> frozenset[str]:
     """The stages (or grades) a heading or sentence names: "Stage IIIA and IIIB" -> {"III"}.
     "Stages I, II and III" names three; "stage 3" and "stage three" name "III"."""
@@ -255,7 +261,7 @@ def conflicts(passage: Passage, population: str | None, stage: str | None, recur
             return True
     if stage is not None:
         named = stages_named(passage.section)
-        if named and stage not in named:
+        if named and numeral(stage) not in named:  # ("stage 1B" is of stage I, as headings are read)
             return True
     return False
 

@@ -35,6 +35,8 @@ from .compose import (
     is_boilerplate,
     is_label_group,
     list_tail,
+    names_substage,
+    numeral,
     passage_units,
     population_of,
     score_units,
@@ -847,7 +849,10 @@ class Responder:
         hit_scores = {h.index: h.score for h in main.passages}
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         if stage is not None:
-            staged = [g for g in page if stage in stages_named(self.index.passages[g].section)]
+            staged = [g for g in page if numeral(stage) in stages_named(self.index.passages[g].section)]
+            # "stage 1B": the section on IB, not the one on IA, when the page parts them
+            exact = [g for g in staged if names_substage(self.index.passages[g].section, stage)]
+            staged = exact or staged
             if staged:
                 # "stage 3 ..., what happens now?": the treatment of that stage, unless another aspect was asked
                 # ("what are the stages" is not asked when the stage is named)
