@@ -1585,3 +1585,12 @@ def test_what_foods_asks_about_nutrition(kb_client):
     body = turn(kb_client, "what foods are best during radiotherapy?")
     assert body["kind"] == "answer"
     assert quoted(body)[0]["url"].endswith("side-effects/nutrition"), [c["url"] for c in quoted(body)]
+
+
+def test_a_check_is_answered_by_who_checks_what_not_only_by_why_screening_misleads(kb_client):
+    """"mouth cancer check": the screening page's sentence on the check a dentist or doctor may do, and what the exam
+    looks for, not only that there is no routine screening test and that results may mislead."""
+    body = turn(kb_client, "mouth cancer check")
+    assert body["kind"] == "answer"
+    assert "A dentist or medical doctor may check the oral cavity" in body["text"], body["text"]
+    assert "The exam will include looking for lesions" in body["text"]
