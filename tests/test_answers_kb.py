@@ -1594,3 +1594,17 @@ def test_a_check_is_answered_by_who_checks_what_not_only_by_why_screening_mislea
     assert body["kind"] == "answer"
     assert "A dentist or medical doctor may check the oral cavity" in body["text"], body["text"]
     assert "The exam will include looking for lesions" in body["text"]
+
+
+@pytest.mark.parametrize("message, section, said", [
+    ("my cancer is of unknown primary, they can't find where it started, so how will they decide how to treat it?",
+     "used to plan treatment", "to plan treatment"),
+    ("how do doctors decide on treatment for lymphoma?", "affect prognosis", "treatment options depend on"),
+])
+def test_how_treatment_is_decided_is_answered_by_what_it_depends_on(kb_client, message, section, said):
+    """Not the list of treatment types: the section on what is used to plan treatment, or on what the treatment
+    options depend on."""
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    assert section in quoted(body)[0]["section"], quoted(body)[0]["section"]
+    assert said in body["text"], body["text"]
