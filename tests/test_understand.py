@@ -425,6 +425,17 @@ def test_a_condition_outside_cancer_care_is_read_only_when_nothing_of_cancer_car
 
 
 @pytest.mark.kb
+def test_words_of_news_headlines_are_not_names_of_cancer_care(kb):
+    """Page titles name topics ("Polycythemia Vera", "Gestational Trophoblastic Disease"); a research news headline
+    ("Low-Dose Radioactive Iodine Destroys Thyroid Tissue Left after Surgery") is a sentence whose words name
+    nothing of cancer care, so "destroy" and "left" do not tie a message to it."""
+    mined = kb.understander.cancer_terms
+    assert {"polycythemia", "trophoblast"} <= mined
+    assert not {"destroy", "left", "weigh"} & mined
+    assert not kb.understand("is there anything left I can do about my knee clicking").cancer_context
+
+
+@pytest.mark.kb
 def test_cancer_care_is_what_the_writer_named_not_the_librarys_word_for_it(kb):
     """"eye" is read as the library's "intraocular" and "gums" as "gingiva" to find pages, but those words only
     name cancer pages: the writer named no cancer care. A lay phrase's meaning still counts ("in the mirror" is

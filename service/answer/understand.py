@@ -57,6 +57,8 @@ FEELING_TERMS = ("feel", "emot", "cope", "fear", "anxieti")
 
 RARE_SHARE = 0.01  # a page-name word in at most 1 % of patient passages names a specific topic
 CANCER_PAGE_SHARE = 0.8  # ... when at least 80 % of its passages are on cancer-type or drug pages
+MAX_NAME_TITLE_WORDS = 7  # a page title longer than this, outside brackets, is a headline, not a topic's name
+PARENTHESIS = re.compile(r"\([^)]*\)")
 # "-oma" words that are not tumours
 NOT_CANCER_OMA = frozenset({"coma", "glaucoma", "diploma", "stoma", "aroma", "trachoma"})
 GENERIC_NAME_TERMS = frozenset({"cancer", "tumor", "diseas"})  # "cancer treatment" is not a topic name
@@ -1058,9 +1060,11 @@ def topic_vocabulary(index, expander: QueryExpander, max_heading_words: int = 5)
     for p in index.passages:
         if p.audience == "patient" and is_cancer_page(p.url):
             # short headings name topics ("Polycythemia Vera"); a question heading ("What is flat closure?") does
-            # not make its words cancer care
-            for name in (p.title, *(h for h in p.section.split(" > ")
-                                    if len(h.split()) <= max_heading_words and not h.rstrip().endswith("?"))):
+            # not make its words cancer care, nor does a news headline ("Low-Dose Radioactive Iodine Destroys
+            # Thyroid Tissue Left after Surgery": "destroy", "left")
+            title = [p.title] if len(PARENTHESIS.sub("", p.title).split()) <= MAX_NAME_TITLE_WORDS else []
+            for name in (*title, *(h for h in p.section.split(" > ")
+                                   if len(h.split()) <= max_heading_words and not h.rstrip().endswith("?"))):
                 candidates.update(analyzer.tokens(name))
     named = set(cancer)  # (the list's words; the headings' are mined next)
     for t in candidates:
