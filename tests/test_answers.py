@@ -271,6 +271,23 @@ def test_a_labelled_list_comes_with_the_labelled_lists_beside_it():
     assert sibling_groups(one, units) == [one]  # not a labelled list
 
 
+def test_a_question_over_a_list_says_what_its_items_answer_but_is_not_shown():
+    """"How do you cope with body changes?" over "- Seek help from a counselor." ...: the items answer "how do people
+    cope?" though none says "cope"; the question itself is never a unit of the answer."""
+    from service.answer.compose import flatten, select_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Your body may change after surgery.\nHow do you cope with body changes?\n- Seek help from a counselor "
+            "who knows about cancer.\n- Join a support group to talk with others.\nScars fade over time.")
+    passage = Passage("1", "b.md", "Body Image", "Body changes", text, None, "NCI", None, "patient")
+    idf = {"cope": 2.0, "bodi": 1.0, "chang": 1.0, "surgeri": 1.0}
+    units = flatten(select_units([(passage, 0, 1.0)], {"cope": 1.0}, idf, analyzer, max_units=2))
+    assert [u.text for u in units] == ["Seek help from a counselor who knows about cancer.",
+                                       "Join a support group to talk with others."]
+
+
 def test_a_list_of_questions_to_ask_answers_only_a_question_about_what_to_ask():
     from service.answer.compose import select_units
     from service.corpus.models import Passage

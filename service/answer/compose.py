@@ -52,6 +52,7 @@ class Unit:
     terms: frozenset[str] = frozenset()
     previous: Unit | None = None  # the sentence before this one in its passage (not a list item)
     is_heading_label: bool = False  # the passage's heading, standing as the lead-in of a list that has none
+    asked_by: Unit | None = None  # for an item: the question its list answers ("How do you cope with body changes?")
 
 
 @lru_cache(maxsize=1)
@@ -359,6 +360,7 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
     previous: Unit | None = None
     item_lead: Unit | None = None  # "- The following types of treatment are used:" over "- Surgery", "- Chemotherapy"
     table_lead: Unit | None = None  # a two-column table's header, over rows whose second cell is a list
+    asked: Unit | None = None  # a question right over a list ("How do you cope with body changes?")
     lines = passage.text.split("\n")
     for line_no, line in enumerate(lines):
         if line.startswith("- "):
@@ -366,14 +368,15 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
             if item_lead is not None and text.endswith((".", ":")):
                 item_lead = None  # a whole sentence: the next key point, not one of the short labels above it
             owner = lead or item_lead
-            item = Unit(text, passage_index, (passage.order, line_no, 0), is_item=True, lead_in=owner)
+            item = Unit(text, passage_index, (passage.order, line_no, 0), is_item=True, lead_in=owner,
+                        asked_by=asked if owner is None else None)
             if owner is not None:
                 owner.items.append(item)
             elif text.endswith(":") and is_sentence_start(text):
                 item_lead = item  # a nested list flattened: the item introduces the short items below it
             units.append(item)
             continue
-        lead = item_lead = None
+        lead = item_lead = asked = None
         if " | " in line:
             cells = [c.strip() for c in line.split(" | ")]
             things = [t.strip() for t in cells[-1][2:].split(" - ") if t.strip()] if cells[-1].startswith("- ") else []
@@ -413,6 +416,8 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
             units.append(unit)
             previous = unit
             lead = unit if sentence.endswith(":") or lost_colon else None
+            # a question right over a list is not shown, but says what its items answer
+            asked = unit if before_list and pos == len(sentences) - 1 and sentence.endswith("?") else None
     for u in units:
         u.terms = frozenset(analyzer.tokens(u.text))
     return units
@@ -565,7 +570,7 @@ def score_units(
                 continue  # "Agoraphobia (fear of open places).": a name in a list begun in the passage before
             # a lead-in is shown with its list, so it answers with the list's words too
             terms = unit.terms.union(*(item.terms for item in unit.items[:MAX_LIST_ITEMS])) if unit.items \
-                else unit.terms
+                else unit.terms | unit.asked_by.terms if unit.asked_by is not None else unit.terms
             coverage = _idf_weighted_overlap(terms, query, idf) / query_mass
             value = (
                 coverage
