@@ -531,6 +531,14 @@ def _parallel_lists(lead: Unit, value: float, others: Iterable[tuple[float, Unit
     return parallel
 
 
+def _answering_terms(unit: Unit) -> frozenset[str]:
+    """The words a unit answers with: a lead-in's include its list's, which are shown with it; an item's include
+    those of the question over its list ("How do you cope with body changes?"), which is not shown."""
+    if unit.items:
+        return unit.terms.union(*(item.terms for item in unit.items[:MAX_LIST_ITEMS]))
+    return unit.terms | unit.asked_by.terms if unit.asked_by is not None else unit.terms
+
+
 def score_units(
     candidates: list[tuple[Passage, int, float]],
     query: Mapping[str, float],
@@ -568,9 +576,7 @@ def score_units(
             if unit.is_item and unit.lead_in is None \
                     and len(PARENTHESIS.sub("", unit.text).split()) <= BARE_NAME_WORDS:
                 continue  # "Agoraphobia (fear of open places).": a name in a list begun in the passage before
-            # a lead-in is shown with its list, so it answers with the list's words too
-            terms = unit.terms.union(*(item.terms for item in unit.items[:MAX_LIST_ITEMS])) if unit.items \
-                else unit.terms | unit.asked_by.terms if unit.asked_by is not None else unit.terms
+            terms = _answering_terms(unit)
             coverage = _idf_weighted_overlap(terms, query, idf) / query_mass
             value = (
                 coverage

@@ -18,7 +18,7 @@ sign-offs around the question. The furniture is removed before anything else.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +29,7 @@ import yaml
 from ..corpus.sentences import read_word_list, split_sentences
 from ..search.analyzer import Analyzer, fold
 from ..search.rank import heading_names, url_slug
+from .compose import PARENTHESIS
 from .conversation import changes_topic, continues, keeps_subject, points_back
 from .expand import QueryExpander
 from .intent import QuestionType, QuestionTypes
@@ -58,7 +59,6 @@ FEELING_TERMS = ("feel", "emot", "cope", "fear", "anxieti")
 RARE_SHARE = 0.01  # a page-name word in at most 1 % of patient passages names a specific topic
 CANCER_PAGE_SHARE = 0.8  # ... when at least 80 % of its passages are on cancer-type or drug pages
 MAX_NAME_TITLE_WORDS = 7  # a page title longer than this, outside brackets, is a headline, not a topic's name
-PARENTHESIS = re.compile(r"\([^)]*\)")
 # "-oma" words that are not tumours
 NOT_CANCER_OMA = frozenset({"coma", "glaucoma", "diploma", "stoma", "aroma", "trachoma"})
 GENERIC_NAME_TERMS = frozenset({"cancer", "tumor", "diseas"})  # "cancer treatment" is not a topic name
@@ -977,16 +977,24 @@ class Understander:
             known_terms=known,
             parts=self._parts(outside_phrases, bool(context.stage)),
             other_condition=self._other_condition(lowered, set(question_terms), acronyms),
-            # what the writer named, or a phrase of theirs means ("can't go" is constipation); the library's word
-            # for one of theirs only when they blame a problem on a treatment ("numb armpit after surgery" is
-            # axillary, but a twitching "eye" is not "intraocular", nor are bleeding "gums" "gingiva"); a short
-            # word's spelling guess is no evidence of cancer care: "colic" is not "choices"
             cancer_context=self._names_cancer_care(
-                set(question_terms) | set(own_terms) | (
-                    (set(focus) if blamed else {t for t, w in focus.items() if w >= 1.0}
-                     | {t for t, origins in sources.items() if any(" " in origin for origin in origins)})
-                    - {fixed for typo, fixed in corrections.items() if len(typo) < MIN_PROMOTED_TYPO}), acronyms),
+                set(question_terms) | set(own_terms) | _named_by_writer(focus, sources, corrections, bool(blamed)),
+                acronyms),
         )
+
+
+def _named_by_writer(focus: Mapping[str, float], sources: Mapping[str, set[str]], corrections: Mapping[str, str],
+                     blamed: bool) -> set[str]:
+    """The focus terms that may tie a message to cancer care: those the writer named, and what a phrase of theirs
+    means ("can't go" is constipation). The library's word for one of theirs counts only when they blame a problem on
+    a treatment ("numb armpit after surgery" is axillary; a twitching "eye" is not "intraocular", nor are bleeding
+    "gums" "gingiva"). A short word's spelling guess never counts: "colic" is not "choices"."""
+    if blamed:
+        named = set(focus)
+    else:
+        named = {t for t, w in focus.items() if w >= 1.0}
+        named |= {t for t, origins in sources.items() if any(" " in origin for origin in origins)}
+    return named - {fixed for typo, fixed in corrections.items() if len(typo) < MIN_PROMOTED_TYPO}
 
 
 def question_clause(question: str, reaching_back: int = 0) -> str:
