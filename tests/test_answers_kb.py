@@ -1608,3 +1608,16 @@ def test_how_treatment_is_decided_is_answered_by_what_it_depends_on(kb_client, m
     assert body["kind"] == "answer"
     assert section in quoted(body)[0]["section"], quoted(body)[0]["section"]
     assert said in body["text"], body["text"]
+
+
+def test_whether_a_group_can_get_a_cancer_is_led_by_the_sentence_that_says_so(kb_client):
+    """"can men get breast cancer?" is a yes-or-no question about who gets it (the who_gets type): the sentence that
+    says so leads. "can I get ..." is the writer's own case and a cause asked about is a link, not this type."""
+    body = turn(kb_client, "can men get breast cancer?")
+    assert body["kind"] == "answer"
+    assert "men can get breast cancer" in body["text"], body["text"]
+    assert quoted(body)[0]["url"].rstrip("/").endswith("male-breast-treatment-pdq") or \
+        "Men" in quoted(body)[0]["title"], quoted(body)[0]["title"]
+    body = turn(kb_client, "do people with dark skin get skin cancer?")
+    first = body["sentences"][0]["text"]
+    assert re.search(r"\b(anyone|people of all skin colors) can get skin cancer\b", first, re.I), first
