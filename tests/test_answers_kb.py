@@ -1621,3 +1621,14 @@ def test_whether_a_group_can_get_a_cancer_is_led_by_the_sentence_that_says_so(kb
     body = turn(kb_client, "do people with dark skin get skin cancer?")
     first = body["sentences"][0]["text"]
     assert re.search(r"\b(anyone|people of all skin colors) can get skin cancer\b", first, re.I), first
+
+
+def test_a_feeling_told_in_a_topics_word_is_acknowledged_and_the_topic_kept(kb_client):
+    """"I feel so depressed": the service's own line for sadness first, then the library on depression and on
+    sadness; "depressed" is still what the message is about (not only a feeling word)."""
+    body = turn(kb_client, "I feel so depressed since my diagnosis")
+    assert body["kind"] == "answer"
+    assert "feeling sad is a natural response" in body["intro"], body["intro"]
+    titles = [c["title"] for c in quoted(body)]
+    assert any("Depression" in t for t in titles), titles
+    assert any("Sadness" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]

@@ -924,6 +924,8 @@ class Understander:
             aspect = self.qtypes.by_name.get("symptoms")
         if any(t.name == "causes" for t in (aspect, *asked) if t is not None):
             self._weigh_family_risk(lowered, focus, own_terms)
+        # a feeling told in a topic's word ("I feel so depressed"): acknowledged, and the word stays the topic
+        context.feelings.extend(p for p in cw.feelings if " " in p and re.search(rf"\b{re.escape(p)}\b", lowered))
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
