@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import takewhile
@@ -150,24 +150,22 @@ def numeral(token: str) -> str | None:
     return ROMAN.get(m.group(1)) if m else None
 
 
+def _stage_tokens(text: str, kind: str = "stage") -> Iterator[str]:
+    """The stage (or grade) numerals a text names, as written: "Stages IB and IIA" -> "IB", "IIA"."""
+    for m in STAGE_MENTION.finditer(text):
+        if m.group(1).lower().startswith(kind):
+            yield from (t for t in re.split(r"\s*(?:,|and|or|to|-|–)\s*|\s+", m.group(2)) if t)
+
+
 def names_substage(text: str, stage: str) -> bool:
     """The text names the stage told with its letter ("Treatment of stages IB and IIA" for "stage 1B")."""
-    return any(stage.upper() in (m.group(2).upper().replace(",", " ").split())
-               for m in STAGE_MENTION.finditer(text))
+    return any(token.upper() == stage.upper() for token in _stage_tokens(text))
 
 
 def stages_named(text: str, kind: str = "stage") -> frozenset[str]:
     """The stages (or grades) a heading or sentence names: "Stage IIIA and IIIB" -> {"III"}.
     "Stages I, II and III" names three; "stage 3" and "stage three" name "III"."""
-    out: set[str] = set()
-    for m in STAGE_MENTION.finditer(text):
-        if not m.group(1).lower().startswith(kind):
-            continue
-        for token in re.split(r"\s*(?:,|and|or|to|-|–)\s*|\s+", m.group(2)):
-            value = numeral(token) if token else None
-            if value:
-                out.add(value)
-    return frozenset(out)
+    return frozenset(value for token in _stage_tokens(text, kind) if (value := numeral(token)))
 
 
 # The ages a sentence is about: "children younger than 1 year of age", "children 3 years and older", "women aged 50

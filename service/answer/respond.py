@@ -849,7 +849,8 @@ class Responder:
         hit_scores = {h.index: h.score for h in main.passages}
         page = self._allowed_passages(main, qtype, audience, population, stage, feelings, recurrence, ages)
         if stage is not None:
-            staged = [g for g in page if numeral(stage) in stages_named(self.index.passages[g].section)]
+            base = numeral(stage)  # ("stage 1B" is of stage I, as headings are read)
+            staged = [g for g in page if base in stages_named(self.index.passages[g].section)]
             # "stage 1B": the section on IB, not the one on IA, when the page parts them
             exact = [g for g in staged if names_substage(self.index.passages[g].section, stage)]
             staged = exact or staged

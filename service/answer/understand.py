@@ -255,6 +255,7 @@ class ContextWords:
     feelings: frozenset[str]
     feeling_families: dict[str, frozenset[str]]  # "fear" -> its words, in the file's order
     feeling_names: dict[str, frozenset[str]]  # "anger" -> "angry", "cross": the library's noun for a feeling
+    feeling_phrases: re.Pattern | None  # "feel so depressed": a feeling told in a word that stays the topic
     not_feelings: tuple[str, ...]  # phrases in which a feeling word is not one ("nervous system")
     filler_words: frozenset[str]
     filler_phrases: re.Pattern | None
@@ -299,6 +300,7 @@ class ContextWords:
             people=words("people"),
             feelings=frozenset().union(*families.values()),
             feeling_families=families,
+            feeling_phrases=_any_phrase(w for family in families.values() for w in family if " " in w),
             feeling_names={name: frozenset(str(w).lower() for w in ws)
                            for name, ws in (raw.get("feeling_names") or {}).items()},
             not_feelings=tuple(str(p).lower() for p in raw.get("not_feelings", [])),
@@ -925,7 +927,8 @@ class Understander:
         if any(t.name == "causes" for t in (aspect, *asked) if t is not None):
             self._weigh_family_risk(lowered, focus, own_terms)
         # a feeling told in a topic's word ("I feel so depressed"): acknowledged, and the word stays the topic
-        context.feelings.extend(p for p in cw.feelings if " " in p and re.search(rf"\b{re.escape(p)}\b", lowered))
+        if cw.feeling_phrases is not None:
+            context.feelings.extend(m.group(0) for m in cw.feeling_phrases.finditer(lowered))
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
