@@ -625,6 +625,30 @@ def test_a_list_goes_on_only_with_items_that_read_on_their_own():
         assert continued_list(lead, [passage_units(second, 1, analyzer)]) is lead
 
 
+def test_a_table_cut_between_passages_is_shown_with_all_its_rows():
+    """A two-column table ("Part of the body being treated | Possible side effects") cut where the page was split:
+    the rows in the next passage stand under the section's heading there, and go on the header's list."""
+    from service.answer.compose import continued_list, flatten, passage_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    section = "Treatment areas and possible side effects"
+    first = Passage("1", "r.md", "Radiation Therapy Side Effects", section,
+                    "Part of the body being treated | Possible side effects\n"
+                    "Brain | - Fatigue - Hair loss - Headache\nBreast | - Fatigue - Skin changes - Tenderness",
+                    None, "NCI", None, "patient", order=0)
+    second = Passage("2", "r.md", "Radiation Therapy Side Effects", section,
+                     "Pelvis | - Diarrhea - Fatigue - Urinary and bladder problems\n"
+                     "Healthy cells that are damaged usually recover within a few months.",
+                     None, "NCI", None, "patient", order=1)
+    lead = next(u for u in passage_units(first, 0, analyzer) if u.items)
+    texts = [u.text for u in flatten([continued_list(lead, [passage_units(second, 1, analyzer)])])]
+    assert texts == ["Possible side effects (part of the body being treated):",
+                     "Brain: Fatigue, Hair loss, Headache", "Breast: Fatigue, Skin changes, Tenderness",
+                     "Pelvis: Diarrhea, Fatigue, Urinary and bladder problems"]
+
+
 @pytest.mark.parametrize("text, ages, other", [
     ("Treatment for children younger than 1 year of age may include:", [2], True),
     ("Treatment for children younger than 1 year of age may include:", [0], False),

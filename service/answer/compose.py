@@ -651,12 +651,17 @@ def continued_list(lead: Unit, following: Iterable[tuple[Unit, ...]]) -> Unit:
         return lead  # (no more of it would be shown)
     items = list(lead.items)
     for units in following:
-        # (items that read on their own, to one that opens a list of its own: not "to one lymph node ...; or",
-        # nor "Stage IVC:")
-        opening = list(takewhile(lambda u: u.is_item and u.lead_in is None and not u.items
-                                 and is_sentence_start(u.text) and not u.text.endswith(":"), units))
+        if units and units[0].is_heading_label:
+            # (a table's rows cut where the page was split: the next passage's rows stand under its heading)
+            opening, rest = list(units[0].items), units[1:]
+        else:
+            # (items that read on their own, to one that opens a list of its own: not "to one lymph node ...;
+            # or", nor "Stage IVC:")
+            opening = list(takewhile(lambda u: u.is_item and u.lead_in is None and not u.items
+                                     and is_sentence_start(u.text) and not u.text.endswith(":"), units))
+            rest = units[len(opening):]
         items.extend(replace(u, lead_in=lead) for u in opening)
-        if len(opening) < len(units) or len(items) >= MAX_LIST_ITEMS:
+        if rest or len(items) >= MAX_LIST_ITEMS:
             break  # the list ends in this passage
     if len(items) == len(lead.items) or in_brief(items[:MAX_LIST_ITEMS]) is None:
         return lead  # (a whole list too long to read, of items that are not steps: the part in its passage)
