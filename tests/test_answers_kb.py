@@ -932,6 +932,18 @@ def test_options_asked_beside_one_treatment_get_the_overview(kb_client, message,
     if left_out:
         assert left_out not in parts, parts
 
+
+def test_an_overview_part_that_points_to_its_list_shows_the_list(kb_client):
+    """"Other steps may be taken to help you keep from scratching. These may include:" names none of the steps:
+    in the overview of itching's treatments the short list that says which is shown with it."""
+    body = turn(kb_client, "itchy skin cancer treatment")
+    assert len({c["section"] for c in quoted(body)}) >= 4, [c["section"] for c in quoted(body)]
+    texts = [s["text"] for s in body["sentences"]]
+    at = next(i for i, t in enumerate(texts) if t.startswith("Other steps may be taken"))
+    assert texts[at + 1] == "These may include:", texts[at:]
+    assert any("cool washcloth" in t for t in texts[at + 2:]), texts[at:]
+
+
 def test_is_this_normal_is_answered_by_the_sentence_that_says_it_is_common(kb_client):
     """"is this normal??" after a story of tiredness since radiotherapy: the fatigue page's "Cancer fatigue is
     common" section says so, before any tips."""

@@ -138,6 +138,8 @@ NEWLY_DIAGNOSED = re.compile(r"^(the )?treatment (options )?(of|for) newly diagn
 # Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
 SITUATION = re.compile(r"(the )?treatment (options )?(of|for)\b", re.I)
 MIN_OVERVIEW_PARTS = 3
+OVERVIEW_LIST_ITEMS = 6  # a part's opening followed by a list that says which ("These may include:"): shown up to this
+LIST_SAYS_WHICH = re.compile(r"^(these|they|this|it|such \w+) (may |can |might )?(include|includes|are|is)\b", re.I)
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 VERDICT_PAGES = 4  # a yes-or-no answer the page does not say is looked for on the pages ranked after it, up to this
 PAGE_SUBJECT_SHARE = 0.4  # a word in this share of a page's passages is its subject, not one part of it
@@ -1129,22 +1131,30 @@ class Responder:
             beyond = [s for s in named_parts if set(analyzer.tokens(s)) & adds <= query.known_terms]
             parts_by_head[best] = [s for s in named_parts if s not in beyond] + others
 
-        def opening(section: str) -> Unit | None:
+        def opening(section: str) -> list[Unit]:
             g = by_section.get(section, [None])[0]
             if g is None:
-                return None
-            first = next((u for u in passage_units(passages[g], g, analyzer) if not u.is_item and not u.items
-                          and not u.text.endswith(":") and shows_whole_thought(u, section)), None)
+                return []
+            units = passage_units(passages[g], g, analyzer)
+            at = next((i for i, u in enumerate(units) if not u.is_item and not u.items
+                       and not u.text.endswith(":") and shows_whole_thought(u, section)), None)
             # (not "These can help move fluid ...", which leans on its heading)
-            return None if first is None or GOES_ON.search(first.text) or REFERS_BACK.search(first.text) else first
+            if at is None or GOES_ON.search(units[at].text) or REFERS_BACK.search(units[at].text):
+                return []
+            after = units[at + 1] if at + 1 < len(units) else None
+            if after is not None and after.text.endswith(":") and 0 < len(after.items) <= OVERVIEW_LIST_ITEMS \
+                    and LIST_SAYS_WHICH.match(after.text):
+                # "Other steps may be taken to help you keep from scratching. These may include:" names none
+                # of them: the short list says which
+                return [units[at], after]
+            return [units[at]]
 
-        parts = [u for u in map(opening, parts_by_head[best][:OVERVIEW_PARTS]) if u is not None]
-        if len(parts) < MIN_OVERVIEW_PARTS:
+        parts = [opening(s) for s in parts_by_head[best][:OVERVIEW_PARTS]]
+        if sum(bool(p) for p in parts) < MIN_OVERVIEW_PARTS:
             return []
         # the heading's own opening ("There are different types of treatment for ..."); a PDQ list's heading
         # is a lead-in with no text of its own
-        intro = opening(best or OVERVIEW)
-        return ([intro] if intro is not None else []) + parts
+        return self._flatten([*opening(best or OVERVIEW), *(u for part in parts for u in part)])
 
     def _other_aspect(self, section: str, qtype: QuestionType) -> bool:
         """A passage under a summary list, or under a heading of another aspect than the one asked ("Treatment
