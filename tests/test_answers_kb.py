@@ -1644,3 +1644,39 @@ def test_a_feeling_told_in_a_topics_word_is_acknowledged_and_the_topic_kept(kb_c
     titles = [c["title"] for c in quoted(body)]
     assert any("Depression" in t for t in titles), titles
     assert any("Sadness" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
+
+
+@pytest.mark.parametrize("message", ["I feel so low and tearful since my diagnosis", "really down and low since chemo"])
+def test_a_feeling_told_in_everyday_words_gets_support_not_their_topic(kb_client, message):
+    """"I feel so low": "low" tells the feeling (not the low-fiber foods page); it is acknowledged and answered with
+    support, without the list of depression's signs nobody asked for."""
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    assert "feeling sad is a natural response" in body["intro"], body["intro"]
+    assert all(COPING.search(c["title"] + " " + c["section"]) for c in quoted(body)), \
+        [c["title"] for c in quoted(body)]
+    assert "Emotional signs" not in body["text"], body["text"]
+
+
+def test_is_that_normal_after_a_feeling_blamed_on_a_treatment_is_about_the_feeling(kb_client):
+    """"feeling so sad since my mastectomy, is that normal?": the mastectomy is what the feeling is blamed on; the
+    question is about the feeling, so no types of mastectomy."""
+    body = turn(kb_client, "feeling so sad since my mastectomy, is that normal?")
+    assert body["intro"]
+    assert all(COPING.search(c["title"] + " " + c["section"]) for c in quoted(body)), \
+        [c["title"] for c in quoted(body)]
+
+
+def test_a_feeling_beside_a_general_health_question_is_not_answered_from_cancer_coping(kb_client):
+    """With nothing of cancer care told, a feeling beside another topic is not answered with the library's
+    coping material ("Many people with cancer feel sad"); a question about depression itself still is."""
+    body = turn(kb_client, "been feeling really low since i lost my job, cant enjoy anything anymore, is this "
+                           "depression")
+    assert body["kind"] == "no_answer", body["text"]
+    body = turn(kb_client, "period is 10 days late, negative test x2, stressed af. whats going on")
+    assert body["kind"] == "no_answer", body["text"]
+    body = turn(kb_client, "I can't stop crying since I was told, nothing feels worth it any more. how do I know if "
+                           "this is depression?")
+    assert body["kind"] == "answer"
+    assert any("depression" in c["url"] or "feelings" in c["url"] for c in quoted(body)), \
+        [c["url"] for c in quoted(body)]

@@ -913,3 +913,15 @@ def test_whose_body_is_read_from_its_words(small):
 def test_feeling_alone_is_a_feeling_but_living_alone_is_not(small):
     assert small.understand("I feel so alone and isolated since my diagnosis").context.feelings == ["alone", "isolated"]
     assert small.understand("I live alone, who will help me after surgery?").context.feelings == []
+
+
+def test_low_in_a_feeling_phrase_tells_the_feeling_and_is_no_topic(small):
+    """"I feel so low" and "really down and low" (overlapping phrases) tell sadness; "low" is then not a topic word.
+    "my platelets are really low" tells no feeling, and "low" stays."""
+    for message in ("I feel so low since my diagnosis", "really down and low since chemo"):
+        query = small.understand(message)
+        assert query.context.feeling_names == ["sadness"], query.context
+        assert "low" not in query.focus, query.focus
+    query = small.understand("my platelets are really low, what should I watch for")
+    assert query.context.feelings == []
+    assert "low" in query.focus, query.focus

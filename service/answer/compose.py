@@ -115,7 +115,9 @@ BARE_NAME_WORDS = 4
 PARENTHESIS = re.compile(r"\([^()]*\)")
 # "should be screened for the following types of anxiety disorders:", "People are more likely to need to be checked
 # and treated for distress:": who a clinician should assess, not support for someone with the feeling
-NAMES_A_DISORDER = re.compile(r"\bdisorders?\b|\b(screened|checked|tested|assessed)( and treated)? for\b", re.I)
+NAMES_A_DISORDER = re.compile(r"\bdisorders?\b|\b(screened|checked|tested|assessed)( and treated)? for\b"
+                              # ... or lists its signs ("Emotional signs:", under "Getting Help for Depression")
+                              r"|\b(signs|symptoms)( of [\w ]+)?:$", re.I)
 # Sentences that only make sense after the one before them ("These are called late effects.").
 _LEANS_BACK = "these|this|that|those|they|it|such|both|also|however|but|and|or|then"
 BACK_REFERENCE = re.compile(rf"^({_LEANS_BACK})\b", re.I)

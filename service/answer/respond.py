@@ -72,6 +72,7 @@ CANCER_TYPE_URL = re.compile(r"^https?://[^/]+/types/([a-z-]+)/")  # (not ".../t
 # A page of coping and support material (for a message that expresses fear, sadness or overwhelm).
 COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distress|adjust(ing|ment)?|stress)\b",
                           re.I)
+COPING_PAGE = "/about-cancer/coping/"  # ... or by its address (the page "Depression")
 # a coping page for someone beside the person with cancer ("Facing Cancer with Your Spouse or Partner", "Support
 # for Caregivers"): not for a writer who names nobody ("I'm so scared")
 FOR_OTHERS_TITLE = re.compile(r"\b(spouses?|partners?|caregivers?|carers?|caregiving|children|child|kids|teens?|"
@@ -457,9 +458,12 @@ class Responder:
         threshold = self.settings.min_coverage if min_coverage is None else min_coverage
         docs = self._for_the_writer(self._rank(query, topic, audience), query, topic)
         if (not docs or not self.answerable(query, topic, docs[0], audience, threshold)) and query.context.feelings \
-                and not topic.feelings_only and not topic.inherited and min_coverage is None:
+                and not topic.feelings_only and not topic.inherited and min_coverage is None \
+                and (query.cancer_context or self._names_only_coping(docs, topic, audience)):
             # "I'm so scared I'm going to die. My scan is next week ...": the library does not answer the words
-            # told around the feeling, so the feeling is answered, with coping material, not a refusal
+            # told around the feeling, so the feeling is answered, with coping material, not a refusal (not when
+            # nothing of cancer care is told, and more than a feeling: "feeling low since I lost my job, is this
+            # depression?" is a general health question)
             topic = self._feeling_topic(query, topic)
             docs = self._for_the_writer(self._rank(query, topic, audience), query, topic)
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
@@ -500,6 +504,13 @@ class Responder:
                                 drug_terms=self.expander.drug_terms(topic.own_terms),
                                 # "treatment for stage 3": a "Treatment by Stage" page, not the stages page
                                 title_all={"treatment", "stage"} if staged_treatment else ())
+
+    def _names_only_coping(self, docs: list[DocumentHit], topic: Resolved, audience: str) -> bool:
+        """Everything the message names in full is what the best page, a coping page, is named by ("I can't stop
+        crying ... how do I know if this is depression?": the page on depression)."""
+        named = {t for t in topic.own_terms if topic.weights.get(t, 0.0) >= 1.0}
+        return bool(docs) and COPING_PAGE in (docs[0].url or "") \
+            and named <= self.ranker.page_names(docs[0].doc_path, audience)
 
     @staticmethod
     def _for_someone_else(doc: DocumentHit, query: Query) -> bool:

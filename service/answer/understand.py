@@ -98,6 +98,7 @@ DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
 DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|what|who|which|and|so)\s+))dose"
                        r"(?=\s+(?:it|the|this|that|he|she|they|my|your|a|an|chemo|radiotherapy|cancer)\b)")
 # a question about a feeling told: "is that normal?", "how do I cope?", "am I wrong to feel like this?"
+FEELING_ASPECTS = ("self_care", "common")  # "how do I deal with it?", "is it normal to feel like this?"
 ABOUT_A_FEELING = re.compile(r"\b(normal|ok|okay|alright|cope|coping|deal|feel|feeling|feelings|natural|common|wrong|"
                              r"mad|crazy|stop|help|others|anyone|everyone|people)\b")
 # "could it be ...", "should I be worried about ...": a symptom told may be the disease named
@@ -257,6 +258,8 @@ class ContextWords:
     feeling_names: dict[str, frozenset[str]]  # "anger" -> "angry", "cross": the library's noun for a feeling
     feeling_phrases: re.Pattern | None  # "feel so depressed": a feeling told in a word that stays the topic
     not_feelings: tuple[str, ...]  # phrases in which a feeling word is not one ("nervous system")
+    feeling_idiom_words: frozenset[str]  # "low" in "I feel so low": the feeling, no topic ...
+    feeling_idioms: re.Pattern | None  # ... in any of the phrases with such a word, overlapping ("really down and low")
     filler_words: frozenset[str]
     filler_phrases: re.Pattern | None
     time: frozenset[str]
@@ -304,6 +307,9 @@ class ContextWords:
             feeling_names={name: frozenset(str(w).lower() for w in ws)
                            for name, ws in (raw.get("feeling_names") or {}).items()},
             not_feelings=tuple(str(p).lower() for p in raw.get("not_feelings", [])),
+            feeling_idiom_words=words("feeling_idiom_words"),
+            feeling_idioms=_overlapping(w for family in families.values() for w in family
+                                        if " " in w and set(w.split()) & words("feeling_idiom_words")),
             filler_words=frozenset(w for w in filler if " " not in w),
             filler_phrases=pattern,
             to_death=re.compile(r"\b(" + "|".join(re.escape(str(w).lower()) for w in intensified)
@@ -418,6 +424,12 @@ def _family_cancer(relatives: Iterable[str], had: Iterable[str], diseases: Itera
         return None
     return re.compile(rf"\b(?:{_alternatives(relatives)})\b(?:\s+\S+){{0,5}}?\s+(?P<had>{_alternatives(had)})"
                       rf"(?:\s+\S+){{0,3}}?\s+(?:{_alternatives(diseases)})\b")
+
+
+def _overlapping(phrases: Iterable[str]) -> re.Pattern | None:
+    """Any of the phrases, as whole words, found where they overlap too (group 1: "really down", "down and low")."""
+    words = _alternatives(phrases)
+    return re.compile(rf"(?=\b({words})\b)") if words else None
 
 
 def _any_phrase(phrases: Iterable[str], not_before: Iterable[str] = ()) -> re.Pattern | None:
@@ -572,10 +584,13 @@ class Understander:
         feeling, and the disease named is the story around it; also asked without a mark ("... is that normal"),
         and "how do I deal with it?" (what helps with the feeling). Not "do i have cancer??" after a story of test
         results and a feeling: that question is not about the feeling."""
-        if not context.feelings or (aspect is not None and aspect.name != "self_care"):
+        if not context.feelings or (aspect is not None and aspect.name not in FEELING_ASPECTS):
             return False
         last = (split_sentences(question) or [""])[-1]
         asking = questions or ([last] if ASKED_WITHOUT_MARK.search(last) else [])
+        # the clause that asks ("feeling so low since my mastectomy, is that normal?"): what the feeling is blamed
+        # on before it is the story
+        asking = [question_clause(s) or s for s in asking]
         if not asking or any(w in focus_words for s in asking for w in self.analyzer.words(s)):
             return False
         return any(ABOUT_A_FEELING.search(s.lower()) or any(f in s.lower() for f in context.feelings)
@@ -745,6 +760,9 @@ class Understander:
         phrase_words = {w for phrase in lay_found if " " in phrase for w in phrase.split()}
         population_words: list[str] = []
         not_feeling = {w for phrase in cw.not_feelings if phrase in lowered for w in phrase.split()}
+        # ("I feel so low": "low" tells the feeling, read from the phrase below)
+        told_feeling = {w for m in cw.feeling_idioms.finditer(lowered) for w in m.group(1).split()
+                        if w in cw.feeling_idiom_words} if cw.feeling_idioms is not None else set()
         # ("flu-like symptoms" names the flu's symptoms, as the page "Flu Symptoms and Cancer Treatment" does)
         named_text = LIKE_SUFFIX.sub(r"\1", filler_text)
         for word in analyzer.words(named_text):
@@ -762,6 +780,8 @@ class Understander:
                 context.people.append(word)
             elif word in cw.feelings and word not in not_feeling:
                 context.feelings.append(word)
+            elif word in told_feeling:
+                continue
             elif word in cw.care_team:
                 steer_words.append(word)
             elif word in cw.filler_words or word in cw.time:
