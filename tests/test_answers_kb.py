@@ -1680,3 +1680,8 @@ def test_a_feeling_beside_a_general_health_question_is_not_answered_from_cancer_
     assert body["kind"] == "answer"
     assert any("depression" in c["url"] or "feelings" in c["url"] for c in quoted(body)), \
         [c["url"] for c in quoted(body)]
+    # ... and a page holds all else told ("his surgery": Surgery for Cancer), so the feeling is answered
+    body = turn(kb_client, "my husband is so scared about his surgery next week, how can I help him?")
+    assert body["kind"] == "answer"
+    assert all(COPING.search(c["title"] + " " + c["section"]) for c in quoted(body)), \
+        [c["title"] for c in quoted(body)]

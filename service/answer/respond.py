@@ -72,6 +72,7 @@ CANCER_TYPE_URL = re.compile(r"^https?://[^/]+/types/([a-z-]+)/")  # (not ".../t
 # A page of coping and support material (for a message that expresses fear, sadness or overwhelm).
 COPING_TITLE = re.compile(r"\b(cop(e|ing)|feelings?|emotion(s|al)?|support|distress|adjust(ing|ment)?|stress)\b",
                           re.I)
+WHOLE_COVERAGE = 0.8  # a page that holds this share of the focus holds all of it, near enough
 COPING_PAGE = "/about-cancer/coping/"  # ... or by its address (the page "Depression")
 # a coping page for someone beside the person with cancer ("Facing Cancer with Your Spouse or Partner", "Support
 # for Caregivers"): not for a writer who names nobody ("I'm so scared")
@@ -459,11 +460,11 @@ class Responder:
         docs = self._for_the_writer(self._rank(query, topic, audience), query, topic)
         if (not docs or not self.answerable(query, topic, docs[0], audience, threshold)) and query.context.feelings \
                 and not topic.feelings_only and not topic.inherited and min_coverage is None \
-                and (query.cancer_context or self._names_only_coping(docs, topic, audience)):
+                and (query.cancer_context or self._covers_all_told(docs, query, topic, audience)):
             # "I'm so scared I'm going to die. My scan is next week ...": the library does not answer the words
             # told around the feeling, so the feeling is answered, with coping material, not a refusal (not when
-            # nothing of cancer care is told, and more than a feeling: "feeling low since I lost my job, is this
-            # depression?" is a general health question)
+            # nothing of cancer care is told and the library does not cover all else that is: "feeling low since I
+            # lost my job, is this depression?" is a general health question)
             topic = self._feeling_topic(query, topic)
             docs = self._for_the_writer(self._rank(query, topic, audience), query, topic)
         if not docs or not self.answerable(query, topic, docs[0], audience, threshold):
@@ -505,12 +506,16 @@ class Responder:
                                 # "treatment for stage 3": a "Treatment by Stage" page, not the stages page
                                 title_all={"treatment", "stage"} if staged_treatment else ())
 
-    def _names_only_coping(self, docs: list[DocumentHit], topic: Resolved, audience: str) -> bool:
-        """Everything the message names in full is what the best page, a coping page, is named by ("I can't stop
-        crying ... how do I know if this is depression?": the page on depression)."""
+    def _covers_all_told(self, docs: list[DocumentHit], query: Query, topic: Resolved, audience: str) -> bool:
+        """The best page is about all the message tells besides the feeling, with no cancer word in it: it is a
+        coping page named by all it names ("I can't stop crying ... how do I know if this is depression?"), or
+        it holds nearly all of it ("so scared about his surgery next week": Surgery for Cancer)."""
+        if not docs or not self.anchored(query, topic, docs[0], audience):
+            return False
         named = {t for t in topic.own_terms if topic.weights.get(t, 0.0) >= 1.0}
-        return bool(docs) and COPING_PAGE in (docs[0].url or "") \
-            and named <= self.ranker.page_names(docs[0].doc_path, audience)
+        if COPING_PAGE in (docs[0].url or "") and named <= self.ranker.page_names(docs[0].doc_path, audience):
+            return True
+        return self.coverage(docs[0], topic, audience) >= WHOLE_COVERAGE
 
     @staticmethod
     def _for_someone_else(doc: DocumentHit, query: Query) -> bool:
