@@ -430,6 +430,24 @@ def test_a_line_that_lost_its_colon_over_a_list_is_the_lists_lead_in():
     assert next(u for u in units if u.text == "a lone item").lead_in is None
 
 
+def test_a_sentence_that_names_a_list_it_does_not_introduce_is_not_shown_alone():
+    """"If you have any of the following signs for more than 2 weeks, talk to your doctor." leaves the reader asking
+    which signs; "The following tests are used to diagnose bladder cancer." says what comes next and reads whole."""
+    from service.answer.compose import shows_whole_thought
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    text = ("Depression can be treated. If you have any of the following signs for more than 2 weeks, talk to your "
+            "doctor about treatment. Be aware that some of these symptoms may be caused by treatment.\n"
+            "The following tests are used to diagnose bladder cancer.")
+    passage = Passage("1", "d.md", "Emotions", "Getting help", text, None, "NCI", None, "patient")
+    shown = {u.text: shows_whole_thought(u, passage.section) for u in passage_units_of(passage, Analyzer())}
+    assert not shown["If you have any of the following signs for more than 2 weeks, talk to your doctor about "
+                     "treatment."]
+    assert shown["The following tests are used to diagnose bladder cancer."]
+    assert shown["Depression can be treated."]
+
+
 def test_a_sentence_that_names_back_is_shown_only_after_what_it_names():
     """"If you have any of these feelings, talk to your doctor." alone leaves the reader asking which feelings."""
     from service.answer.compose import select_units

@@ -83,6 +83,9 @@ POINTER = re.compile(r"\b[Ss]ee [A-Z][\w’'&-]*( [\w’'&-]+){0,8}\.$")
 # A sentence just above a list that says it introduces it, though it ends with a full stop ("Below are some steps you
 # can take that may help you manage your fears."): the list's lead-in.
 INTRODUCES_LIST = re.compile(r"^(below|here) (are|is)\b|\b(the following|listed below|below)\.$", re.I)
+# A sentence that names a list it does not introduce ("If you have any of the following signs ..., talk to your
+# doctor."): not shown without that list.
+FORWARD_REFERENCE = re.compile(r"\b(any|some|one|all|each|most|many|none) of the following\b|\blisted below\b", re.I)
 # A patient's own words quoted on a page ("I was so scared when my husband got cancer.", "When I start to feel guilty
 # that I caused my illness, I think of how little kids get cancer.") or a quotation: not the library's guidance.
 # (Not a script to say, after a colon: "You may tell your child: I don't know."; not "Your doctors and I will talk")
@@ -301,6 +304,8 @@ def shows_whole_thought(unit: Unit, section: str) -> bool:
         return False  # "What is grapefruit?" is a heading of the page; "to the muscle layer..." a fragment
     if text.endswith(":") and not unit.items:
         return False  # a lead-in whose list is in another passage
+    if FORWARD_REFERENCE.search(text) and not unit.items:
+        return False  # "If you have any of the following signs for more than 2 weeks, ...": the signs are not shown
     if FURNITURE.search(text) or POINTER.search(text) or (is_heading_like(unit, section) and not unit.is_heading_label):
         return False
     if TESTIMONIAL.search(text) or FIRST_PERSON.search(text):
