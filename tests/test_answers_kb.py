@@ -1685,3 +1685,12 @@ def test_a_feeling_beside_a_general_health_question_is_not_answered_from_cancer_
     assert body["kind"] == "answer"
     assert all(COPING.search(c["title"] + " " + c["section"]) for c in quoted(body)), \
         [c["title"] for c in quoted(body)]
+
+
+def test_how_to_support_someone_who_is_depressed_is_not_answered_with_its_symptoms(kb_client):
+    """"my wife has been really depressed ... how can I support her?" asks what helps: the depression page's
+    treatment and help, not its list of other symptoms of depression."""
+    body = turn(kb_client, "my wife has been really depressed since her mastectomy, how can I support her?")
+    assert body["kind"] == "answer"
+    assert "other symptoms of depression" not in body["text"], body["text"]
+    assert any(re.search(r"\bhelp", s["text"], re.I) for s in body["sentences"]), body["text"]

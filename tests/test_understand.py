@@ -925,3 +925,9 @@ def test_low_in_a_feeling_phrase_tells_the_feeling_and_is_no_topic(small):
     query = small.understand("my platelets are really low, what should I watch for")
     assert query.context.feelings == []
     assert "low" in query.focus, query.focus
+
+
+@pytest.mark.parametrize("message", ["my wife has been really depressed since her mastectomy, how can I support her?",
+                                     "my dad is scared of dying, how can we best help him?"])
+def test_how_can_i_support_someone_asks_what_helps(small, message):
+    assert small.understand(message).aspect.name == "self_care"
