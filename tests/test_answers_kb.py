@@ -1694,3 +1694,24 @@ def test_how_to_support_someone_who_is_depressed_is_not_answered_with_its_sympto
     assert body["kind"] == "answer"
     assert "other symptoms of depression" not in body["text"], body["text"]
     assert any(re.search(r"\bhelp", s["text"], re.I) for s in body["sentences"]), body["text"]
+
+
+@pytest.mark.parametrize("message", ["scared about my mastectomy next week",
+                                     "my daughter has leukaemia and i feel so guilty",
+                                     "my mum keeps crying since her diagnosis and i dont know what to say"])
+def test_a_feeling_told_with_nothing_asked_gets_support_only(kb_client, message):
+    """Issue 12: the practical answer only "if one was asked". A feeling told about a mastectomy or a daughter's
+    leukaemia, with no question, gets support, not what a mastectomy or leukaemia is, and no list of a disorder's
+    signs."""
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    assert body["intro"]
+    assert all(COPING.search(c["title"] + " " + c["section"]) for c in quoted(body)), \
+        [c["title"] for c in quoted(body)]
+    assert "Emotional signs" not in body["text"], body["text"]
+
+
+def test_what_do_i_tell_him_about_a_parents_cancer_finds_talking_to_children(kb_client):
+    body = turn(kb_client, "my son is 6 and his dad has cancer, what do i tell him")
+    assert body["kind"] == "answer"
+    assert "Talking to Children" in quoted(body)[0]["title"], quoted(body)[0]["title"]

@@ -931,3 +931,24 @@ def test_low_in_a_feeling_phrase_tells_the_feeling_and_is_no_topic(small):
                                      "my dad is scared of dying, how can we best help him?"])
 def test_how_can_i_support_someone_asks_what_helps(small, message):
     assert small.understand(message).aspect.name == "self_care"
+
+
+def test_a_feeling_is_read_past_how_much_is_said(small):
+    """"feeling a bit flat", "feel like a burden": the feeling phrases are matched without the words of degree, and
+    their everyday words ("flat", "burden") are no topic."""
+    query = small.understand("feeling a bit flat since finishing radiotherapy, is that normal")
+    assert query.context.feeling_names == ["sadness"] and "flat" not in query.focus
+    assert query.asks_about_feeling  # asked with no mark, after what the feeling is blamed on
+    query = small.understand("i feel like a burden on my family")
+    assert "guilt" in query.context.feeling_names and "burden" not in query.focus
+
+
+@pytest.mark.parametrize("message, nothing", [
+    ("scared about my mastectomy next week", True),
+    ("my daughter has leukaemia and i feel so guilty", True),
+    ("we are really worried how can we get more calories into him", False),  # a question in a run, no mark
+    ("I'm scared, what are the side effects of chemo?", False),
+    ("scared, chemo side effects", False),  # an aspect named
+])
+def test_a_statement_asks_nothing(small, message, nothing):
+    assert small.understand(message).asks_nothing is nothing

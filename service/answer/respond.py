@@ -1296,7 +1296,10 @@ class Responder:
         subject = self._subject(weights, main, query, qtype) if qtype is not None else Subject()
         coping = self._coping_page(query, audience, population) if feelings and query is not None else None
         # a practical question was asked too: an aspect, or a page named by the question's own words
-        practical = not (query is not None and query.asks_about_feeling) and (
+        # (none when only a feeling is told: "scared about my mastectomy next week" asks nothing of the mastectomy;
+        # a coping page the words name, "I feel so depressed": the page on depression, is support itself)
+        statement_only = query is not None and query.asks_nothing and COPING_PAGE not in (main.url or "")
+        practical = not (query is not None and query.asks_about_feeling or statement_only) and (
             (qtype is not None and qtype.name != "what_is")
             or bool({t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title))))
         units = []
@@ -1313,7 +1316,11 @@ class Responder:
                                               asked=query.question if query is not None else "")
                 defines = defined_terms(weights, qtype)
                 avoid = qtype.sentence_exclude if qtype is not None else None
-                chosen = select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid, ages=ages)
+                # a feeling told with nothing else named ("my mum keeps crying and I don't know what to say"): the
+                # page's support, not how the feeling shows nor a disorder's signs
+                told_only = bool(feelings) and query is not None and not any(w >= 1.0 for w in query.focus.values())
+                chosen = select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid, ages=ages,
+                                      support=told_only)
                 other = self._unit_for_missing_word(main, chosen, query, weights, scoring, idf, qtype, audience,
                                                     population, stage, feelings, recurrence, ages)
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,

@@ -98,6 +98,10 @@ DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
 DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|what|who|which|and|so)\s+))dose"
                        r"(?=\s+(?:it|the|this|that|he|she|they|my|your|a|an|chemo|radiotherapy|cancer)\b)")
 # a question about a feeling told: "is that normal?", "how do I cope?", "am I wrong to feel like this?"
+# "I feel so low", "feeling a bit flat": how much is said between the verb and the feeling, which the feeling phrases
+# of context_words.yaml are matched without
+INTENSIFIED_FEELING = re.compile(r"\b(feel|feels|feeling|felt)(?: (?:so|really|very|a bit|a little|quite|pretty|"
+                                 r"kind of|kinda|super|totally|extremely|that|too))+\b")
 FEELING_ASPECTS = ("self_care", "common")  # "how do I deal with it?", "is it normal to feel like this?"
 ABOUT_A_FEELING = re.compile(r"\b(normal|ok|okay|alright|cope|coping|deal|feel|feeling|feelings|natural|common|wrong|"
                              r"mad|crazy|stop|help|others|anyone|everyone|people)\b")
@@ -160,6 +164,13 @@ ASKED_WITHOUT_MARK = re.compile(
     r"\b(want|like|need|wanted) to know\b|"
     r"\b(understand|explain|tell me|wonder|wondering|not sure|unsure) (why|what|how|if|whether|when|where)\b|"
     r"\bcan (someone|anyone|you) (explain|tell)\b", re.I)
+# A question asked inside a run-on message with no mark ("we are really worried how can we get more calories into
+# him"): a question word with what asks after it
+ASKED_IN_A_RUN = re.compile(r"\b(how (can|could|do|does|did|should|would|will|long|much|many|often|is|are)|"
+                            r"what (is|are|does|do|did|should|can|could|will|would|happens|about)|"
+                            r"why (is|are|does|do|did|would|has|have)|when (will|can|should|do|does)|"
+                            r"(can|could|should|will|would|do|does|is|are) (i|we|you|he|she|they|it|this|that|there)|"
+                            r"is it|are there)\b")
 QUESTION_WORD = re.compile(r"\b(what|whats|how|hows|why|when|where|which|who|is|are|does|do|did|could|can|should|"
                            r"will|would|any)\b", re.I)
 SUBJECT = re.compile(r"\bsubject\s*:\s*(.{1,120}?)(?=\s*\bmessage\s*:|\n|$)", re.I)
@@ -219,6 +230,7 @@ class Query:
     # avoid catching stuff"), answered in turn
     parts: list[tuple[str, QuestionType | None]] = field(default_factory=list)
     asks_about_feeling: bool = False  # feelings told, and the question ("is that normal?") names nothing else
+    asks_nothing: bool = False  # a statement ("scared about my mastectomy next week"): no question, no aspect
     # index terms of the question's own clause ("what should I be eating?"), not of the story before it; empty
     # when no sentence ending in "?" has a question word
     clause_terms: frozenset[str] = frozenset()
@@ -586,11 +598,9 @@ class Understander:
         results and a feeling: that question is not about the feeling."""
         if not context.feelings or (aspect is not None and aspect.name not in FEELING_ASPECTS):
             return False
-        last = (split_sentences(question) or [""])[-1]
-        asking = questions or ([last] if ASKED_WITHOUT_MARK.search(last) else [])
         # the clause that asks ("feeling so low since my mastectomy, is that normal?"): what the feeling is blamed
-        # on before it is the story
-        asking = [question_clause(s) or s for s in asking]
+        # on before it is the story; with no mark, the last sentence's clause that asks
+        asking = [question_clause(s) or s for s in questions] or [c for c in [question_clause(question)] if c]
         if not asking or any(w in focus_words for s in asking for w in self.analyzer.words(s)):
             return False
         return any(ABOUT_A_FEELING.search(s.lower()) or any(f in s.lower() for f in context.feelings)
@@ -761,7 +771,8 @@ class Understander:
         population_words: list[str] = []
         not_feeling = {w for phrase in cw.not_feelings if phrase in lowered for w in phrase.split()}
         # ("I feel so low": "low" tells the feeling, read from the phrase below)
-        told_feeling = {w for m in cw.feeling_idioms.finditer(lowered) for w in m.group(1).split()
+        feeling_text = INTENSIFIED_FEELING.sub(r"\1", lowered)  # "feeling a bit flat": "feeling flat"
+        told_feeling = {w for m in cw.feeling_idioms.finditer(feeling_text) for w in m.group(1).split()
                         if w in cw.feeling_idiom_words} if cw.feeling_idioms is not None else set()
         # ("flu-like symptoms" names the flu's symptoms, as the page "Flu Symptoms and Cancer Treatment" does)
         named_text = LIKE_SUFFIX.sub(r"\1", filler_text)
@@ -948,7 +959,7 @@ class Understander:
             self._weigh_family_risk(lowered, focus, own_terms)
         # a feeling told in a topic's word ("I feel so depressed"): acknowledged, and the word stays the topic
         if cw.feeling_phrases is not None:
-            context.feelings.extend(m.group(0) for m in cw.feeling_phrases.finditer(lowered))
+            context.feelings.extend(m.group(0) for m in cw.feeling_phrases.finditer(feeling_text))
         # "angry" and the heading "Anger" share no stem: the library's names for the feelings told
         felt = {f.lower() for f in context.feelings}
         context.feeling_names = [name for name, words in cw.feeling_names.items() if felt & words]
@@ -995,6 +1006,8 @@ class Understander:
             or bool(self.expander.drug_terms(own_terms)),
             asked=asked,
             asks_about_feeling=asks_about_feeling,
+            asks_nothing=not questions and not question_clause(question) and not ASKED_IN_A_RUN.search(lowered)
+            and aspect is None and not asked,
             # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
             clause_terms=frozenset(analyzer.tokens(own_clause)) | tail_terms if questions else frozenset(),
             tail_terms=tail_terms,
