@@ -1715,3 +1715,11 @@ def test_what_do_i_tell_him_about_a_parents_cancer_finds_talking_to_children(kb_
     body = turn(kb_client, "my son is 6 and his dad has cancer, what do i tell him")
     assert body["kind"] == "answer"
     assert "Talking to Children" in quoted(body)[0]["title"], quoted(body)[0]["title"]
+
+
+def test_a_heading_that_asks_the_question_answers_it(kb_client):
+    """"can stress cause cancer?": the Stress and Cancer page's section headed "Can stress cause cancer?" (a heading
+    that asks whether something causes cancer is a section on risk), not the page on post-traumatic stress."""
+    body = turn(kb_client, "can stress cause cancer")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["section"] == "Can stress cause cancer?", [c["section"] for c in quoted(body)]

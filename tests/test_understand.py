@@ -952,3 +952,7 @@ def test_a_feeling_is_read_past_how_much_is_said(small):
 ])
 def test_a_statement_asks_nothing(small, message, nothing):
     assert small.understand(message).asks_nothing is nothing
+
+
+def test_passed_on_asks_about_inheritance(small):
+    assert small.understand("can breast cancer be passed on to my daughter?").aspect.name == "causes"
