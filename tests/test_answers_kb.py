@@ -1723,3 +1723,10 @@ def test_a_heading_that_asks_the_question_answers_it(kb_client):
     body = turn(kb_client, "can stress cause cancer")
     assert body["kind"] == "answer"
     assert quoted(body)[0]["section"] == "Can stress cause cancer?", [c["section"] for c in quoted(body)]
+
+
+def test_work_said_of_a_job_is_the_topic(kb_client):
+    """"work" alone is filler ("how does it work?"); "can I still work during chemo" asks about a job."""
+    body = turn(kb_client, "can i still work during chemo")
+    assert body["kind"] == "answer"
+    assert "Many people can work during chemotherapy" in body["text"], body["text"]
