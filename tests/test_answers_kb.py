@@ -1730,3 +1730,13 @@ def test_work_said_of_a_job_is_the_topic(kb_client):
     body = turn(kb_client, "can i still work during chemo")
     assert body["kind"] == "answer"
     assert "Many people can work during chemotherapy" in body["text"], body["text"]
+
+
+def test_how_long_is_answered_before_the_pages_tips(kb_client):
+    """"how long does hair take to grow back after chemo": "Hair often grows back in 2 to 3 months ..." leads, not
+    the list of ways to manage hair loss that comes first on the page; "Be gentle. When your hair starts to grow
+    back ..." repeats the question's words and says no time."""
+    body = turn(kb_client, "how long does hair take to grow back after chemo")
+    assert body["kind"] == "answer"
+    assert "2 to 3 months" in body["sentences"][0]["text"] or "2 to 3 months" in body["sentences"][1]["text"], \
+        body["text"]

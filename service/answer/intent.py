@@ -83,6 +83,7 @@ class QuestionType:
     # radiotherapy?" asks about the heading "What happens during a treatment session", not "What happens before ..."
     section_words: tuple[str, ...] = ()
     leads_with_answer: bool = False  # a yes-or-no question: the sentence with an answer word leads the answer
+    answer_before_tips: bool = False  # "how long ...?": a sentence that says it comes before a list of tips
     # a question about two things, one of them usually the page's own subject ("does antiperspirant cause breast
     # cancer?"): the sentence that answers must name the other, not only the page's title words or the answer's
     # own words ("increase", "risk")
@@ -134,6 +135,7 @@ class QuestionTypes:
                     fallback=spec.get("fallback"),
                     labels_first=bool(spec.get("labels_first", False)),
                     leads_with_answer=bool(spec.get("leads_with_answer", False)),
+                    answer_before_tips=bool(spec.get("answer_before_tips", False)),
                     subject_beyond_title=bool(spec.get("subject_beyond_title", False)),
                     answer_terms=frozenset(term for a in [*spec.get("answers", []), *spec.get("answer_phrases", [])]
                                            for term in analyzer.tokens(str(a))),

@@ -24,6 +24,7 @@ from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
 from . import suggest
 from .compose import (
+    BACK_REFERENCE,
     GOES_ON,
     MAX_LIST_ITEMS,
     MAX_UNITS,
@@ -223,6 +224,21 @@ def led_by(verdict: Unit | None, chosen: list) -> list:
     if before is not None and any(f"({short})" in before.text for short in ACRONYM.findall(verdict.text)):
         return [before, verdict, *chosen]  # "... chemotherapy-induced peripheral neuropathy (CIPN)." says what it is
     return [verdict, *chosen]
+
+
+def answer_first(chosen: list, qtype: QuestionType, asked: AbstractSet[str], section_of: Callable[[Unit], str]) -> list:
+    """For a question whose answer should come before tips (`answer_before_tips`), answered with a list of tips
+    first: the first chosen sentence of another section that says it in words the question did not use ("Hair often
+    grows back in 2 to 3 months after treatment has ended.", not "When your hair starts to grow back, ..."), moved
+    before the list. (Not an item of the list itself, which goes on in the passage after its own.)"""
+    if not chosen or not chosen[0].items:
+        return list(chosen)
+    def says(unit: Unit) -> bool:  # (an answer word the question shares no word with: "months", not "grow back")
+        return any(set(words) <= unit.terms and not set(words) & asked for words in qtype.answers.terms)
+
+    at = next((i for i, u in enumerate(chosen) if not u.items and (not u.is_item or u.lead_in is None)
+               and not BACK_REFERENCE.match(u.text) and says(u) and section_of(u) != section_of(chosen[0])), None)
+    return [chosen[at], *chosen[:at], *chosen[at + 1:]] if at else list(chosen)
 
 
 @dataclass
@@ -1337,6 +1353,9 @@ class Responder:
                                      None)
                     if elsewhere is not None:
                         led = chosen[:1] + led_by(elsewhere, chosen[1:])
+                    elif qtype is not None and qtype.answer_before_tips and query is not None:
+                        led = answer_first(led, qtype, set(query.focus) | set(query.aspect_terms),
+                                           lambda u: self.index.passages[u.passage_index].section)
                 units = self._flatten(led + ([other] if other is not None else []))
                 if units and qtype is not None and qtype.bottom_line is not None \
                         and not any(qtype.bottom_line.search(u.text) for u in units):
