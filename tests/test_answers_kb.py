@@ -1740,3 +1740,15 @@ def test_how_long_is_answered_before_the_pages_tips(kb_client):
     assert body["kind"] == "answer"
     assert "2 to 3 months" in body["sentences"][0]["text"] or "2 to 3 months" in body["sentences"][1]["text"], \
         body["text"]
+
+
+def test_a_section_named_by_what_the_title_does_not_say_answers_alone(kb_client):
+    """"burkitt lymphoma in children": the childhood non-Hodgkin lymphoma page's section on Burkitt lymphoma, not
+    a sentence from the rare types' section beside it ("treatment is similar to that given to adults with follicular
+    lymphoma"); "low grade astrocytoma" is not answered by a heading naming only "grade" ("high-grade glioma")."""
+    body = turn(kb_client, "my 8 year old has burkitt lymphoma, how do they treat it in children?")
+    assert body["kind"] == "answer"
+    assert all("Burkitt" in c["section"] for c in quoted(body)), [c["section"] for c in quoted(body)]
+    assert "follicular" not in body["text"]
+    body = turn(kb_client, "my daughter (9) has a low grade astrocytoma in her brain, what are the treatment options?")
+    assert "high-grade" not in body["text"].lower(), body["text"]

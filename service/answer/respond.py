@@ -996,6 +996,8 @@ class Responder:
                 about = named_part  # the page's general part names another disease
             about.sort(key=lambda g: (-overlap[g], -fit.get(g, 0), self.index.passages[g].order))
             matched = about or matched
+        elif beyond := [g for g in matched if self._names_beyond_title(g, main, topic)]:
+            matched = beyond  # "burkitt lymphoma in children": its section, not the rare types' beside it
         elif sum(1 for g in matched if named.get(g)) >= MIN_NAMED_PASSAGES:
             # the sections on the aspect named by the question's topic ("Questions and Answers About Grapefruit >
             # ... drug interactions"), not the same aspect of another topic on the page (antioxidants)
@@ -1031,6 +1033,15 @@ class Responder:
             extra = sorted((g for g in page if g not in taken), key=lambda g: (-weight(g), g))
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
+
+    def _names_beyond_title(self, g: int, main: DocumentHit, topic: Mapping[str, float]) -> bool:
+        """The passage's own heading names all the topic words the page's title does not ("Burkitt lymphoma" on the
+        childhood non-Hodgkin lymphoma page): its section is the part asked about."""
+        tokens = self.index.analyzer.tokens
+        beyond = {t for t, w in topic.items() if w >= 1.0} - set(tokens(main.title)) \
+            - self.ranker.partition("patient").generic
+        # (all of them: "low grade astrocytoma" is not answered by "high-grade glioma")
+        return bool(beyond) and beyond <= set(tokens(self.index.passages[g].section.rsplit(" > ", 1)[-1]))
 
     def _heading_extra_words(self, main: DocumentHit, fit: Iterable[int], qtype: QuestionType,
                              focus: Mapping[str, float] | None) -> dict[int, int]:
