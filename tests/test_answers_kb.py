@@ -1752,3 +1752,9 @@ def test_a_section_named_by_what_the_title_does_not_say_answers_alone(kb_client)
     assert "follicular" not in body["text"]
     body = turn(kb_client, "my daughter (9) has a low grade astrocytoma in her brain, what are the treatment options?")
     assert "high-grade" not in body["text"].lower(), body["text"]
+
+
+def test_scans_after_treatment_is_follow_up_care(kb_client):
+    body = turn(kb_client, "how often will i have scans after treatment")
+    assert body["kind"] == "answer"
+    assert "Follow-Up" in quoted(body)[0]["title"], quoted(body)[0]["title"]
