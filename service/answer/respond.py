@@ -233,6 +233,7 @@ def answer_first(chosen: list, qtype: QuestionType, asked: AbstractSet[str], sec
     before the list. (Not an item of the list itself, which goes on in the passage after its own.)"""
     if not chosen or not chosen[0].items:
         return list(chosen)
+
     def says(unit: Unit) -> bool:  # (an answer word the question shares no word with: "months", not "grow back")
         return any(set(words) <= unit.terms and not set(words) & asked for words in qtype.answers.terms)
 

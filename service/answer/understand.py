@@ -1006,7 +1006,7 @@ class Understander:
             or bool(self.expander.drug_terms(own_terms)),
             asked=asked,
             asks_about_feeling=asks_about_feeling,
-            asks_nothing=not questions and not question_clause(question) and not ASKED_IN_A_RUN.search(lowered)
+            asks_nothing=not questions and not own_clause and not ASKED_IN_A_RUN.search(lowered)
             and aspect is None and not asked,
             # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
             clause_terms=frozenset(analyzer.tokens(own_clause)) | tail_terms if questions else frozenset(),
