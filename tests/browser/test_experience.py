@@ -334,6 +334,8 @@ def test_widget_keyboard_clear_and_emergency_bar(servers, new_page, screenshots)
     launcher.focus()
     page.keyboard.press("Enter")
     page.locator("#cqa-panel").wait_for(state="visible")
+    # (opening moves focus to the message box; wait for it, or it can land after the focus below and take the Tab)
+    chat.wait_for_function("() => document.activeElement && document.activeElement.id === 'message'")
     launcher.focus()  # the host side of the open widget: Tab goes back into the chat, not out of the page
     for key in ("Tab", "Shift+Tab"):
         page.keyboard.press(key)
