@@ -899,6 +899,7 @@ class Responder:
                     staged = [g for g in staged if fits[g]]  # only the aspect's section of that stage
                 staged.sort(key=lambda g: (-fits[g], self.index.passages[g].order))
                 return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in staged[:4]]
+        added = self._added_to_title(main, focus or {})
         fit: dict[int, int] = {}
         if qtype is not None:
             for g in page:
@@ -929,13 +930,11 @@ class Responder:
                 # treatment, with no summary list): a section named by what the question adds to the title ("is
                 # surgery the main one?": "Surgery > Gastrectomy") answers it
                 analyzer = self.index.analyzer
-                adds = {t for t, w in (focus or {}).items() if w >= 1.0} \
-                    - set(analyzer.tokens(main.title)) - self.ranker.partition("patient").generic
                 for g in page:
                     # ... and its opening says how, before any section ("Talking to Children about Your Cancer":
                     # "It's important to be honest. Telling the truth is better than letting them imagine the worst.");
                     # not for what helps, whose opening says what the problem is
-                    if adds & set(analyzer.tokens(self.index.passages[g].section)) \
+                    if added & set(analyzer.tokens(self.index.passages[g].section)) \
                             or self.index.passages[g].section == OVERVIEW and qtype.name != "self_care":
                         fit.setdefault(g, 1)
         # Among sections that fit the aspect, those whose headings name the question's topic first
@@ -997,8 +996,12 @@ class Responder:
                 about = named_part  # the page's general part names another disease
             about.sort(key=lambda g: (-overlap[g], -fit.get(g, 0), self.index.passages[g].order))
             matched = about or matched
-        elif beyond := [g for g in matched if self._names_beyond_title(g, main, topic)]:
-            matched = beyond  # "burkitt lymphoma in children": its section, not the rare types' beside it
+        elif added and (beyond := [g for g in matched if added <= set(self.index.analyzer.tokens(
+                self.index.passages[g].section.rsplit(" > ", 1)[-1]))]):
+            # a section whose own heading names all the question adds to the title ("burkitt lymphoma in children"
+            # on the childhood non-Hodgkin lymphoma page): that section, not the rare types' beside it (all of them:
+            # "low grade astrocytoma" is not answered by "high-grade glioma")
+            matched = beyond
         elif sum(1 for g in matched if named.get(g)) >= MIN_NAMED_PASSAGES:
             # the sections on the aspect named by the question's topic ("Questions and Answers About Grapefruit >
             # ... drug interactions"), not the same aspect of another topic on the page (antioxidants)
@@ -1035,14 +1038,12 @@ class Responder:
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
 
-    def _names_beyond_title(self, g: int, main: DocumentHit, topic: Mapping[str, float]) -> bool:
-        """The passage's own heading names all the topic words the page's title does not ("Burkitt lymphoma" on the
-        childhood non-Hodgkin lymphoma page): its section is the part asked about."""
-        tokens = self.index.analyzer.tokens
-        beyond = {t for t, w in topic.items() if w >= 1.0} - set(tokens(main.title)) \
+    def _added_to_title(self, main: DocumentHit, weights: Mapping[str, float]) -> set[str]:
+        """The question's own words (at full weight) that the page's title does not say, without those every page
+        uses: what the question adds to the page ("surgery" on a treatment page, "burkitt" on the childhood
+        non-Hodgkin lymphoma page)."""
+        return {t for t, w in weights.items() if w >= 1.0} - set(self.index.analyzer.tokens(main.title)) \
             - self.ranker.partition("patient").generic
-        # (all of them: "low grade astrocytoma" is not answered by "high-grade glioma")
-        return bool(beyond) and beyond <= set(tokens(self.index.passages[g].section.rsplit(" > ", 1)[-1]))
 
     def _heading_extra_words(self, main: DocumentHit, fit: Iterable[int], qtype: QuestionType,
                              focus: Mapping[str, float] | None) -> dict[int, int]:
@@ -1157,8 +1158,7 @@ class Responder:
             return []
         # the question names a part ("is surgery the main one?", "what happens during a cystoscopy?") or a
         # situation the page treats apart ("if it has spread to the lungs"): the usual choice answers it
-        adds = {t for t, w in focus.items() if w >= 1.0} - set(analyzer.tokens(main.title)) \
-            - self.ranker.partition("patient").generic - {t for cue in qtype.cues for t in cue}
+        adds = self._added_to_title(main, focus) - {t for cue in qtype.cues for t in cue}
         # (a word much of the page's text says is its subject in other words, "skin" on the itching page: not a part
         # named)
         saying = [frozenset().union(*(u.terms for u in passage_units(passages[g], g, analyzer))) for g in page] \

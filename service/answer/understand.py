@@ -97,12 +97,12 @@ DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for)\b")
 # "dose" written for "does" ("how long dose the sickness last?", "dose it hurt?"), not "what dose of chemo"
 DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|what|who|which|and|so)\s+))dose"
                        r"(?=\s+(?:it|the|this|that|he|she|they|my|your|a|an|chemo|radiotherapy|cancer)\b)")
-# a question about a feeling told: "is that normal?", "how do I cope?", "am I wrong to feel like this?"
 # "I feel so low", "feeling a bit flat": how much is said between the verb and the feeling, which the feeling phrases
 # of context_words.yaml are matched without
 INTENSIFIED_FEELING = re.compile(r"\b(feel|feels|feeling|felt)(?: (?:so|really|very|a bit|a little|quite|pretty|"
                                  r"kind of|kinda|super|totally|extremely|that|too))+\b")
 FEELING_ASPECTS = ("self_care", "common")  # "how do I deal with it?", "is it normal to feel like this?"
+# a question about a feeling told: "is that normal?", "how do I cope?", "am I wrong to feel like this?"
 ABOUT_A_FEELING = re.compile(r"\b(normal|ok|okay|alright|cope|coping|deal|feel|feeling|feelings|natural|common|wrong|"
                              r"mad|crazy|stop|help|others|anyone|everyone|people)\b")
 # "could it be ...", "should I be worried about ...": a symptom told may be the disease named
@@ -310,6 +310,7 @@ class ContextWords:
             return frozenset(str(w).lower() for w in raw.get(key, []))
 
         families = {name: frozenset(str(w).lower() for w in ws) for name, ws in (raw.get("feelings") or {}).items()}
+        idiom_words = words("feeling_idiom_words")
 
         return cls(
             people=words("people"),
@@ -319,9 +320,9 @@ class ContextWords:
             feeling_names={name: frozenset(str(w).lower() for w in ws)
                            for name, ws in (raw.get("feeling_names") or {}).items()},
             not_feelings=tuple(str(p).lower() for p in raw.get("not_feelings", [])),
-            feeling_idiom_words=words("feeling_idiom_words"),
+            feeling_idiom_words=idiom_words,
             feeling_idioms=_overlapping(w for family in families.values() for w in family
-                                        if " " in w and set(w.split()) & words("feeling_idiom_words")),
+                                        if " " in w and set(w.split()) & idiom_words),
             filler_words=frozenset(w for w in filler if " " not in w),
             filler_phrases=pattern,
             to_death=re.compile(r"\b(" + "|".join(re.escape(str(w).lower()) for w in intensified)
