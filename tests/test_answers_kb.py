@@ -1061,6 +1061,34 @@ def test_a_drug_asked_by_brand_name_is_told_by_the_name_its_page_uses(kb_client,
     assert body["text"].startswith(body["intro"])
 
 
+@pytest.mark.parametrize("message, named, others", [
+    ("my mum's been started on revlimid for her myeloma, what is it?", "Multiple myeloma", "Follicular lymphoma"),
+    ("what is Rituxan used for? mum has CLL", "Chronic lymphocytic leukemia", "B-cell acute leukemia"),
+    # the page's passages cut the list before melanoma, and it is 40 items long
+    ("is Opdivo used for melanoma or only lung cancer?", "melanoma.", "colorectal cancer"),
+    # named only by an expansion of the question's words ("stomach cancer": the "Stomach adenocarcinoma" entry)
+    ("is herceptin used for stomach cancer?", "Stomach adenocarcinoma", "Breast cancer"),
+    # the entry that names the most of it ("B-cell acute leukemia" names "leukemia" too)
+    ("what is Rituxan used for? my dad has chronic lymphocytic leukaemia", "Chronic lymphocytic leukemia",
+     "B-cell acute leukemia"),
+])
+def test_a_drugs_uses_are_those_for_the_cancer_named(kb_client, message, named, others):
+    """A drug's list of uses, when the question names the cancer: the entries for it, each with its details, and
+    a line saying the page lists others (not the first ten entries, often none of them the one asked about)."""
+    body = turn(kb_client, message)
+    items = [s["text"] for s in body["sentences"] if s.get("item")]
+    assert any(i.startswith(named) for i in items), body["text"]
+    assert not any(i.startswith(others) for i in items), body["text"]
+    assert REPLIES["other_uses"] in body["intro"]
+    assert not whole_thought_problems(body), whole_thought_problems(body)
+
+
+def test_a_drugs_uses_are_all_shown_when_no_cancer_is_named(kb_client):
+    body = turn(kb_client, "what is lenalidomide used for?")
+    assert {"Multiple myeloma", "Follicular lymphoma"} <= {s["text"].split(" in ")[0] for s in body["sentences"]}
+    assert REPLIES["other_uses"] not in body["intro"]
+
+
 def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):
     assert not turn(kb_client, "what is osimertinib")["intro"]
 

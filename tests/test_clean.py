@@ -4,6 +4,7 @@ from service.corpus.clean import (
     drop_citation_markers,
     drop_images,
     drop_navigation_lines,
+    item_names,
     repair_hyphenation,
     repair_page_breaks,
     replace_links,
@@ -159,3 +160,13 @@ def test_bold_heading_lines_become_headings_below_the_last_real_heading():
     assert "**Treatment options:**" in lines  # a lead-in, not a heading
     assert "**NOTE: This summary is not updated.**" in lines  # a sentence, not a heading
     assert "### Grapefruit" in lines  # one below the "## Foods" that came after
+
+
+def test_the_bold_names_opening_list_items_are_kept_cleaned():
+    """Cleaning drops the bold; which items open an entry of a drug's list of uses is kept beside the text."""
+    body = ("Lenalidomide is approved to treat:\n\n"
+            "- **[Follicular lymphoma](/Common/PopUps/x)** in adults. It is used with rituximab.\n"
+            "- with other drugs in adults\n"
+            "- **[Stomach](/z) [adenocarcinoma](/y)** or **other** cancer.\n"
+            "A sentence with **bold** words.\n")
+    assert item_names(body) == ["Follicular lymphoma", "Stomach adenocarcinoma"]

@@ -134,3 +134,4 @@ def test_save_is_atomic_and_leaves_no_temp_files(app, tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["i.npz"]
     again = load_index(path, index.fingerprint)
     assert [p.id for p in again.passages] == [p.id for p in index.passages]
+    assert [p.entries for p in again.passages] == [p.entries for p in index.passages]

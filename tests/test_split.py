@@ -116,3 +116,12 @@ def test_a_list_longer_than_the_cap_is_cut_between_items():
     assert len(groups) > 1
     assert all(block.kind == "item" for group in groups[1:] for block in group)
     assert sum(len(g) for g in groups) == 11
+
+
+def test_a_passage_knows_which_list_items_open_with_bold_names():
+    body = ("## Use in Cancer\n\nX is approved to treat:\n\n- **[Multiple myeloma](/x)** in adults. It is used:\n"
+            "- with dexamethasone\n- **Anemia** caused by other disease.\n")
+    doc = make_document("x.md", {"title": "X - NCI", "url": "https://www.cancer.gov/x", "audienceLevel": "patient",
+                                 "source": "NCI"}, body)
+    (passage,) = document_passages(doc)
+    assert passage.entries == ("Multiple myeloma", "Anemia")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import takewhile
@@ -53,6 +54,8 @@ class Unit:
     previous: Unit | None = None  # the sentence before this one in its passage (not a list item)
     is_heading_label: bool = False  # the passage's heading, standing as the lead-in of a list that has none
     asked_by: Unit | None = None  # for an item: the question its list answers ("How do you cope with body changes?")
+    entry: str = ""  # for an item: the bold words it opens with on the page ("Multiple myeloma"), naming it
+    items_chosen: bool = False  # for a lead-in: its items are the ones to show, not the list to read on
 
 
 @lru_cache(maxsize=1)
@@ -374,7 +377,8 @@ def _split_units(passage: Passage, passage_index: int, analyzer: Analyzer) -> li
                 item_lead = None  # a whole sentence: the next key point, not one of the short labels above it
             owner = lead or item_lead
             item = Unit(text, passage_index, (passage.order, line_no, 0), is_item=True, lead_in=owner,
-                        asked_by=asked if owner is None else None)
+                        asked_by=asked if owner is None else None,
+                        entry=next((n for n in passage.entries if text.startswith(n)), ""))
             if owner is not None:
                 owner.items.append(item)
             elif text.endswith(":") and is_sentence_start(text):
@@ -654,7 +658,7 @@ def continued_list(lead: Unit, following: Iterable[tuple[Unit, ...]]) -> Unit:
     page is split), with the items that open them: "Below are some steps you can take that may help you manage
     your fears." with all eight steps, not the one in its own passage. `following`: the units of the passages
     after the lead-in's, in the same section, in reading order."""
-    if not lead.items or len(lead.items) >= MAX_LIST_ITEMS:
+    if not lead.items or len(lead.items) >= MAX_LIST_ITEMS or lead.items_chosen:
         return lead  # (no more of it would be shown)
     items = list(lead.items)
     for units in following:
@@ -673,6 +677,38 @@ def continued_list(lead: Unit, following: Iterable[tuple[Unit, ...]]) -> Unit:
     if len(items) == len(lead.items) or in_brief(items[:MAX_LIST_ITEMS]) is None:
         return lead  # (a whole list too long to read, of items that are not steps: the part in its passage)
     return replace(lead, items=items)
+
+
+# A drug page's list of what it is used for ("Lenalidomide is approved to treat:", "... is used to treat:"), one
+# entry per condition, named in bold on the page (Unit.entry), over unbolded items that are its details.
+USES_LEAD_IN = re.compile(r"\bis (also )?(approved|used)\b[^.]*:$")
+CLAUSE_END = re.compile(r"[.;:](\s|$)")
+
+
+def entries_named(items: Sequence[Unit], words: AbstractSet[str], analyzer: Analyzer, clause: bool = True
+                  ) -> list[Unit] | None:
+    """Of a drug's list of uses (`items`, the whole list), the entries that name the most of `words` (the cancer a
+    question names: "revlimid for her myeloma"), each with its details; None when all or none do, or the list
+    has no named entries (then it is shown as it is). An entry names a word in its opening `clause` ("Chronic
+    lymphocytic leukemia (CLL) that is CD20 positive"), or else in its bold name alone."""
+    if not items or not items[0].entry:
+        return None
+    entries: list[list[Unit]] = []
+    for item in items:
+        if item.entry or not entries:
+            entries.append([item])
+        else:
+            entries[-1].append(item)
+
+    def name(item: Unit) -> set[str]:
+        return set(analyzer.tokens(CLAUSE_END.split(item.text, 1)[0] if clause else item.entry))
+
+    # (those that name the most: "chronic lymphocytic leukemia", not "B-cell acute leukemia" too)
+    said = [len(words & name(e[0])) for e in entries]
+    named = [e for e, n in zip(entries, said, strict=True) if n and n == max(said)]
+    if not named or len(named) == len(entries):
+        return None
+    return [item for entry in named for item in entry]
 
 
 def is_label_group(unit: Unit) -> bool:

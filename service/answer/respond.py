@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import islice, takewhile
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +29,11 @@ from .compose import (
     MAX_LIST_ITEMS,
     MAX_UNITS,
     REFERS_BACK,
+    USES_LEAD_IN,
     Unit,
     conflicts,
     continued_list,
+    entries_named,
     flatten,
     is_boilerplate,
     is_label_group,
@@ -82,6 +84,7 @@ FOR_OTHERS_TITLE = re.compile(r"\b(spouses?|partners?|caregivers?|carers?|caregi
 # Sections on a disorder, its symptoms or how it is diagnosed: not what someone who is scared asked.
 SYMPTOM_SECTION = re.compile(r"\b(symptoms?|signs?|diagnos\w*|screening|disorders?)\b", re.I)
 COPING_WORD_WEIGHT = 0.4  # feelings' words, lighter than the message's topic, when looking for support about it
+USES_PASSAGES = 8  # a drug's list of uses is read this many passages on (nivolumab's fills five)
 SUPPORT_UNITS = 2  # support for a feeling after a practical answer: a little, not a second answer
 KNOWN_WEIGHT = 0.5  # a term the writer asks beyond ("apart from wilms"), against a sentence that names it
 LISTED_THING_WORDS = 4  # an item this short under a heading names a thing of the page's list ("jelly")
@@ -1331,6 +1334,7 @@ class Responder:
             (qtype is not None and qtype.name != "what_is")
             or bool({t for t, w in weights.items() if w >= 0.9} & set(analyzer.tokens(main.title))))
         units = []
+        named = self._conditions_named(main, query)  # a drug's uses shown are those for the condition named
         if coping is None or practical or COPING_TITLE.search(main.title):
             if query is not None and query.parts and not stage:
                 units = self._answer_parts(main, query, weights, scoring, audience, population, feelings)
@@ -1368,7 +1372,7 @@ class Responder:
                     elif qtype is not None and qtype.answer_before_tips and query is not None:
                         led = answer_first(led, qtype, set(query.focus) | set(query.aspect_terms),
                                            lambda u: self.index.passages[u.passage_index].section)
-                units = self._flatten(led + ([other] if other is not None else []))
+                units = self._flatten(led + ([other] if other is not None else []), named)
                 if units and qtype is not None and qtype.bottom_line is not None \
                         and not any(qtype.bottom_line.search(u.text) for u in units):
                     closing = self._bottom_line_unit(main, qtype.bottom_line, scoring, idf, audience, population,
@@ -1381,7 +1385,7 @@ class Responder:
                     candidates = self._candidates(main, None, audience, population, stage, feelings, focus=unit_weights,
                                                   recurrence=recurrence, ages=ages)
                     units = self._flatten(select_units(candidates, scoring, idf, analyzer, answer_words, defines,
-                                                        ages=ages))
+                                                        ages=ages), named)
         if coping is not None and coping.doc_path != main.doc_path:
             feel = {t: 1.0 for t in analyzer.tokens(" ".join(["cope feel", *felt, *query.context.feeling_names]))}
             feel.update({t: 0.5 for t in weights})
@@ -1425,6 +1429,8 @@ class Responder:
         if brand is not None:
             drug = " ".join(w if w.isupper() else w.lower() for w in self.topic_name(main.title).split())
             intro.append(self.replies["brand_name"].format(brand=brand, drug=drug).strip())
+        if any(u.items_chosen for u in units):
+            intro.append(self._say("other_uses"))
         reply.intro = " ".join(intro)
         numbers: dict[int, int] = {}
         for unit in units:
@@ -1473,12 +1479,14 @@ class Responder:
                               max_units=SUPPORT_UNITS, ages=ages)
         return [u for u in self._flatten(picked) if (u.passage_index, u.order) not in shown]
 
-    def _flatten(self, units: list) -> list:
+    def _flatten(self, units: list, named: tuple[AbstractSet[str], AbstractSet[str]] = (frozenset(), frozenset())
+                 ) -> list:
         """Units in display order (compose.flatten), each list whole though the page's passages cut it, a list of
         signs with the sentence after it that says what else they may mean, and each unit once (an item shown in
-        its list is not shown again on its own)."""
+        its list is not shown again on its own); a drug's list of uses cut to the entries for a condition `named`."""
         whole = []
         for unit in units:
+            unit = self._uses_named(unit, named) or unit
             whole.append(continued_list(unit, self._list_goes_on(unit)) if unit.items else unit)
             if is_label_group(unit):  # with the labelled lists beside it ("Tips on when to eat:")
                 beside = self._heading_lists_beside(unit.passage_index) if unit.is_heading_label \
@@ -1534,6 +1542,37 @@ class Responder:
             after.extend(units)
             h += 1
         return [*before, *passage_units(passages[g], g, analyzer), *after]
+
+    def _conditions_named(self, main: DocumentHit, query: Query | None) -> tuple[set[str], set[str]]:
+        """What the question adds to the page's title, not who it is for: the condition a drug is asked about for
+        ("cll"), and with its expansions ("chronic", "lymphocyt", "leukemia"; "stomach" by "gastric")."""
+        if query is None:
+            return set(), set()
+        other = set(self.index.analyzer.tokens(main.title)) | self.ranker.partition("patient").generic \
+            | set().union(*self._population_title_terms.values())
+        return ({t for t, w in query.focus.items() if w >= 1.0} - other,
+                {t for t, w in query.focus.items() if w >= SYNONYM_WEIGHT} - other)
+
+    def _uses_named(self, lead: Unit, named: tuple[AbstractSet[str], AbstractSet[str]]) -> Unit | None:
+        """A drug's list of uses when the question names a condition only some of its entries are for ("revlimid
+        for her myeloma"): the lead-in with those entries (named by the question's own words, else by their
+        expansions), read from the whole list, which the page's passages may cut and which is often too long to
+        show whole; None otherwise."""
+        if not any(named) or not lead.items or lead.is_item or not USES_LEAD_IN.search(lead.text):
+            return None
+        items = list(lead.items)
+        for units in self._section_after(lead.passage_index, USES_PASSAGES):
+            if any(not u.is_item and u.text.endswith(":") for u in units):
+                items.extend(takewhile(lambda u: u.is_item or not u.text.endswith(":"), units))
+                break  # another list begins
+            items.extend(units)
+        items = [u for u in items if u.is_item]
+        own, expanded = named
+        chosen = entries_named(items, own, self.index.analyzer) \
+            or entries_named(items, expanded, self.index.analyzer, clause=False)
+        if chosen is None:
+            return None
+        return replace(lead, items=[replace(u, lead_in=lead) for u in chosen], items_chosen=True)
 
     def _list_goes_on(self, lead: Unit) -> Iterator[tuple[Unit, ...]]:
         """The units of the passages after a lead-in's own, in its section, when its list ends its passage."""

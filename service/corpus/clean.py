@@ -208,6 +208,22 @@ def bold_lines_to_headings(text: str) -> str:
     return "\n".join(out)
 
 
+# A list item that opens with bold words names what it is about ("- **[Multiple myeloma](...)** in adults. It is
+# given with ..."): on a drug page, an entry of its list of uses, over unbolded items that are its details.
+ITEM_NAME = re.compile(r"^- \*\*(.+?)\*\*", re.M)
+
+
+def item_names(text: str) -> list[str]:
+    """The bold words that open the list items of a Markdown body, cleaned as the body is ("Multiple myeloma"):
+    cleaning drops the bold, and with it which items open an entry and which are its details."""
+    names = []
+    for match in ITEM_NAME.finditer(text):
+        name, _ = replace_links(match.group(1))
+        name = strip_html(BACKSLASH_ESCAPE.sub(r"\1", strip_emphasis(name)))
+        names.append(" ".join(ZERO_WIDTH.sub("", name).split()))
+    return [n for n in names if n]
+
+
 def clean_markdown(text: str, base_url: str | None = None) -> tuple[str, list[tuple[str, str]]]:
     """Markdown body to plain Markdown-like text (headings and list marks kept)."""
     text = drop_citation_markers(text)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audience import verify_audience
-from .clean import clean_markdown, clean_plain_text
+from .clean import clean_markdown, clean_plain_text, item_names
 from .models import Document, Passage
 from .reader import BadFile, read_library
 from .split import (
@@ -27,8 +27,10 @@ from .split import (
 # 3: an empty heading mark takes its text from the next line; 4: lists kept whole; 5: bold lines as headings;
 # 6: figure captions dropped; 7: images whose title has brackets dropped whole; 8: boxes of links dropped;
 # 9: picture credits and the captions they close dropped; 10: a space after a bold label's end mark, no
-# zero-width marks; 11: fact sheets' reference numbers dropped; 12: bold within a paragraph
-PASSAGE_RULES_VERSION = 12
+# zero-width marks; 11: fact sheets' reference numbers dropped; 12: bold within a paragraph; 13: the bold names
+# opening list items kept beside the text (Passage.entries)
+PASSAGE_RULES_VERSION = 13
+MAX_ENTRIES = 40
 
 REVIEW_DAYS = {
     "weekly": 7,
@@ -160,8 +162,9 @@ def document_passages(doc: Document) -> list[Passage]:
     is_markdown = bool(doc.meta) and bool(MARKDOWN_HEADING.search(doc.body)) or doc.path.endswith((".md", ".markdown"))
     if is_markdown:
         text, links = clean_markdown(doc.body, doc.url)
+        names = item_names(doc.body)
     else:
-        text, links = plain_text_to_markdown(clean_plain_text(doc.body)), []
+        text, links, names = plain_text_to_markdown(clean_plain_text(doc.body)), [], []
     blocks = markdown_blocks(text)
     headings = [b.text for b in blocks if b.kind == "heading"]
     doc.audience = verify_audience(doc.meta, doc.path, headings)
@@ -172,6 +175,7 @@ def document_passages(doc: Document) -> list[Passage]:
         for group in group_blocks(section.blocks):
             body = "\n".join(b.render() for b in group)
             found = tuple(dict.fromkeys((a, u) for a, u in links if a in body))
+            entries = tuple(dict.fromkeys(n for n in names if f"\n- {n}" in f"\n{body}"))
             passages.append(
                 Passage(
                     id=passage_id(key, label, body),
@@ -185,6 +189,7 @@ def document_passages(doc: Document) -> list[Passage]:
                     audience=doc.audience.audience,
                     order=len(passages),
                     links=found[:20],
+                    entries=entries[:MAX_ENTRIES],
                 )
             )
     return passages

@@ -53,3 +53,4 @@ class Passage:
     audience: Audience
     order: int = 0  # position of the passage inside its document
     links: tuple[tuple[str, str], ...] = field(default=())
+    entries: tuple[str, ...] = ()  # bold words opening its list items ("Multiple myeloma"): what each item is about

@@ -83,6 +83,7 @@ def save_index(index: SearchIndex, path: Path) -> None:
         # column at a time so that the loading peak stays near the final size.
         **{f"passages.{f}": _json_array([getattr(p, f) for p in index.passages]) for f in PASSAGE_FIELDS},
         "passages.links": _json_array([[list(pair) for pair in p.links] for p in index.passages]),
+        "passages.entries": _json_array([list(p.entries) for p in index.passages]),
         "vocab": _json_array(sorted(index.vocab, key=index.vocab.__getitem__)),
     }
     for name, part in index.partitions.items():
@@ -115,7 +116,7 @@ def save_index(index: SearchIndex, path: Path) -> None:
 
 def _read_passages(npz) -> list[Passage]:
     columns: dict[str, list] = {}
-    for field in (*PASSAGE_FIELDS, "links"):
+    for field in (*PASSAGE_FIELDS, "links", "entries"):
         values = _json_value(npz[f"passages.{field}"])
         if not isinstance(values, list):
             raise IndexFileError(f"passage column {field} is not a list")
@@ -127,8 +128,9 @@ def _read_passages(npz) -> list[Passage]:
     if any(len(values) != n for values in columns.values()):
         raise IndexFileError("passage columns differ in length")
     links = [tuple(tuple(pair) for pair in row) for row in columns.pop("links")]
+    entries = [tuple(row) for row in columns.pop("entries")]
     rows = zip(*(columns[f] for f in PASSAGE_FIELDS), strict=True)
-    return [Passage(*row, links=lk) for row, lk in zip(rows, links, strict=True)]
+    return [Passage(*row, links=lk, entries=names) for row, lk, names in zip(rows, links, entries, strict=True)]
 
 
 def _read_partition(npz, name: str, n_terms: int, n_passages: int) -> ImpactMatrix:
