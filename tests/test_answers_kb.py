@@ -1089,6 +1089,19 @@ def test_a_drugs_uses_are_all_shown_when_no_cancer_is_named(kb_client):
     assert REPLIES["other_uses"] not in body["intro"]
 
 
+@pytest.mark.parametrize("message, reason, then", [
+    ("my wife has ALL, why do they check whether it has gone to her brain and spinal cord?", "Because standard doses",
+     None),
+    # with the sentence after it that leans on it
+    ("why is TNBC harder to treat than other breast cancers?", "TNBC can be more difficult to treat", "This means"),
+])
+def test_a_why_question_is_led_by_the_sentence_that_gives_the_reason(kb_client, message, reason, then):
+    """The reason first, not after the tests that check for it or a sentence on symptoms."""
+    body = turn(kb_client, message)
+    assert body["sentences"][0]["text"].startswith(reason), body["text"]
+    assert then is None or body["sentences"][1]["text"].startswith(then), body["text"]
+
+
 def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):
     assert not turn(kb_client, "what is osimertinib")["intro"]
 

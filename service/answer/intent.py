@@ -101,6 +101,8 @@ class QuestionType:
     # a sentence that says the page's bottom line on the question ("The FDA has not approved the use of IV vitamin C
     # as a treatment for cancer."), shown last when the answer has none
     bottom_line: re.Pattern | None = None
+    # a chosen sentence that says the answer in these words ("because", "for the following reasons:") leads it
+    leads_with: re.Pattern | None = None
 
 
 def _any_of(patterns: list[str], flags: int = 0) -> re.Pattern | None:
@@ -147,6 +149,7 @@ class QuestionTypes:
                     every_one=re.compile(r"\b(" + "|".join(map(re.escape, spec["every_one"])) + r")\b")
                     if spec.get("every_one") else None,
                     bottom_line=_any_of(spec.get("bottom_line", []), re.I),
+                    leads_with=_any_of(spec.get("leads_with", []), re.I),
                 )
             )
         self.by_name = {t.name: t for t in self.types}

@@ -229,6 +229,18 @@ def led_by(verdict: Unit | None, chosen: list) -> list:
     return [verdict, *chosen]
 
 
+def reason_first(chosen: list, pattern: re.Pattern) -> list:
+    """The first chosen sentence (or lead-in) that says the answer in the words of `pattern` ("because"), moved
+    first, unless it leans on the sentence before it."""
+    at = next((i for i, u in enumerate(chosen) if not u.is_item and pattern.search(u.text)), None)
+    if not at or BACK_REFERENCE.match(chosen[at].text):
+        return list(chosen)
+    end = at + 1  # with the chosen sentences right after it in its passage ("This means therapies ... don't work")
+    while end < len(chosen) and chosen[end].previous is chosen[end - 1]:
+        end += 1
+    return [*chosen[at:end], *chosen[:at], *chosen[end:]]
+
+
 def answer_first(chosen: list, qtype: QuestionType, asked: AbstractSet[str], section_of: Callable[[Unit], str]) -> list:
     """For a question whose answer should come before tips (`answer_before_tips`), answered with a list of tips
     first: the first chosen sentence of another section that says it in words the question did not use ("Hair often
@@ -1372,6 +1384,8 @@ class Responder:
                     elif qtype is not None and qtype.answer_before_tips and query is not None:
                         led = answer_first(led, qtype, set(query.focus) | set(query.aspect_terms),
                                            lambda u: self.index.passages[u.passage_index].section)
+                if qtype is not None and qtype.leads_with is not None and not (query is not None and query.parts):
+                    led = reason_first(led, qtype.leads_with)
                 units = self._flatten(led + ([other] if other is not None else []), named)
                 if units and qtype is not None and qtype.bottom_line is not None \
                         and not any(qtype.bottom_line.search(u.text) for u in units):
