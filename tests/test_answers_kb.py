@@ -1102,6 +1102,16 @@ def test_a_why_question_is_led_by_the_sentence_that_gives_the_reason(kb_client, 
     assert then is None or body["sentences"][1]["text"].startswith(then), body["text"]
 
 
+@pytest.mark.parametrize("message", ["why do I need a neulasta jab the day after chemo?", "how does neulasta work"])
+def test_why_a_drug_is_given_is_told_by_what_kind_of_drug_it_is(kb_client, message):
+    """The drug's page gives only its approved uses; another page says what it does ("... pegfilgrastim, which are
+    granulocyte colony-stimulating factors that help the body make more white blood cells"), and so the answer
+    does not say the library has nothing on how it works."""
+    body = turn(kb_client, message)
+    assert "help the body make more white blood cells" in body["text"], body["text"]
+    assert REPLIES["unanswered_mechanism"] not in body["text"]
+
+
 def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):
     assert not turn(kb_client, "what is osimertinib")["intro"]
 

@@ -103,12 +103,14 @@ MIN_NAMED_PASSAGES = 2  # enough passages on the aspect named by the topic to an
 WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
 MAX_LEAD_IN_WORDS = 15  # a lead-in read as a heading is short ("Risk factors for anal cancer include:")
+WHAT_IT_DOES = ("why", "mechanism")  # "why do I need a neulasta jab?": what kind of drug it is says what it does
 DRUG_CLASS_PASSAGES = 400  # passages naming a drug read (at most) for the sentence that says what kind of drug it is
 # "X is a proteasome inhibitor", "X and Y are targeted therapies", "X is the most widely used EGFR inhibitor": what
 # kind of drug X is
 _DRUG_CLASSES = (r"(targeted therap(y|ies)|inhibitors?|monoclonal antibod(y|ies)|chemotherapy drugs?|"
                  r"hormone therap(y|ies)|immunotherapy|antibody-drug conjugates?|alkylating agents?|antimetabolites?|"
                  r"vaccines?|agonists?|antagonists?|androgen deprivation therapy|immunomodulat\w+ (drugs?|agents?)|"
+                 r"colony-stimulating factors?|"
                  # "Thalidomide, lenalidomide, and pomalidomide are drugs that prevent blood vessels from ..."
                  r"(drugs?|medicines?) that (block|prevent|stop|slow|boost|help the immune|kill|target))\b")
 DRUG_CLASS = re.compile(
@@ -1270,6 +1272,10 @@ class Responder:
                 for sentence in split_sentences(unit.text):
                     found = DRUG_CLASS.search(sentence)
                     subject = sentence[:found.start()] if found else ""
+                    if subject.rstrip().endswith(", which"):
+                        # "... caused by filgrastim or pegfilgrastim, which are granulocyte colony-stimulating
+                        # factors that help the body make more white blood cells": the clause's own subject
+                        subject = " ".join(subject.rstrip()[:-len(", which")].split()[-MAX_SUBJECT_WORDS:])
                     if name not in analyzer.tokens(subject) or len(subject.split()) > MAX_SUBJECT_WORDS \
                             or not sentence.endswith(".") or not sentence[:1].isupper():
                         continue
@@ -1421,9 +1427,13 @@ class Responder:
                     # what helps after them ("angry at God": "Some ideas that have helped others find comfort and
                     # meaning are: ...", under "Finding comfort and meaning during cancer")
                     units += self._what_helps(coping, units, audience, population, None, ages)
-        if units and coping is None and self._asks_what_it_is(qtype, query) \
+        if units and coping is None and (self._asks_what_it_is(qtype, query) or qtype.name in WHAT_IT_DOES) \
                 and not any(DRUG_CLASS.search(u.text) for u in units):
             kind_of_drug = self._drug_class_unit(main, scoring, audience)
+            does = self.qtypes.by_name.get("mechanism")
+            if kind_of_drug is not None and not self._asks_what_it_is(qtype, query) and does is not None \
+                    and not does.answers.matches(kind_of_drug.terms, kind_of_drug.text):
+                kind_of_drug = None  # (for why and how: only a kind of drug said by what it does)
             if kind_of_drug is not None:
                 units = [*units, kind_of_drug]  # after the drug's own page, which stays the first source
         if not units:
