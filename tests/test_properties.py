@@ -59,3 +59,9 @@ def test_joined_forms_and_stems_that_are_stopwords_are_dropped():
     # found by test_analyzer_terms_are_clean_and_deterministic: "s-o" gave the term "so"
     assert ANALYZER.tokens("s-o hims") == []
     assert ANALYZER.tokens("5-FU") == ["5fu", "5", "fu"]
+
+
+def test_contractions_are_stopwords_with_or_without_the_apostrophe():
+    # "they've said it's stage 1b" gave the topic word "theyv"; "we'll" gave "well"
+    assert ANALYZER.tokens("they've theyve we'll dont wouldnt") == []
+    assert ANALYZER.tokens("I feel ill, it went well") == ["feel", "ill", "went", "well"]

@@ -19,7 +19,7 @@ from nltk.stem.snowball import SnowballStemmer
 from ..corpus.sentences import read_word_list
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "μ": "mu"}
 RAW_TOKEN = re.compile(r"[a-z0-9]+(?:[-./'][a-z0-9]+)*")
@@ -60,8 +60,8 @@ class Analyzer:
             if raw.endswith("'s"):
                 raw = raw[:-2]
             raw = raw.strip(".'")
-            if not raw:
-                continue
+            if not raw or raw in self.stopwords:
+                continue  # ("they've" whole: its parts "they" and "ve" would join as "theyve")
             if SEPARATOR.search(raw):
                 parts = [p for p in SEPARATOR.split(raw) if p]
                 if re.fullmatch(r"\d+(\.\d+)?", raw):  # a plain number such as 1.5
