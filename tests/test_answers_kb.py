@@ -743,10 +743,12 @@ def test_is_it_a_kind_of_another_disease_gets_the_pages_sentence_on_that_disease
 
 
 def test_a_treatment_question_naming_no_group_gets_the_section_for_everyone(kb_client):
-    """"what is the treatment for ALL in kids": the phases every child's treatment has, not the treatment of children
-    with Down syndrome (a group the question does not name); a question that names a group gets its section."""
+    """"what is the treatment for ALL in kids": what is done for the usual (standard-risk) child, not the treatment of
+    children with Down syndrome or of infants (groups the question does not name); a question that names a group
+    gets its section."""
     body = turn(kb_client, "what is the treatment for ALL in kids")
-    assert "done in three phases" in body["text"] and "Down syndrome" not in body["text"]
+    assert "standard-risk" in body["text"] and "combination chemotherapy" in body["text"]
+    assert "Down syndrome" not in body["text"] and "infan" not in body["text"]
     body = turn(kb_client, "how is ALL treated in children with Down syndrome?")
     assert "Down syndrome" in body["text"]
 

@@ -99,6 +99,9 @@ NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a matc
 # this close to the best page and among the first pages, answers in its place
 FOR_WHOM_NEAR, FOR_WHOM_PAGES = 0.9, 4
 SEX_TITLE_WORDS = {"male": frozenset({"male", "men", "man"}), "female": frozenset({"female", "women", "woman"})}
+# words of a heading for the usual case, not a group of its own: "Treatment of newly diagnosed standard-risk childhood
+# ALL" is what is done for a child with ALL, before "Treatment of infants with ALL"
+USUAL_GROUP = "standard average risk newly diagnosed"
 MIN_NAMED_PASSAGES = 2  # enough passages on the aspect named by the topic to answer from them alone
 WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
@@ -1069,7 +1072,7 @@ class Responder:
         Empty when the question names a section's group or treatment itself ("... will he need radiation?")."""
         tokens = self.index.analyzer.tokens
         known = set(tokens(main.title)) | {t for phrase in qtype.sections for t in phrase} \
-            | self.ranker.partition("patient").generic
+            | self.ranker.partition("patient").generic | set(tokens(USUAL_GROUP))
         own = {g: set(tokens(self.index.passages[g].section.rsplit(" > ", 1)[-1])) for g in fit}
         if any((set(focus or {}) - known) & words for words in own.values()):
             return {}
