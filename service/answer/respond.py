@@ -1458,6 +1458,8 @@ class Responder:
             intro.append(self.replies["brand_name"].format(brand=brand, drug=drug).strip())
         if any(u.items_chosen for u in units):
             intro.append(self._say("other_uses"))
+        if self._twin_for_other_sex(main, docs, query) is not None:
+            intro.append(self.replies["one_sex_page"].format(sex=page_sex(main.title) + "s").strip())
         reply.intro = " ".join(intro)
         numbers: dict[int, int] = {}
         for unit in units:
@@ -1569,6 +1571,20 @@ class Responder:
             after.extend(units)
             h += 1
         return [*before, *passage_units(passages[g], g, analyzer), *after]
+
+    def _twin_for_other_sex(self, main: DocumentHit, docs: list[DocumentHit], query: Query | None
+                            ) -> DocumentHit | None:
+        """When the question does not say whose body it is about ("I'm 17 and about to have chemo, will I be able to
+        have kids later?") and its page is one of a pair, one for each sex ("Male Fertility and Cancer", "Female
+        Fertility and Cancer"): the other page of the pair, among those found."""
+        sex = page_sex(main.title)
+        said = set(re.findall(r"[a-z]+", query.message.lower())) if query is not None else set()
+        if query is None or query.context.sex is not None or sex is None \
+                or said & set().union(*SEX_TITLE_WORDS.values()):
+            return None  # (a message that says "in women" says whose)
+        words = set(re.findall(r"[a-z]+", main.title.lower())) - SEX_TITLE_WORDS[sex]
+        return next((d for d in docs if page_sex(d.title) not in (None, sex) and set(re.findall(
+            r"[a-z]+", d.title.lower())) - set().union(*SEX_TITLE_WORDS.values()) == words), None)
 
     def _conditions_named(self, main: DocumentHit, query: Query | None) -> tuple[set[str], set[str]]:
         """What the question adds to the page's title, not who it is for: the condition a drug is asked about for
