@@ -326,6 +326,21 @@ def test_a_list_of_questions_under_a_questions_heading_is_introduced_by_it():
     assert heading_label(other) is None
 
 
+def test_a_list_of_sentences_under_an_about_heading_is_introduced_by_it():
+    """"What Children of All Ages Need to Know > About Cancer" over whole sentences: the heading is the list's label,
+    so "Your child can't make you well." is not shown as a bare item; a heading that does not say what the
+    sentences are about is not."""
+    from service.answer.compose import heading_label
+    from service.corpus.models import Passage
+
+    text = "- Nothing your child did caused you to get cancer.\n- Your child can't make you well."
+    about = Passage("1", "c.md", "Talking to Children", "What Children Need to Know > About Cancer", text, None, "NCI",
+                    None, "patient")
+    assert heading_label(about) == "About Cancer:"
+    other = Passage("2", "c.md", "Talking to Children", "Key facts", text, None, "NCI", None, "patient")
+    assert heading_label(other) is None
+
+
 def test_an_answer_shows_one_list_not_two():
     from service.answer.compose import flatten, select_units
     from service.corpus.models import Passage

@@ -64,6 +64,9 @@ def whole_thought_problems(body: dict) -> list[str]:
         if not (text[:1].isupper() or text[:1].isdigit()):
             problems.append(f"a fragment: {text!r}")
         words = set(re.findall(r"[a-z0-9]+", text.lower()))
+        after = sentences[i + 1] if i + 1 < len(sentences) else None
+        if text.endswith(":") and after is not None and after.get("item"):
+            continue  # a heading standing as its list's lead-in ("About Cancer:" over the list under it)
         for h in headings(by_n[s["citation"]]):
             if len(text.split()) <= 7 and words <= set(re.findall(r"[a-z0-9]+", h.lower())):
                 problems.append(f"a heading as a unit: {text!r}")
@@ -1125,6 +1128,15 @@ def test_a_page_for_one_sex_says_so_when_the_question_does_not_say_whose_body(kb
     assert any(c["title"].startswith(other) for c in body["citations"] if c.get("related")), body["citations"]
     for message in ("can I freeze sperm before chemo?", "what sexual problems can women have after cancer treatment?"):
         assert "page on this for males and one for females" not in turn(kb_client, message)["intro"]
+
+
+def test_what_to_tell_children_is_the_pages_lists_under_their_headings(kb_client):
+    """"how do I tell my 5 and 8 year old ...?": what children of all ages need to know, each list under its own
+    heading ("About Cancer:"), not four sentences picked out of three lists."""
+    body = turn(kb_client, "how do I tell my 5 and 8 year old that mummy has cancer without scaring them to death")
+    texts = [s["text"] for s in body["sentences"]]
+    assert "About Cancer:" in texts and any(t.startswith("Nothing your child did") for t in texts), texts
+    assert not whole_thought_problems(body), whole_thought_problems(body)
 
 
 def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):

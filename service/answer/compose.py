@@ -319,6 +319,11 @@ def shows_whole_thought(unit: Unit, section: str) -> bool:
 QUESTIONS_HEADING = re.compile(r"^questions\b", re.I)
 
 
+# a heading that says what its list of whole sentences is about ("What Children of All Ages Need to Know > About
+# Cancer"): the list's label, though its items are sentences
+SENTENCE_LIST_HEADING = re.compile(r"^About [A-Z]")
+
+
 def heading_label(passage: Passage) -> str | None:
     """The heading that introduces a passage's opening list when no sentence does ("Soups:", "bouillon", ...).
 
@@ -332,8 +337,11 @@ def heading_label(passage: Passage) -> str | None:
     items = [line[2:].strip() for line in lines if line.startswith("- ")]
     # ("Questions about Side Effects" over "- How will I feel after each treatment?": a list of questions to ask)
     questions = QUESTIONS_HEADING.match(heading) and sum(item.endswith("?") for item in items) * 2 > len(items)
-    if len(heading) < 4 or heading.lower() in LABEL_NOT_HEADINGS or heading.endswith(("?", ":", ".")) or \
-            sum(item[:1].islower() for item in items) * 2 <= len(items) and not questions:
+    if len(heading) < 4 or heading.lower() in LABEL_NOT_HEADINGS or heading.endswith(("?", ":", ".")):
+        return None
+    if SENTENCE_LIST_HEADING.match(heading) and all(is_sentence_start(i) and i.endswith(".") for i in items):
+        return heading + ":"  # "About Living with Cancer in the Family": "Your child is not alone. ...", ...
+    if sum(item[:1].islower() for item in items) * 2 <= len(items) and not questions:
         return None
     if any(len(item.split()) > LABEL_ITEM_WORDS or re.search(r"\. [A-Z]", item) for item in items):
         return None  # items of several sentences: the rest of a long list cut from its lead-in
