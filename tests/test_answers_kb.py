@@ -1139,6 +1139,18 @@ def test_what_to_tell_children_is_the_pages_lists_under_their_headings(kb_client
     assert not whole_thought_problems(body), whole_thought_problems(body)
 
 
+@pytest.mark.parametrize("message", [
+    "so tired all the time since radiotherapy started, even after sleeping 10 hours. is this normal??",
+    "so exhausted since chemo started even though I sleep 9 hours a night, is that normal?",
+])
+def test_is_this_normal_speaks_to_what_the_message_tells(kb_client, message):
+    """"is this normal?" names nothing itself: the answer says fatigue is common and also speaks to the sleep the
+    message tells of, from the page's sentence on it."""
+    body = turn(kb_client, message)
+    assert "most common side effects" in body["text"], body["text"]
+    assert "sleep" in body["text"].lower(), body["text"]
+
+
 def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):
     assert not turn(kb_client, "what is osimertinib")["intro"]
 

@@ -1647,6 +1647,11 @@ class Responder:
         story = qtype is not None and qtype.name == "what_is"  # "what is X?", with a story around it
         if not chosen or query is None or not (query.clause_terms or story):
             return None
+        clause = query.clause_terms
+        if qtype is not None and qtype.leads_with_answer and not clause & set(weights):
+            # "... even after sleeping 10 hours ... is this normal??": a clause that names nothing asks about what
+            # the message tells
+            clause = frozenset(query.own_terms)
         analyzer = self.index.analyzer
         generic = self.ranker.partition("patient").generic
         # words of the page's title and of the shown sections' headings name the topic, not another thing asked
@@ -1661,8 +1666,8 @@ class Responder:
         # topic name: "what counts as a clear liquid diet? is jelly and brothe ok")
         named = {t for t, w in weights.items() if (w >= 1.0 or t in query.tail_terms) and t not in topic_words}
         # (a word asked, as written or as the library spells it: "leukaemia" asked is "leukemia" named)
-        missing = {t for t in named if t in query.clause_terms
-                   or {analyzer.term(o) for o in query.sources.get(t, ())} & query.clause_terms} - shown
+        missing = {t for t in named if t in clause
+                   or {analyzer.term(o) for o in query.sources.get(t, ())} & clause} - shown
         if missing and not named & shown and (named - missing or not story):
             # (the answer speaks to none of the things named; but "MDS, is that a type of leukaemia?" names
             # only the thing it asks about beside what the page is about)
