@@ -1151,6 +1151,16 @@ def test_is_this_normal_speaks_to_what_the_message_tells(kb_client, message):
     assert "sleep" in body["text"].lower(), body["text"]
 
 
+@pytest.mark.parametrize("message", ["what should I eat while on chemo",
+                                     "what should I be eating during chemo to keep my strength up?"])
+def test_what_to_eat_during_treatment_is_answered_by_what_people_with_cancer_need(kb_client, message):
+    """Not what nutrition is, nor only tips for a lost appetite: the section on the extra protein and calories people
+    with cancer need ("Good nutrition for people with cancer may differ ...")."""
+    body = turn(kb_client, message)
+    assert "protein and calories" in body["sentences"][0]["text"], body["text"]
+    assert not body["text"].startswith("Nutrition is what you eat")
+
+
 def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):
     assert not turn(kb_client, "what is osimertinib")["intro"]
 

@@ -810,6 +810,11 @@ def test_whether_something_mixes_with_a_treatment_asks_about_interactions(small,
     assert small.understand(message).aspect.name == "interactions"
 
 
+@pytest.mark.parametrize("message", ["what should I eat while on chemo", "what can I drink during radiotherapy?"])
+def test_what_to_eat_while_on_a_treatment_names_nothing_that_mixes_with_it(small, message):
+    assert small.understand(message).aspect.name == "self_care"
+
+
 def test_the_question_clause_leaves_out_the_story_before_it():
     from service.answer.understand import question_clause
 
