@@ -1430,15 +1430,16 @@ class Responder:
                     # what helps after them ("angry at God": "Some ideas that have helped others find comfort and
                     # meaning are: ...", under "Finding comfort and meaning during cancer")
                     units += self._what_helps(coping, units, audience, population, None, ages)
-        if units and coping is None and (self._asks_what_it_is(qtype, query) or qtype.name in WHAT_IT_DOES) \
+        asks_what = self._asks_what_it_is(qtype, query)
+        if units and coping is None and (asks_what or qtype.name in WHAT_IT_DOES) \
                 and not any(DRUG_CLASS.search(u.text) for u in units):
             kind_of_drug = self._drug_class_unit(main, scoring, audience)
             does = self.qtypes.by_name.get("mechanism")
-            if kind_of_drug is not None and not self._asks_what_it_is(qtype, query) and does is not None \
-                    and not does.answers.matches(kind_of_drug.terms, kind_of_drug.text):
-                kind_of_drug = None  # (for why and how: only a kind of drug said by what it does)
-            if kind_of_drug is not None:
-                units = [*units, kind_of_drug]  # after the drug's own page, which stays the first source
+            if kind_of_drug is not None and (asks_what or does is not None and does.answers.matches(
+                    kind_of_drug.terms, kind_of_drug.text)):
+                # after the drug's own page, which stays the first source (for why and how: only a kind of drug said
+                # by what it does)
+                units = [*units, kind_of_drug]
         if not units:
             return Reply(kind="no_answer", text=self._say("no_answer"))
 
@@ -1578,13 +1579,17 @@ class Responder:
         have kids later?") and its page is one of a pair, one for each sex ("Male Fertility and Cancer", "Female
         Fertility and Cancer"): the other page of the pair, among those found."""
         sex = page_sex(main.title)
-        said = set(re.findall(r"[a-z]+", query.message.lower())) if query is not None else set()
-        if query is None or query.context.sex is not None or sex is None \
-                or said & set().union(*SEX_TITLE_WORDS.values()):
+        if query is None or query.context.sex is not None or sex is None:
+            return None
+        sex_words = set().union(*SEX_TITLE_WORDS.values())
+        if set(re.findall(r"[a-z]+", query.message.lower())) & sex_words:
             return None  # (a message that says "in women" says whose)
-        words = set(re.findall(r"[a-z]+", main.title.lower())) - SEX_TITLE_WORDS[sex]
-        return next((d for d in docs if page_sex(d.title) not in (None, sex) and set(re.findall(
-            r"[a-z]+", d.title.lower())) - set().union(*SEX_TITLE_WORDS.values()) == words), None)
+
+        def rest_of_title(doc: DocumentHit) -> set[str]:
+            return set(re.findall(r"[a-z]+", doc.title.lower())) - sex_words
+
+        return next((d for d in docs if page_sex(d.title) not in (None, sex)
+                     and rest_of_title(d) == rest_of_title(main)), None)
 
     def _conditions_named(self, main: DocumentHit, query: Query | None) -> tuple[set[str], set[str]]:
         """What the question adds to the page's title, not who it is for: the condition a drug is asked about for
