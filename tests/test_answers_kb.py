@@ -1161,6 +1161,16 @@ def test_what_to_eat_during_treatment_is_answered_by_what_people_with_cancer_nee
     assert not body["text"].startswith("Nutrition is what you eat")
 
 
+def test_an_answer_from_one_groups_section_says_whom_it_is_for(kb_client):
+    """"what is the treatment for ALL in kids?" is answered from the section on standard-risk ALL of a page with
+    sections on other groups: a line says which section it is, so a parent does not take it for their child's; not
+    when the question names the group."""
+    body = turn(kb_client, "what is the treatment for ALL in kids")
+    prefix = REPLIES["one_group"].split("{heading}")[0]
+    assert body["intro"].startswith(prefix) and "standard-risk" in body["intro"], body["intro"]
+    assert prefix not in turn(kb_client, "how is ALL treated in children with Down syndrome?")["intro"]
+
+
 def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):
     assert not turn(kb_client, "what is osimertinib")["intro"]
 

@@ -149,6 +149,11 @@ NEWLY_DIAGNOSED = re.compile(r"^(the )?treatment (options )?(of|for) newly diagn
 # Parts about one situation ("Treatment of high-risk ALL"), not one kind of treatment: no overview from them.
 SITUATION = re.compile(r"(the )?treatment (options )?(of|for)\b", re.I)
 MIN_OVERVIEW_PARTS = 3
+# a heading for a group of patients ("Children older than 3 years with ...", "Treatment of standard-risk ..."), not
+# for a kind of treatment ("Surgery", "Liver transplant")
+PATIENT_GROUP = re.compile(r"^(the )?treatment (options )?(of|for)\b|\b(children|adults?|patients|people|infants|"
+                           r"adolescents|years|risk)\b", re.I)
+MIN_OTHER_GROUPS = 2  # sections on other groups a page has when an answer from one says whom it is for
 OVERVIEW_LIST_ITEMS = 6  # a part's opening followed by a list that says which ("These may include:"): shown up to this
 LIST_SAYS_WHICH = re.compile(r"^(these|they|this|it|such \w+) (may |can |might )?(include|includes|are|is)\b", re.I)
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -1459,6 +1464,9 @@ class Responder:
             intro.append(self.replies["brand_name"].format(brand=brand, drug=drug).strip())
         if any(u.items_chosen for u in units):
             intro.append(self._say("other_uses"))
+        group = self._one_group_of_several(units, qtype, query, audience)
+        if group is not None:
+            intro.append(self.replies["one_group"].format(heading=group).strip())
         if self._twin_for_other_sex(main, docs, query) is not None:
             intro.append(self.replies["one_sex_page"].format(sex=page_sex(main.title) + "s").strip())
         reply.intro = " ".join(intro)
@@ -1572,6 +1580,38 @@ class Responder:
             after.extend(units)
             h += 1
         return [*before, *passage_units(passages[g], g, analyzer), *after]
+
+    def _one_group_of_several(self, units: list, qtype: QuestionType | None, query: Query | None,
+                              audience: str) -> str | None:
+        """"what's the treatment for medulloblastoma?", answered from the section on one group of patients
+        ("Children older than 3 years with average-risk medulloblastoma", after the page's opening on treatment) of
+        a page with sections on others, when the question names no group: that section's heading, so the answer
+        says whom it is for."""
+        if qtype is None or qtype.name != "treatment" or query is None or query.context.stage \
+                or query.context.recurrence or not units:
+            return None
+        passages = self.index.passages
+        shown = {passages[u.passage_index].section for u in units}
+        # (one group's section, with no other group's: an answer from several says whom itself)
+        labelled = [s for s in shown if " > " in s and is_label(s.rpartition(" > ")[2])]
+        doc = passages[units[0].passage_index].doc_path
+        if len(labelled) != 1 or any(passages[u.passage_index].doc_path != doc for u in units):
+            return None
+        group = labelled[0]
+        parent, _, heading = group.rpartition(" > ")
+        if any(s != group and s.rpartition(" > ")[0] == parent for s in shown):
+            return None
+        others = {passages[g].section for g in self.ranker.doc_passages(doc, audience)
+                  if passages[g].section.rpartition(" > ")[0] == parent and passages[g].section != group}
+        tokens = self.index.analyzer.tokens
+        # (what the question says beyond the page's title, its aspect and whom it is about)
+        said = {t for t, w in query.focus.items() if w >= 1.0} - set(tokens(passages[units[0].passage_index].title)) \
+            - self.ranker.partition("patient").generic - self._aspect_terms(qtype) \
+            - set().union(*self._population_title_terms.values())
+        if sum(is_label(o.rpartition(" > ")[2]) for o in others) < MIN_OTHER_GROUPS \
+                or not PATIENT_GROUP.search(heading) or said & set(tokens(heading)):
+            return None  # (the question names the group: "how is high-risk neuroblastoma treated?")
+        return heading
 
     def _twin_for_other_sex(self, main: DocumentHit, docs: list[DocumentHit], query: Query | None
                             ) -> DocumentHit | None:
