@@ -1171,6 +1171,16 @@ def test_an_answer_from_one_groups_section_says_whom_it_is_for(kb_client):
     assert prefix not in turn(kb_client, "how is ALL treated in children with Down syndrome?")["intro"]
 
 
+@pytest.mark.parametrize("message", [
+    "my platelet count is low and I keep getting nosebleeds, what should I look out for?",
+    "when should I call the doctor about bleeding on chemo?",
+])
+def test_what_to_watch_out_for_is_when_to_call_the_care_team(kb_client, message):
+    """Not the page's tips for preventing bleeding: the signs that mean calling the doctor or nurse."""
+    body = turn(kb_client, message)
+    assert "Call your doctor or nurse if you have more serious problems" in body["text"], body["text"]
+
+
 def test_a_drug_asked_by_its_own_name_gets_no_brand_line(kb_client):
     assert not turn(kb_client, "what is osimertinib")["intro"]
 

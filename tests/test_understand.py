@@ -815,6 +815,17 @@ def test_what_to_eat_while_on_a_treatment_names_nothing_that_mixes_with_it(small
     assert small.understand(message).aspect.name == "self_care"
 
 
+@pytest.mark.parametrize("message", ["my platelets are low and I'm bruising, what should I watch out for?",
+                                     "when should I call the doctor about a temperature on chemo?"])
+def test_what_to_watch_out_for_asks_when_to_call_the_care_team(small, message):
+    assert small.understand(message).aspect.name == "when_to_call"
+
+
+def test_watchful_waiting_and_keeping_an_eye_out_name_their_topics_not_the_aspect(small):
+    assert "watch" in small.understand("CLL - is watchful waiting really a treatment?").focus
+    assert "eye" not in small.understand("what should we keep an eye out for with his PICC line?").focus
+
+
 def test_the_question_clause_leaves_out_the_story_before_it():
     from service.answer.understand import question_clause
 
