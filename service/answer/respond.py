@@ -99,6 +99,7 @@ NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a matc
 # this close to the best page and among the first pages, answers in its place
 FOR_WHOM_NEAR, FOR_WHOM_PAGES = 0.9, 4
 SEX_TITLE_WORDS = {"male": frozenset({"male", "men", "man"}), "female": frozenset({"female", "women", "woman"})}
+ANY_SEX_WORD = SEX_TITLE_WORDS["male"] | SEX_TITLE_WORDS["female"]
 # words of a heading for the usual case, not a group of its own: "Treatment of newly diagnosed standard-risk childhood
 # ALL" is what is done for a child with ALL, before "Treatment of infants with ALL"
 USUAL_GROUP = "standard average risk newly diagnosed"
@@ -172,9 +173,14 @@ TITLE_NOISE = re.compile(
 )
 
 
+def plain_words(text: str) -> set[str]:
+    """The lower-case words of a title or message, unanalysed ("women" stays "women")."""
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
 def page_sex(title: str) -> str | None:
     """"male" for "Male Fertility and Cancer" or "Breast Cancer in Men", "female" for "... in Women"; else None."""
-    words = set(re.findall(r"[a-z]+", title.lower()))
+    words = plain_words(title)
     sexes = [sex for sex, names in SEX_TITLE_WORDS.items() if words & names]
     return sexes[0] if len(sexes) == 1 else None
 
@@ -318,6 +324,7 @@ class Responder:
         self._population_title_terms = {
             name: frozenset(index.analyzer.tokens(words)) for name, words in POPULATION_TITLE_WORDS.items()
         }
+        self._population_words = frozenset().union(*self._population_title_terms.values())  # of either
         vocab, patient_df = index.vocab, np.diff(index.partitions["patient"].matrix.indptr)
         self.understander = Understander(
             index.analyzer, self.qtypes, self.expander,
@@ -924,7 +931,7 @@ class Responder:
                     staged = [g for g in staged if fits[g]]  # only the aspect's section of that stage
                 staged.sort(key=lambda g: (-fits[g], self.index.passages[g].order))
                 return [(self.index.passages[g], g, hit_scores.get(g, 0.0)) for g in staged[:4]]
-        added = self._added_to_title(main, focus or {})
+        added = self._added_to_title(main.title, focus or {})
         fit: dict[int, int] = {}
         if qtype is not None:
             for g in page:
@@ -1063,11 +1070,11 @@ class Responder:
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
 
-    def _added_to_title(self, main: DocumentHit, weights: Mapping[str, float]) -> set[str]:
-        """The question's own words (at full weight) that the page's title does not say, without those every page
-        uses: what the question adds to the page ("surgery" on a treatment page, "burkitt" on the childhood
-        non-Hodgkin lymphoma page)."""
-        return {t for t, w in weights.items() if w >= 1.0} - set(self.index.analyzer.tokens(main.title)) \
+    def _added_to_title(self, title: str, weights: Mapping[str, float], least: float = 1.0) -> set[str]:
+        """The question's own words (at full weight, or at `least`: with their expansions) that the page's title
+        does not say, without those every page uses: what the question adds to the page ("surgery" on a treatment
+        page, "burkitt" on the childhood non-Hodgkin lymphoma page)."""
+        return {t for t, w in weights.items() if w >= least} - set(self.index.analyzer.tokens(title)) \
             - self.ranker.partition("patient").generic
 
     def _heading_extra_words(self, main: DocumentHit, fit: Iterable[int], qtype: QuestionType,
@@ -1183,7 +1190,7 @@ class Responder:
             return []
         # the question names a part ("is surgery the main one?", "what happens during a cystoscopy?") or a
         # situation the page treats apart ("if it has spread to the lungs"): the usual choice answers it
-        adds = self._added_to_title(main, focus) - {t for cue in qtype.cues for t in cue}
+        adds = self._added_to_title(main.title, focus) - {t for cue in qtype.cues for t in cue}
         # (a word much of the page's text says is its subject in other words, "skin" on the itching page: not a part
         # named)
         saying = [frozenset().union(*(u.terms for u in passage_units(passages[g], g, analyzer))) for g in page] \
@@ -1605,9 +1612,8 @@ class Responder:
                   if passages[g].section.rpartition(" > ")[0] == parent and passages[g].section != group}
         tokens = self.index.analyzer.tokens
         # (what the question says beyond the page's title, its aspect and whom it is about)
-        said = {t for t, w in query.focus.items() if w >= 1.0} - set(tokens(passages[units[0].passage_index].title)) \
-            - self.ranker.partition("patient").generic - self._aspect_terms(qtype) \
-            - set().union(*self._population_title_terms.values())
+        said = self._added_to_title(passages[units[0].passage_index].title, query.focus) - self._aspect_terms(qtype) \
+            - self._population_words
         if sum(is_label(o.rpartition(" > ")[2]) for o in others) < MIN_OTHER_GROUPS \
                 or not PATIENT_GROUP.search(heading) or said & set(tokens(heading)):
             return None  # (the question names the group: "how is high-risk neuroblastoma treated?")
@@ -1621,25 +1627,19 @@ class Responder:
         sex = page_sex(main.title)
         if query is None or query.context.sex is not None or sex is None:
             return None
-        sex_words = set().union(*SEX_TITLE_WORDS.values())
-        if set(re.findall(r"[a-z]+", query.message.lower())) & sex_words:
+        if plain_words(query.message) & ANY_SEX_WORD:
             return None  # (a message that says "in women" says whose)
-
-        def rest_of_title(doc: DocumentHit) -> set[str]:
-            return set(re.findall(r"[a-z]+", doc.title.lower())) - sex_words
-
+        rest_of_title = plain_words(main.title) - ANY_SEX_WORD
         return next((d for d in docs if page_sex(d.title) not in (None, sex)
-                     and rest_of_title(d) == rest_of_title(main)), None)
+                     and plain_words(d.title) - ANY_SEX_WORD == rest_of_title), None)
 
     def _conditions_named(self, main: DocumentHit, query: Query | None) -> tuple[set[str], set[str]]:
         """What the question adds to the page's title, not who it is for: the condition a drug is asked about for
         ("cll"), and with its expansions ("chronic", "lymphocyt", "leukemia"; "stomach" by "gastric")."""
         if query is None:
             return set(), set()
-        other = set(self.index.analyzer.tokens(main.title)) | self.ranker.partition("patient").generic \
-            | set().union(*self._population_title_terms.values())
-        return ({t for t, w in query.focus.items() if w >= 1.0} - other,
-                {t for t, w in query.focus.items() if w >= SYNONYM_WEIGHT} - other)
+        return (self._added_to_title(main.title, query.focus) - self._population_words,
+                self._added_to_title(main.title, query.focus, SYNONYM_WEIGHT) - self._population_words)
 
     def _uses_named(self, lead: Unit, named: tuple[AbstractSet[str], AbstractSet[str]]) -> Unit | None:
         """A drug's list of uses when the question names a condition only some of its entries are for ("revlimid
