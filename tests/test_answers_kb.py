@@ -1878,3 +1878,55 @@ def test_scans_after_treatment_is_follow_up_care(kb_client):
     body = turn(kb_client, "how often will i have scans after treatment")
     assert body["kind"] == "answer"
     assert "Follow-Up" in quoted(body)[0]["title"], quoted(body)[0]["title"]
+
+
+@pytest.mark.parametrize("message", [
+    "I'm 17 and about to have chemo, will I be able to have kids later?",
+    "im 29 and just been told i need chemo for lymphoma. will i still be able to have kids??",
+])
+def test_whether_treatment_will_change_something_is_what_it_depends_on(kb_client, message):
+    """"will I be able to have kids later?": nobody can say from a page; the library's answer is what it depends on
+    ("Whether your fertility is affected by cancer or its treatment depends on: ..."), not one drug family's risk."""
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    assert "Whether your fertility is affected by cancer or its treatment depends on:" in body["text"], body["text"]
+    assert REPLIES["unanswered_whether_affected"] not in body["text"]
+
+
+def test_the_page_that_says_what_the_question_asks_answers_over_the_storys_page(kb_client):
+    """"I have an ovarian germ cell tumour, can I still have children after treatment?": the tumour's page never
+    speaks of fertility (it was the best match for the story's words, and its answer was how the tumour is
+    diagnosed); the fertility page, nearly as good a match, answers. "ovarian" says whose body: no line on the page
+    for the other sex."""
+    body = turn(kb_client, "I'm 23 and have an ovarian germ cell tumour, can I still have children after treatment?")
+    assert body["kind"] == "answer"
+    assert quoted(body)[0]["title"].startswith("Female Fertility"), [c["title"] for c in quoted(body)]
+    assert "fertility" in body["text"].lower()
+    assert "page on this for males and one for females" not in body["intro"]
+
+
+def test_a_part_of_a_message_is_answered_by_a_sentence_on_what_that_part_names(kb_client):
+    """"how is it treated in children and will it affect his fertility?": the fertility part is not led by any
+    sentence with its answer words ("The signs and symptoms of Hodgkin lymphoma depend on where the cancer forms")."""
+    body = turn(kb_client, "my teenage son has Hodgkin's, how is it treated in children and will it affect his "
+                           "fertility?")
+    assert body["kind"] == "answer"
+    assert "signs and symptoms" not in body["text"], body["text"]
+    assert "fertility" in body["text"].lower()
+
+
+def test_each_part_of_a_letter_gets_a_sentence_of_its_own(kb_client):
+    """"... how salivary gland cancer is normally treated, whether he will need radiotherapy afterwards, and ...":
+    "whether ..." after a comma is a part of its own, and as the treatment part already shows what radiotherapy is,
+    it gets the page's next sentence on radiotherapy, the one that says some patients have it after surgery."""
+    message = ("Hello, SUBJECT: my husband's operation MESSAGE: Good afternoon, my husband (58) had a lump in front "
+               "of his ear for about a year which he ignored. It has now been found to be a cancer of the parotid "
+               "gland, which the surgeon explained is one of the salivary glands. He is due to have an operation next "
+               "month and they have warned us about the facial nerve. We would like to know how salivary gland cancer "
+               "is normally treated, whether he will need radiotherapy afterwards, and what the chances are that his "
+               "face will be affected. We have three teenage children and are trying to prepare them. Thank you for "
+               "reading this, Julie")
+    body = turn(kb_client, message)
+    assert body["kind"] == "answer"
+    assert "radiation therapy after surgery" in body["text"], body["text"]
+    assert "Numbness or weakness in the face" not in body["text"]

@@ -654,6 +654,9 @@ def test_a_piece_that_tells_is_not_a_question_of_its_own(small, message):
     # joined by "or" ("what that involves or how long I'd be in hospital or whether they take the lymph nodes")
     ("they want to do surgery for my esophageal cancer and I don't know what that involves or how long it lasts",
      [None, "duration"]),
+    # after a comma, "whether" starts one too ("how it is treated, whether he will need radiotherapy afterwards")
+    ("we would like to know how esophageal cancer is treated, whether he will need radiotherapy afterwards",
+     ["treatment", None]),
 ])
 def test_a_piece_that_asks_is_a_question_of_its_own(small, message, kinds):
     assert [t.name if t else None for _, t in small.understand(message).parts] == kinds
@@ -819,6 +822,18 @@ def test_what_to_eat_while_on_a_treatment_names_nothing_that_mixes_with_it(small
                                      "when should I call the doctor about a temperature on chemo?"])
 def test_what_to_watch_out_for_asks_when_to_call_the_care_team(small, message):
     assert small.understand(message).aspect.name == "when_to_call"
+
+
+@pytest.mark.parametrize("message", ["I'm 17 and about to have chemo, will I be able to have kids later?",
+                                     "I'm 23 and have an ovarian germ cell tumour, can I still have children?",
+                                     "my son has Hodgkin's, will it affect his fertility?"])
+def test_whether_treatment_will_change_something_for_them_is_its_own_aspect(small, message):
+    assert small.understand(message).aspect.name == "whether_affected"
+
+
+@pytest.mark.parametrize("message", ["can I still eat grapefruit on chemo?", "will my hair grow back after chemo?"])
+def test_whether_something_mixes_or_passes_is_not_whether_it_affects_them(small, message):
+    assert small.understand(message).aspect.name != "whether_affected"
 
 
 def test_watchful_waiting_and_keeping_an_eye_out_name_their_topics_not_the_aspect(small):

@@ -471,12 +471,14 @@ def select_units(
     support: bool = False,
     avoid: re.Pattern | None = None,
     ages: Sequence[int] = (),
+    taken: AbstractSet[str] = frozenset(),
 ) -> list[Unit]:
     """Pick the units that best answer the query from ranked (passage, index, score) candidates.
 
     `answer_words` are words that show a sentence answers the type of question asked ("weeks" for "how long?").
     `defines`: for "what is X?", the terms of X; a sentence that says what X is ("Immune checkpoint inhibitors
-    are drugs that ...") is preferred.
+    are drugs that ...") is preferred. `taken`: the texts of units the answer already shows (for another part of
+    the message), which this part does not count as its own.
     """
     scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid, ages)
     place = {pidx: (passage.doc_path, passage.section) for passage, pidx, _ in candidates}
@@ -489,7 +491,7 @@ def select_units(
         at += 1
         if unit.is_item and unit.lead_in is not None:
             unit = unit.lead_in  # show the list with its lead-in
-        if any(unit is c or _similar(unit.terms, c.terms) for c in chosen):
+        if unit.text in taken or any(unit is c or _similar(unit.terms, c.terms) for c in chosen):
             continue
         if unit.items and any(c.items for c in chosen):
             continue  # a second list makes an answer too long to read on a phone

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import islice, takewhile
 from pathlib import Path
 
@@ -105,6 +106,9 @@ ANY_SEX_WORD = SEX_TITLE_WORDS["male"] | SEX_TITLE_WORDS["female"]
 USUAL_GROUP = "standard average risk newly diagnosed"
 MIN_NAMED_PASSAGES = 2  # enough passages on the aspect named by the topic to answer from them alone
 WHAT_IS_PAGES = 5  # the top pages looked at for one titled "What Is X?"
+ASKED_NEAR = 0.85  # ... and this close, when its title names what the question's clause asks and the best page never
+# says it, in a word this specific (a topic, not the manner of asking: "common", "affect")
+ASKED_WORD_IDF = 4.0
 TITLE_ASPECT_NEAR = 0.9  # ... and this close, when its title names the aspect asked and the best page's does not
 MAX_LEAD_IN_WORDS = 15  # a lead-in read as a heading is short ("Risk factors for anal cancer include:")
 WHAT_IT_DOES = ("why", "mechanism")  # "why do I need a neulasta jab?": what kind of drug it is says what it does
@@ -777,14 +781,37 @@ class Responder:
         return next((doc for doc in docs[1:FOR_WHOM_PAGES] if doc.score >= FOR_WHOM_NEAR * main.score
                      and fits(doc) and topic <= set(tokens(doc.title))), None)
 
+    def _page_says(self, doc: DocumentHit, terms: AbstractSet[str], audience: str) -> bool:
+        """Some passage of the page holds one of the terms."""
+        return any(not terms.isdisjoint(self.ranker.passage_terms(g))
+                   for g in self.ranker.doc_passages(doc.doc_path, audience))
+
     def _main_page(self, docs: list[DocumentHit], weights: dict[str, float], qtype: QuestionType | None,
                    audience: str, topic_title: str | None, topic_words: str = "",
-                   ages: Sequence[int] = (), sex: str | None = None, treatment_told: bool = True) -> DocumentHit:
+                   ages: Sequence[int] = (), sex: str | None = None, treatment_told: bool = True,
+                   asked: AbstractSet[str] = frozenset(),
+                   sources: Mapping[str, AbstractSet[str]] | None = None) -> DocumentHit:
         """The page the answer is quoted from: normally the best page; a follow-up's aspect comes from the
         conversation's page when that page has a section for it ("what are the side effects?" after colon
         cancer); a rare word of the question that only another top page has as a heading ("grapefruit")
-        moves the answer to that page."""
+        moves the answer to that page. `asked`: the terms the question's own clause names; `sources`: the
+        library's words read from the question's, with the words they stand for."""
+        sources = sources or {}
+        analyzer = self.index.analyzer
         main = docs[0]
+        # The question's own clause asks about something the best page never says ("I have an ovarian germ cell
+        # tumour, can I still have children after treatment?": fertility, which the tumour's page never mentions):
+        # a page nearly as good whose title names it answers (the story's words matched the best page).
+        # (said in the library's words for it too: "myelogenous" as "myeloid")
+        words_for = {t: {t} | {e for e, named in sources.items() if t in named} for t in asked}
+        specific = {t for t, v in self._patient_idf({t: 1.0 for t in asked}).items() if v >= ASKED_WORD_IDF}
+        unsaid = {t for t in specific if weights.get(t, 0.0) >= 1.0
+                  and not self._page_says(main, words_for[t], audience)}
+        if unsaid and topic_title is None:
+            saying = next((doc for doc in docs[1:3] if doc.score >= ASKED_NEAR * main.score
+                           and all(words_for[t] & set(analyzer.tokens(doc.title)) for t in unsaid)), None)
+            if saying is not None:
+                return saying
         if topic_title and qtype is not None and qtype.name != "what_is" and main.title != topic_title \
                 and not self._about_topic(main, topic_words):
             earlier = next((d for d in docs if d.title == topic_title), None) or self._page_by_title(
@@ -795,7 +822,6 @@ class Responder:
         # aspect asked answers it ("skin gone red from radiation, what can I put on it?": the skin changes page's
         # tips, not skin cancer prevention).
         near = [doc for doc in docs[1:3] if doc.score >= NEAR_SCORE * main.score]
-        analyzer = self.index.analyzer
         named = {t for t, w in weights.items() if w >= 0.5}  # with expansions: "cml" names "chronic myeloid ..."
         if qtype is not None and qtype.name != "what_is" and not self._has_section(main, qtype, audience):
             section_page = next((doc for doc in near if self._has_section(doc, qtype, audience)), None)
@@ -1346,7 +1372,9 @@ class Responder:
         feelings = bool(felt) and (qtype is None or qtype.name != "symptoms")
         main = self._main_page(docs, weights, qtype, audience, topic_title, topic_words, ages,
                                query.context.sex if query is not None else None,
-                               treatment_told=query is None or query.treatment_told or topic_title is not None)
+                               treatment_told=query is None or query.treatment_told or topic_title is not None,
+                               asked=query.asked_focus if query is not None else frozenset(),
+                               sources=query.sources if query is not None else None)
         unit_weights = self._question_weights(weights, query, main) if qtype is not None and qtype.from_clause \
             else weights
         if unit_weights is not weights:
@@ -1841,13 +1869,33 @@ class Responder:
                 # that his face will be affected": not "cancer may have spread to ... the facial nerve" of stage IV)
                 candidates = [c for c in candidates if not self.qtypes.section_score(stages, c[0].section)]
             part_idf = self._patient_idf(part_scoring)
-            picked = select_units(candidates, part_scoring, part_idf, analyzer,
-                                  qtype.answers if qtype is not None else NO_CUES, defined_terms(scoring, qtype),
-                                  max_units=per_part, avoid=qtype.sentence_exclude if qtype is not None else None,
-                                  ages=query.context.ages)
+            pick = partial(select_units, query=part_scoring, idf=part_idf, analyzer=analyzer,
+                           answer_words=qtype.answers if qtype is not None else NO_CUES,
+                           defines=defined_terms(scoring, qtype),
+                           avoid=qtype.sentence_exclude if qtype is not None else None, ages=query.context.ages)
+            picked = pick(candidates, max_units=per_part)
+            shown = {c.text for c in chosen}
+            if qtype is None and all(u.text in shown for u in picked):
+                # a part that asks no aspect ("whether he will need radiotherapy afterwards"), whose best sentences
+                # another part's answer shows already (what radiotherapy is), or that the passages matching the
+                # whole message best do not answer: the page's next sentences that name what it asks about beyond
+                # the page's title, not a list that names it among other things (the cancer's signs: "Numbness or
+                # weakness in the face" for "the chances that his face will be affected")
+                asks = {t for t in own if part_scoring.get(t, 0.0) >= 1.0} - set(analyzer.tokens(main.title)) \
+                    - self.ranker.partition("patient").generic
+                asks |= {e for e, named in query.sources.items() if named & asks}
+                have = {g for _, g, _ in candidates}
+                naming = [g for g in self._allowed_passages(main, None, audience, population, None, feelings,
+                                                            query.context.recurrence, query.context.ages)
+                          if g not in have and asks & self.ranker.passage_terms(g)]
+                wider = candidates + [(self.index.passages[g], g, 0.0) for g in naming[:EXTRA_PASSAGES]]
+                picked = [u for u in pick(wider, max_units=MAX_UNITS, taken=shown)
+                          if not u.items and asks & u.terms][:per_part] if asks else []
+            subject = self._subject(weights, main, query, qtype) if qtype else Subject()
+            if subject.words & own:  # what this part asks about ("will it affect his fertility?": fertility)
+                subject = Subject(frozenset(subject.words & own), 1)
             verdict = self._verdict_unit(main, picked, qtype, part_scoring, part_idf, audience, population, None,
-                                         feelings, query.context.recurrence, query.context.ages,
-                                         self._subject(weights, main, query, qtype) if qtype else Subject())
+                                         feelings, query.context.recurrence, query.context.ages, subject)
             picked = led_by(verdict, picked)
             chosen.extend(u for u in picked if all(u is not c and u.text != c.text for c in chosen))
         return self._flatten(chosen)

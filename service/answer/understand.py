@@ -130,7 +130,7 @@ NAMES_IT = re.compile(r"\b(its|it is|thats|that is|was|were|is|are|be)\b")
 NAMES_IT_WINDOW = 4
 # Where one question ends and the next begins: "what does that mean and how do I avoid catching stuff?"
 PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what|why|can|could|is|are|does|do|should|"
-                        r"will|would|when|which|whether)\b)|[,;]?\s+or\s+(?=(?:how|what|why|when|which|whether)\b)",
+                        r"will|would|when|which|whether)\b)|[,;]?\s+or\s+(?=(?:how|what|why|when|which|whether)\b)|[,;]\s+(?=whether\b)",
                         re.I)
 EXAMPLES = re.compile(r"\b(for example|for instance|such as|e\.g\.|including)\b")  # an enumeration goes on
 # A sentence or piece that asks: a question word, or a verb asking of someone ("can i keep my nipples", "whether
