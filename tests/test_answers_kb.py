@@ -1886,10 +1886,12 @@ def test_scans_after_treatment_is_follow_up_care(kb_client):
 ])
 def test_whether_treatment_will_change_something_is_what_it_depends_on(kb_client, message):
     """"will I be able to have kids later?": nobody can say from a page; the library's answer is what it depends on
-    ("Whether your fertility is affected by cancer or its treatment depends on: ..."), not one drug family's risk."""
+    ("Whether your fertility is affected by cancer or its treatment depends on: ..."), not one drug family's risk,
+    and the page's word on who can say ("Talk with your doctor about whether ...")."""
     body = turn(kb_client, message)
     assert body["kind"] == "answer"
     assert "Whether your fertility is affected by cancer or its treatment depends on:" in body["text"], body["text"]
+    assert "Talk with your doctor about whether your cancer or its treatment may affect your fertility" in body["text"]
     assert REPLIES["unanswered_whether_affected"] not in body["text"]
 
 
