@@ -1932,3 +1932,11 @@ def test_each_part_of_a_letter_gets_a_sentence_of_its_own(kb_client):
     assert body["kind"] == "answer"
     assert "radiation therapy after surgery" in body["text"], body["text"]
     assert "Numbness or weakness in the face" not in body["text"]
+
+
+def test_a_relatives_cancer_and_my_risk_is_answered_by_what_a_family_history_means(kb_client):
+    """"my mum had breast cancer at 50 ... am I high risk?": the page's sentence that a first-degree relative with
+    breast cancer may put you at higher risk, not only a list of what genetic counsellors help with."""
+    body = turn(kb_client, "I'm 45, my mum had breast cancer at 50. what are the risk factors and am I high risk?")
+    assert body["kind"] == "answer"
+    assert "first-degree relative with breast cancer" in body["text"], body["text"]

@@ -836,6 +836,18 @@ def test_whether_something_mixes_or_passes_is_not_whether_it_affects_them(small,
     assert small.understand(message).aspect.name != "whether_affected"
 
 
+def test_a_relatives_cancer_is_a_family_history_only_when_the_writers_own_risk_is_asked(small):
+    """"my mum had breast cancer, am I high risk?" is about a family history; "my grandad has advanced cancer ... what
+    causes it?" asks what causes his delirium, and "mum has myeloma ... what the risks are" the risks of her
+    transplant."""
+    mum = small.understand("my mum had breast cancer at 50, what are the risk factors and am I high risk?")
+    assert mum.family_terms
+    assert not small.understand("the nurse said my grandad who has advanced cancer has delirium. what does that "
+                                "mean and what causes it?").family_terms
+    transplant = small.understand("mum has myeloma and they want a stem cell transplant, what are the risks?")
+    assert not transplant.family_terms
+
+
 def test_watchful_waiting_and_keeping_an_eye_out_name_their_topics_not_the_aspect(small):
     assert "watch" in small.understand("CLL - is watchful waiting really a treatment?").focus
     assert "eye" not in small.understand("what should we keep an eye out for with his PICC line?").focus

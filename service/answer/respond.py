@@ -1380,6 +1380,11 @@ class Responder:
         if unit_weights is not weights:
             main = self.ranker.rescored(main, unit_weights, audience)
         scoring = with_section_cues(unit_weights, qtype)
+        if query is not None and qtype is not None and qtype.name == "causes":
+            # a risk question about a relative's cancer: the sentences that speak of a family history answer it
+            # ("... or you have a first-degree relative with breast cancer—you may be at higher risk"), though
+            # those words only lean retrieval
+            scoring.update({t: max(scoring.get(t, 0.0), 1.0) for t in query.family_terms})
         if query is not None and query.known_terms:
             # what the writer already has or knows ("apart from wilms") counts against a sentence
             scoring.update({t: -KNOWN_WEIGHT for t in query.known_terms})

@@ -242,6 +242,9 @@ class Query:
     known_terms: frozenset[str] = frozenset()
     # terms of a question asked after the last question mark, without one ("...? is jelly and brothe ok")
     tail_terms: frozenset[str] = frozenset()
+    # the library's words for a family history, when a risk question tells of a relative's cancer or asks about
+    # inheritance ("my mum had breast cancer at 50, am I high risk?"): what the answer's sentences should say
+    family_terms: frozenset[str] = frozenset()
 
     @property
     def has_focus(self) -> bool:
@@ -296,6 +299,7 @@ class ContextWords:
     people_named: frozenset[str] = frozenset()  # people words that name someone ("mum", "he"), not "someone"
     treatment_named: re.Pattern | None = None  # any of `treatments`, as a word ("chemo", "the op")
     family_cancer: re.Pattern | None = None  # "my mum had breast cancer": a blood relative's cancer ...
+    own_risk_asked: re.Pattern | None = None  # ... and "am I high risk?": the writer's own risk is asked about
     family_risk_asked: re.Pattern | None = None  # ... or "does it run in families?": a family history asked about
     family_risk_terms: tuple[str, ...] = ()  # ... the library's words for it ("family history", "inherited")
 
@@ -351,6 +355,7 @@ class ContextWords:
             treatment_named=_any_phrase(raw.get("treatments", [])),
             family_cancer=_family_cancer(raw.get("relatives", []), raw.get("family_had", []),
                                          raw.get("disease_heads", [])),
+            own_risk_asked=_any_phrase(raw.get("own_risk_asked", [])),
             family_risk_asked=_any_phrase(raw.get("family_risk_asked", [])),
             family_risk_terms=tuple(str(w).lower() for w in raw.get("family_risk_terms", [])),
         )
@@ -575,21 +580,25 @@ class Understander:
         self.filler_terms = frozenset(analyzer.term(w) for w in self.words.filler_words)
         self.blames_treatment = self.words.blame_pattern(expander.drug_names())
 
-    def _weigh_family_risk(self, lowered: str, focus: dict[str, float], own_terms: list[str]) -> None:
-        """A risk question about a blood relative's cancer ("my mum had breast cancer at 50, am I high risk?") or
+    def _weigh_family_risk(self, lowered: str, focus: dict[str, float], own_terms: list[str]) -> frozenset[str]:
+        """A question about the writer's risk of a blood relative's cancer ("my mum had breast cancer at 50, am I
+        high risk?"; not "my grandad has advanced cancer ... what causes it?", the delirium) or
         about inheritance ("does it run in families?"): the library's words for a family history join the focus;
-        the story's "died" is no topic ("my dad died of prostate cancer")."""
+        the story's "died" is no topic ("my dad died of prostate cancer"). Returns those words' terms (or none)."""
         cw = self.words
-        relative_had = cw.family_cancer.search(lowered) if cw.family_cancer else None
+        relative_had = cw.family_cancer.search(lowered) \
+            if cw.family_cancer and cw.own_risk_asked and cw.own_risk_asked.search(lowered) else None
         if not relative_had and not (cw.family_risk_asked and cw.family_risk_asked.search(lowered)):
-            return
+            return frozenset()
         if relative_had:
             for t in self.analyzer.tokens(relative_had.group("had")):
                 if t in own_terms and t in focus:
                     own_terms.remove(t)
                     focus[t] = min(focus[t], PLAIN_WEIGHT)
-        for t in self.analyzer.tokens(" ".join(cw.family_risk_terms)):
+        terms = frozenset(self.analyzer.tokens(" ".join(cw.family_risk_terms)))
+        for t in terms:
             focus[t] = max(focus.get(t, 0.0), FAMILY_RISK_WEIGHT)
+        return terms
 
     def _asks_about_feeling(self, question: str, questions: list[str], context: Context,
                             aspect: QuestionType | None, focus_words: list[str]) -> bool:
@@ -956,8 +965,8 @@ class Understander:
             # "saw blood in my wee ... should i be worried about bladder cancer": whether the symptom told may be the
             # cancer named, answered by its signs (not by a treatment's side effects, when no treatment is told)
             aspect = self.qtypes.by_name.get("symptoms")
-        if any(t.name == "causes" for t in (aspect, *asked) if t is not None):
-            self._weigh_family_risk(lowered, focus, own_terms)
+        family_terms = self._weigh_family_risk(lowered, focus, own_terms) \
+            if any(t.name == "causes" for t in (aspect, *asked) if t is not None) else frozenset()
         # a feeling told in a topic's word ("I feel so depressed"): acknowledged, and the word stays the topic
         if cw.feeling_phrases is not None:
             context.feelings.extend(m.group(0) for m in cw.feeling_phrases.finditer(feeling_text))
@@ -1012,6 +1021,7 @@ class Understander:
             # (asked without a question mark, the clause is too rough a guess to say what was left unanswered)
             clause_terms=frozenset(analyzer.tokens(own_clause)) | tail_terms if questions else frozenset(),
             tail_terms=tail_terms,
+            family_terms=family_terms,
             asked_focus=asked_focus,
             known_terms=known,
             parts=self._parts(outside_phrases, bool(context.stage)),
