@@ -1940,3 +1940,13 @@ def test_a_relatives_cancer_and_my_risk_is_answered_by_what_a_family_history_mea
     body = turn(kb_client, "I'm 45, my mum had breast cancer at 50. what are the risk factors and am I high risk?")
     assert body["kind"] == "answer"
     assert "first-degree relative with breast cancer" in body["text"], body["text"]
+
+
+def test_a_comparison_of_options_is_answered_from_the_section_on_choosing_between_them(kb_client):
+    """"is the poo test as good as the camera?": the screening page's section on deciding which test to use says
+    that each has advantages and disadvantages; the answer no longer says the page does not compare them."""
+    body = turn(kb_client, "just turned 50 and got a bowel screening kit in the post. is the poo test as good as "
+                           "having the camera up the bum?")
+    assert body["kind"] == "answer"
+    assert "Different tests have different advantages and disadvantages" in body["text"], body["text"]
+    assert REPLIES["unanswered_compare"] not in body["text"]
