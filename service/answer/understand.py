@@ -129,9 +129,10 @@ GUESS_WINDOW = 5  # words before a disease's name that may make it a worry ("my 
 NAMES_IT = re.compile(r"\b(its|it is|thats|that is|was|were|is|are|be)\b")
 NAMES_IT_WINDOW = 4
 # Where one question ends and the next begins: "what does that mean and how do I avoid catching stuff?"
+# (and ", whether ...": "how it is normally treated, whether he will need radiotherapy afterwards, and ...")
 PART_BREAK = re.compile(r"\?+\s*|[,;.]?\s+(?:and|also|plus|but)\s+(?=(?:how|what|why|can|could|is|are|does|do|should|"
-                        r"will|would|when|which|whether)\b)|[,;]?\s+or\s+(?=(?:how|what|why|when|which|whether)\b)|[,;]\s+(?=whether\b)",
-                        re.I)
+                        r"will|would|when|which|whether)\b)|[,;]?\s+or\s+(?=(?:how|what|why|when|which|whether)\b)"
+                        r"|[,;]\s+(?=whether\b)", re.I)
 EXAMPLES = re.compile(r"\b(for example|for instance|such as|e\.g\.|including)\b")  # an enumeration goes on
 # A sentence or piece that asks: a question word, or a verb asking of someone ("can i keep my nipples", "whether
 # they take the lymph nodes"), at its start or after a dash, colon or comma ("aromasin - what is it"), not a story
@@ -242,8 +243,9 @@ class Query:
     known_terms: frozenset[str] = frozenset()
     # terms of a question asked after the last question mark, without one ("...? is jelly and brothe ok")
     tail_terms: frozenset[str] = frozenset()
-    # the library's words for a family history, when a risk question tells of a relative's cancer or asks about
-    # inheritance ("my mum had breast cancer at 50, am I high risk?"): what the answer's sentences should say
+    # the library's words for a family history, when a question about the writer's own risk tells of a relative's
+    # cancer or asks about inheritance ("my mum had breast cancer at 50, am I high risk?"): what the answer's
+    # sentences should say
     family_terms: frozenset[str] = frozenset()
 
     @property
