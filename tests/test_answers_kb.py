@@ -1349,12 +1349,14 @@ def test_how_to_tell_children_is_answered_from_what_they_need_to_know(kb_client)
     assert not any(s.startswith("How Kids May Act") for s in sections), sections
 
 
-def test_a_comparison_no_sentence_makes_is_said_not_invented(kb_client):
-    """The screening page describes the stool tests and colonoscopy but never says which is better: the reply says
-    the page does not compare them, before quoting what it has (`unanswered_compare` in replies.yaml)."""
+def test_a_comparison_no_sentence_makes_is_not_invented(kb_client):
+    """The screening pages describe the stool tests and colonoscopy but never say which is better: the reply quotes
+    their sentence on choosing between them ("Different tests have different advantages and disadvantages, and
+    people should talk with their health care provider about which test is best for them"), the only comparison they
+    make; it invents none."""
     body = turn(kb_client, "is the stool test kit as good as a colonoscopy for bowel cancer screening?")
     assert body["kind"] == "answer"
-    assert "doesn't compare them" in (body.get("intro") or ""), body.get("intro")
+    assert "Different tests have different advantages and disadvantages" in body["text"], body["text"]
     # a sentence that compares something else is no answer ("Black people are not more likely than others to
     # have precancerous growths" led it): the sentence that leads must name something asked
     assert "more likely than others" not in body["text"], body["text"]
