@@ -182,6 +182,11 @@ def plain_words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower()))
 
 
+def read_from(sources: Mapping[str, AbstractSet[str]], terms: AbstractSet[str]) -> set[str]:
+    """The library's words read from `terms` (Query.sources: "myeloid" from "myelogenous")."""
+    return {word for word, origins in sources.items() if not origins.isdisjoint(terms)}
+
+
 def page_sex(title: str) -> str | None:
     """"male" for "Male Fertility and Cancer" or "Breast Cancer in Men", "female" for "... in Women"; else None."""
     words = plain_words(title)
@@ -803,11 +808,11 @@ class Responder:
         # tumour, can I still have children after treatment?": fertility, which the tumour's page never mentions):
         # a page nearly as good whose title names it answers (the story's words matched the best page).
         # (said in the library's words for it too: "myelogenous" as "myeloid")
-        words_for = {t: {t} | {e for e, named in sources.items() if t in named} for t in asked}
-        specific = {t for t, v in self._patient_idf({t: 1.0 for t in asked}).items() if v >= ASKED_WORD_IDF}
-        unsaid = {t for t in specific if weights.get(t, 0.0) >= 1.0
-                  and not self._page_says(main, words_for[t], audience)}
-        if unsaid and topic_title is None:
+        specific = {t for t, idf in self._patient_idf(asked).items()
+                    if idf >= ASKED_WORD_IDF and weights.get(t, 0.0) >= 1.0} if topic_title is None else set()
+        words_for = {t: {t} | read_from(sources, {t}) for t in specific}
+        unsaid = {t for t in specific if not self._page_says(main, words_for[t], audience)}
+        if unsaid:
             saying = next((doc for doc in docs[1:3] if doc.score >= ASKED_NEAR * main.score
                            and all(words_for[t] & set(analyzer.tokens(doc.title)) for t in unsaid)), None)
             if saying is not None:
@@ -1886,9 +1891,8 @@ class Responder:
                 # whole message best do not answer: the page's next sentences that name what it asks about beyond
                 # the page's title, not a list that names it among other things (the cancer's signs: "Numbness or
                 # weakness in the face" for "the chances that his face will be affected")
-                asks = {t for t in own if part_scoring.get(t, 0.0) >= 1.0} - set(analyzer.tokens(main.title)) \
-                    - self.ranker.partition("patient").generic
-                asks |= {e for e, named in query.sources.items() if named & asks}
+                asks = self._added_to_title(main.title, {t: part_scoring[t] for t in own if t in part_scoring})
+                asks |= read_from(query.sources, asks)
                 have = {g for _, g, _ in candidates}
                 naming = [g for g in self._allowed_passages(main, None, audience, population, None, feelings,
                                                             query.context.recurrence, query.context.ages)
