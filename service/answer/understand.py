@@ -580,6 +580,7 @@ class Understander:
         self.idf = idf  # a term's idf in patient passages: how specific a word is
         self.words = context_words or default_context_words()
         self.filler_terms = frozenset(analyzer.term(w) for w in self.words.filler_words)
+        self.family_risk_terms = frozenset(analyzer.tokens(" ".join(self.words.family_risk_terms)))
         self.blames_treatment = self.words.blame_pattern(expander.drug_names())
 
     def _weigh_family_risk(self, lowered: str, focus: dict[str, float], own_terms: list[str]) -> frozenset[str]:
@@ -597,10 +598,9 @@ class Understander:
                 if t in own_terms and t in focus:
                     own_terms.remove(t)
                     focus[t] = min(focus[t], PLAIN_WEIGHT)
-        terms = frozenset(self.analyzer.tokens(" ".join(cw.family_risk_terms)))
-        for t in terms:
+        for t in self.family_risk_terms:
             focus[t] = max(focus.get(t, 0.0), FAMILY_RISK_WEIGHT)
-        return terms
+        return self.family_risk_terms
 
     def _asks_about_feeling(self, question: str, questions: list[str], context: Context,
                             aspect: QuestionType | None, focus_words: list[str]) -> bool:
