@@ -1307,6 +1307,30 @@ def test_a_difference_asked_is_answered_by_the_sentence_that_says_it(kb_client):
     assert at == 1 and "targeted therapy" in texts[0], texts
 
 
+def test_whether_it_is_the_other_thing_is_answered_by_the_sentence_relating_them(kb_client):
+    """"is that a type of leukaemia?" leads with the sentence on MDS that names leukaemia and how they relate; the
+    PNET question's second part gets the page's sentence comparing it with the common (exocrine) pancreatic
+    tumours, though "pancreatic" is a word of the page's title."""
+    body = turn(kb_client, "dad's been diagnosed with MDS, is that a type of leukaemia?")
+    assert quoted(body)[0]["url"].endswith("myelodysplastic-treatment-pdq"), body["text"]
+    assert "leukemia" in body["sentences"][0]["text"] and "risk of" in body["sentences"][0]["text"], body["text"]
+    assert "doesn't say" not in (body.get("intro") or "")
+    body = turn(kb_client, "what is a PNET of the pancreas and is it the same as normal pancreatic cancer?")
+    assert any("less common than pancreatic exocrine tumors" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_what_helps_is_answered_by_the_drugs_as_well_as_self_care(kb_client):
+    """"what helps with the flushes?" ("what_helps", `also_from: treatment`): the comfort measures, and from the
+    page's chapter on drugs the sentence that says which are used, not its heading on estrogen replacement, which
+    the page says many people with breast cancer cannot take."""
+    body = turn(kb_client, "the hormone tablets for my breast cancer are giving me terrible hot sweats at night, "
+                           "what helps with the flushes?")
+    texts = [s["text"] for s in body["sentences"]]
+    assert any("Comfort measures" in t for t in texts), texts
+    assert any("non-estrogen drugs used to control hot flashes" in t for t in texts), texts
+    assert not any("may be controlled with estrogen replacement therapy" in t for t in texts), texts
+
+
 def test_a_treatment_named_with_a_cue_word_is_asked_what_it_is(kb_client):
     """"photodynamic therapy" names a treatment: "therapy" in it does not ask how something is treated. The
     page's sentence on where its light comes from answers "is it a laser?"."""

@@ -72,6 +72,9 @@ class QuestionType:
     answers: AnswerCues = NO_CUES  # words of a sentence that answers this type
     pattern: re.Pattern | None = None  # wordings the analyzer cannot see ("why", "what can I do"), on lower case
     fallback: str | None = None  # the type whose sections answer when a page has none for this one
+    # another type whose sections answer too, from the page's other chapters ("what helps with the flushes?": the
+    # drugs for them, beside the comfort measures)
+    also_from: str | None = None
     section_pattern: re.Pattern | None = None  # headings made of stopwords ("What is delirium?"), on lower case
     labels_first: bool = False  # sections under a label ("Treatment of Low-Risk X") before key-point sentences
     section_exclude: re.Pattern | None = None  # heading words that look like the aspect's but are not ("high-risk")
@@ -88,6 +91,9 @@ class QuestionType:
     # cancer?"): the sentence that answers must name the other, not only the page's title words or the answer's
     # own words ("increase", "risk")
     subject_beyond_title: bool = False
+    # the other thing is named right after the question's pattern ("is it the same as normal pancreatic cancer?"):
+    # the sentence that answers names one of those words, even a word of the page's title ("pancreatic")
+    subject_after_pattern: bool = False
     # a heading that fits this type is not read as another aspect's section when a different one is asked: false
     # for a type whose sections are another type's (`sections_from`), and for "how does it work?", whose section
     # also says what a treatment is (`heading_aspect: false`)
@@ -135,10 +141,12 @@ class QuestionTypes:
                                              spec.get("answer_patterns", [])),
                     pattern=_any_of(spec.get("patterns", [])),
                     fallback=spec.get("fallback"),
+                    also_from=spec.get("also_from"),
                     labels_first=bool(spec.get("labels_first", False)),
                     leads_with_answer=bool(spec.get("leads_with_answer", False)),
                     answer_before_tips=bool(spec.get("answer_before_tips", False)),
                     subject_beyond_title=bool(spec.get("subject_beyond_title", False)),
+                    subject_after_pattern=bool(spec.get("subject_after_pattern", False)),
                     answer_terms=frozenset(term for a in [*spec.get("answers", []), *spec.get("answer_phrases", [])]
                                            for term in analyzer.tokens(str(a))),
                     from_clause=bool(spec.get("from_clause", False)),

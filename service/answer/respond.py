@@ -92,6 +92,7 @@ LISTED_THING_WORDS = 4  # an item this short under a heading names a thing of th
 STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's sentences are chosen
 SIDE_EFFECT_PAGE = re.compile(r"/side-effects/")  # the address of a page on a side effect of treatment
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
+ALSO_FROM_PASSAGES = 2  # passages read in the page's other chapters, for a type answered from another's sections too
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
 STORY_WORD_IDF = 4.0  # a word of the story around "what is X?" this specific may be why it was told ("asbestos")
@@ -162,6 +163,7 @@ MIN_OTHER_GROUPS = 2  # sections on other groups a page has when an answer from 
 OVERVIEW_LIST_ITEMS = 6  # a part's opening followed by a list that says which ("These may include:"): shown up to this
 LIST_SAYS_WHICH = re.compile(r"^(these|they|this|it|such \w+) (may |can |might )?(include|includes|are|is)\b", re.I)
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+CLAUSE_END = re.compile(r"[.,;:!?]|\b(and|but|or|because|since) ")  # where a clause of a question ends
 VERDICT_PAGES = 4  # a yes-or-no answer the page does not say is looked for on the pages ranked after it, up to this
 PAGE_SUBJECT_SHARE = 0.4  # a word in this share of a page's passages is its subject, not one part of it
 
@@ -1101,6 +1103,33 @@ class Responder:
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
 
+    def _from_other_chapter(self, main: DocumentHit, chosen: list, qtype: QuestionType, scoring: dict[str, float],
+                            idf: dict[str, float], audience: str, population: str | None, ages: Sequence[int]) -> list:
+        """For a type answered from another's sections too (`also_from`): the best unit of the page's top-level
+        chapters on that aspect that no chosen unit is from ("Drug Treatment for Hot Flashes ...: Megestrol ...
+        are non-estrogen drugs used to control hot flashes", beside "Non-Drug Treatment ... > Comfort measures"),
+        not their summary lists."""
+        other = self.qtypes.by_name.get(qtype.also_from or "")
+        if other is None or not chosen:
+            return []
+        passages = self.index.passages
+
+        def chapter(g: int) -> str:
+            return passages[g].section.split(" > ", 1)[0]
+
+        shown = {chapter(u.passage_index) for u in chosen}
+        page = self._allowed_passages(main, other, audience, population, None, False, False, ages)
+        fitting = [g for g in page if chapter(g) not in shown and not under_key_points(passages[g].section)
+                   and self.qtypes.section_score(other, chapter(g)) == 2]
+        hit_scores = {h.index: h.score for h in main.passages}
+        fitting.sort(key=lambda g: (-hit_scores.get(g, 0.0), passages[g].order))
+        candidates = [(passages[g], g, hit_scores.get(g, 0.0)) for g in fitting[:ALSO_FROM_PASSAGES]]
+        # one that says what helps ("used to control"), not the chapter's heading ("Hot flashes and night sweats
+        # may be controlled with estrogen replacement therapy", which the next sentence says many cannot take)
+        return next(([unit] for _value, unit in score_units(candidates, scoring, idf, self.index.analyzer, ages=ages)
+                     if not unit.is_item and not unit.text.endswith(":")
+                     and qtype.answers.matches(unit.terms, unit.text)), [])
+
     def _added_to_title(self, title: str, weights: Mapping[str, float], least: float = 1.0) -> set[str]:
         """The question's own words (at full weight, or at `least`: with their expansions) that the page's title
         does not say, without those every page uses: what the question adds to the page ("surgery" on a treatment
@@ -1445,6 +1474,8 @@ class Responder:
                                            lambda u: self.index.passages[u.passage_index].section)
                 if qtype is not None and qtype.leads_with is not None and not (query is not None and query.parts):
                     led = reason_first(led, qtype.leads_with)
+                if qtype is not None and qtype.also_from:
+                    led += self._from_other_chapter(main, led, qtype, scoring, idf, audience, population, ages)
                 units = self._flatten(led + ([other] if other is not None else []), named)
                 if units and qtype is not None and qtype.bottom_line is not None \
                         and not any(qtype.bottom_line.search(u.text) for u in units):
@@ -1843,6 +1874,9 @@ class Responder:
         own = {t for t in query.own_terms if t in weights and t in self.index.vocab and t not in generic} \
             if query is not None else set()  # (not a misspelling as written: "hepatitus" is read as "hepatitis")
         topic = set(self._topic_words(weights)) | own
+        if qtype.subject_after_pattern and query is not None and qtype.pattern is not None \
+                and (named := self._named_after_pattern(query, qtype, weights) - generic):
+            return Subject(frozenset(named), 1)
         if not qtype.subject_beyond_title:
             return Subject(frozenset(topic), 1)
         title = set(self.index.analyzer.tokens(main.title))
@@ -1851,6 +1885,17 @@ class Responder:
             return Subject(frozenset(topic), 1)
         # the title names neither thing: the sentence names both ("having an abortion ... breast cancer")
         return Subject(beyond_title, 1 if topic & title else min(2, len(beyond_title)))
+
+    def _named_after_pattern(self, query: Query, qtype: QuestionType, weights: Mapping[str, float]) -> set[str]:
+        """The question's words for the other thing, named right after its pattern to the clause's end ("is it the
+        same as normal pancreatic cancer?": pancreatic, cancer), as the library spells them ("leukaemia": leukemia)."""
+        lowered = " ".join(query.question.lower().replace("’", "'").split())
+        found = qtype.pattern.search(lowered) if qtype.pattern is not None else None
+        if found is None:
+            return set()
+        analyzer = self.index.analyzer
+        after = set(analyzer.tokens(CLAUSE_END.split(lowered[found.end():], 1)[0]))
+        return {t for t in weights if t in after or {analyzer.term(o) for o in query.sources.get(t, ())} & after}
 
     def _answer_parts(self, main: DocumentHit, query: Query, weights: dict[str, float], scoring: dict[str, float],
                       audience: str, population: str | None, feelings: bool) -> list:

@@ -101,7 +101,8 @@ DOES_TYPO = re.compile(r"(?i)((?:^|[.?!]\s+|\b(?:how long|how|when|why|where|wha
 # of context_words.yaml are matched without
 INTENSIFIED_FEELING = re.compile(r"\b(feel|feels|feeling|felt)(?: (?:so|really|very|a bit|a little|quite|pretty|"
                                  r"kind of|kinda|super|totally|extremely|that|too))+\b")
-FEELING_ASPECTS = ("self_care", "common")  # "how do I deal with it?", "is it normal to feel like this?"
+# "how do I deal with it?", "what helps?", "is it normal to feel like this?"
+FEELING_ASPECTS = ("self_care", "what_helps", "common")
 # a question about a feeling told: "is that normal?", "how do I cope?", "am I wrong to feel like this?"
 ABOUT_A_FEELING = re.compile(r"\b(normal|ok|okay|alright|cope|coping|deal|feel|feeling|feelings|natural|common|wrong|"
                              r"mad|crazy|stop|help|others|anyone|everyone|people)\b")
