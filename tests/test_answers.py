@@ -271,6 +271,28 @@ def test_a_labelled_list_comes_with_the_labelled_lists_beside_it():
     assert sibling_groups(one, units) == [one]  # not a labelled list
 
 
+def test_a_list_of_labelled_groups_shows_the_group_the_question_names():
+    """A nested list read flat ("Tumor-related effects:" and "Treatment-related effects:", each with its items):
+    the group that names clearly more of the question's words, alone; the whole list when none does."""
+    from service.answer.compose import group_asked, passage_units
+    from service.corpus.models import Passage
+    from service.search.analyzer import Analyzer
+
+    analyzer = Analyzer()
+    text = ("Dyspnea can be caused by:\n- Tumor-related effects:\n- The tumor blocks the airways.\n"
+            "- Fluid builds up around the lung.\n- Treatment-related effects:\n"
+            "- Damage to the lung caused by radiation therapy or chemotherapy.\n"
+            "- Weakened heart muscle caused by chemotherapy.")
+    passage = Passage("1", "dyspnea.md", "Dyspnea", "Causes", text, None, "NCI", None, "patient")
+    lead = next(u for u in passage_units(passage, 0, analyzer) if u.items)
+    chosen = group_asked(lead, {"chemotherapi": 1.0, "heart": 1.0, "lung": 1.0})
+    assert chosen.items_chosen
+    assert [u.text for u in chosen.items] == ["Treatment-related effects:",
+                                              "Damage to the lung caused by radiation therapy or chemotherapy.",
+                                              "Weakened heart muscle caused by chemotherapy."]
+    assert group_asked(lead, {"lung": 1.0}) is lead  # both groups name it
+
+
 def test_a_question_over_a_list_says_what_its_items_answer_but_is_not_shown():
     """"How do you cope with body changes?" over "- Seek help from a counselor." ...: the items answer "how do people
     cope?" though none says "cope"; the question itself is never a unit of the answer."""

@@ -1331,6 +1331,17 @@ def test_what_helps_is_answered_by_the_drugs_as_well_as_self_care(kb_client):
     assert not any("may be controlled with estrogen replacement therapy" in t for t in texts), texts
 
 
+def test_a_list_of_causes_in_groups_shows_the_group_asked_about(kb_client):
+    """Whether treatment can hurt the heart and lungs: of the causes of breathlessness, the treatment-related ones,
+    not the tumour's, with a line that the page's list has other parts."""
+    body = turn(kb_client, "I'm scared my heart has been damaged by the chemo, I get breathless walking upstairs "
+                           "now. can cancer treatment hurt your heart and lungs?")
+    texts = [s["text"] for s in body["sentences"]]
+    assert any("Weakened heart muscle caused by chemotherapy" in t for t in texts), texts
+    assert not any(t.startswith("The tumor blocks the airways") for t in texts), texts
+    assert "other parts too" in (body.get("intro") or ""), body.get("intro")
+
+
 def test_a_treatment_named_with_a_cue_word_is_asked_what_it_is(kb_client):
     """"photodynamic therapy" names a treatment: "therapy" in it does not ask how something is treated. The
     page's sentence on where its light comes from answers "is it a laser?"."""

@@ -22,6 +22,7 @@ from .intent import NO_CUES, AnswerCues
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_LIST_ITEMS = 10
+GROUP_MARGIN = 1.0  # a list's group named by clearly more of the question (a whole word's weight) is shown alone
 BRIEF_LIST_WORDS = 250  # a list of steps longer than this shows each step's first sentence
 MIN_STEP_WORDS = 4  # ("Talk to a counselor."; not "Prevent infection.", whose detail says what to do)
 SENTENCE_END = ('.', '!', '?', ':', '."', '.)', ".'")
@@ -778,6 +779,35 @@ def in_brief(items: list[Unit]) -> list[Unit] | None:
         return items
     steps = [step(i) for i in items]
     return [replace(i, text=s) for i, s in zip(items, steps, strict=True)] if all(steps) else None
+
+
+def group_asked(lead: Unit, weights: Mapping[str, float]) -> Unit:
+    """A list of labelled groups, as a page's nested list reads once flattened ("In people with cancer, dyspnea can
+    be caused by: Tumor-related effects: ... Treatment-related effects: Damage to the lung caused by radiation
+    therapy or chemotherapy. ..."): the one group that names clearly more of the question's words than any other,
+    under the lead-in; the whole list otherwise (the first groups, as it is cut to be read)."""
+    if not lead.items or lead.items_chosen:
+        return lead
+    groups: list[list[Unit]] = []
+    for item in lead.items:
+        if item.text.endswith(":"):
+            groups.append([item])
+        elif groups:
+            groups[-1].append(item)
+        else:
+            return lead  # (items before any label: not a list of groups)
+    if len(groups) < 2 or any(len(group) < 2 for group in groups):
+        return lead
+
+    def named(group: list[Unit]) -> float:
+        terms = frozenset().union(*(u.terms for u in group))
+        return sum(w for t, w in weights.items() if w > 0 and t in terms)
+
+    ranked = sorted(groups, key=named, reverse=True)
+    best, second = named(ranked[0]), named(ranked[1])
+    if best - second < GROUP_MARGIN:
+        return lead
+    return replace(lead, items=[replace(u, lead_in=lead) for u in ranked[0]], items_chosen=True)
 
 
 def flatten(units: list[Unit]) -> list[Unit]:

@@ -36,6 +36,7 @@ from .compose import (
     continued_list,
     entries_named,
     flatten,
+    group_asked,
     is_boilerplate,
     is_label_group,
     list_tail,
@@ -1476,7 +1477,7 @@ class Responder:
                     led = reason_first(led, qtype.leads_with)
                 if qtype is not None and qtype.also_from:
                     led += self._from_other_chapter(main, led, qtype, scoring, idf, audience, population, ages)
-                units = self._flatten(led + ([other] if other is not None else []), named)
+                units = self._flatten(led + ([other] if other is not None else []), named, scoring)
                 if units and qtype is not None and qtype.bottom_line is not None \
                         and not any(qtype.bottom_line.search(u.text) for u in units):
                     closing = self._bottom_line_unit(main, qtype.bottom_line, scoring, idf, audience, population,
@@ -1538,8 +1539,10 @@ class Responder:
         if brand is not None:
             drug = " ".join(w if w.isupper() else w.lower() for w in self.topic_name(main.title).split())
             intro.append(self.replies["brand_name"].format(brand=brand, drug=drug).strip())
-        if any(u.items_chosen for u in units):
+        if any(u.items_chosen and USES_LEAD_IN.search(u.text) for u in units):
             intro.append(self._say("other_uses"))
+        elif any(u.items_chosen for u in units):
+            intro.append(self._say("list_group"))
         group = self._one_group_of_several(units, qtype, query, audience)
         if group is not None:
             intro.append(self.replies["one_group"].format(heading=group).strip())
@@ -1593,8 +1596,8 @@ class Responder:
                               max_units=SUPPORT_UNITS, ages=ages)
         return [u for u in self._flatten(picked) if (u.passage_index, u.order) not in shown]
 
-    def _flatten(self, units: list, named: tuple[AbstractSet[str], AbstractSet[str]] = (frozenset(), frozenset())
-                 ) -> list:
+    def _flatten(self, units: list, named: tuple[AbstractSet[str], AbstractSet[str]] = (frozenset(), frozenset()),
+                 weights: Mapping[str, float] | None = None) -> list:
         """Units in display order (compose.flatten), each list whole though the page's passages cut it, a list of
         signs with the sentence after it that says what else they may mean, and each unit once (an item shown in
         its list is not shown again on its own); a drug's list of uses cut to the entries for a condition `named`."""
@@ -1602,6 +1605,8 @@ class Responder:
         for unit in units:
             unit = self._uses_named(unit, named) or unit
             whole.append(continued_list(unit, self._list_goes_on(unit)) if unit.items else unit)
+            if weights is not None and whole[-1].items:
+                whole[-1] = group_asked(whole[-1], weights)  # "Treatment-related effects:" of a list of causes
             if is_label_group(unit):  # with the labelled lists beside it ("Tips on when to eat:")
                 beside = self._heading_lists_beside(unit.passage_index) if unit.is_heading_label \
                     else self._units_from(unit.passage_index)
