@@ -1924,12 +1924,24 @@ def test_scans_after_treatment_is_follow_up_care(kb_client):
 def test_whether_treatment_will_change_something_is_what_it_depends_on(kb_client, message):
     """"will I be able to have kids later?": nobody can say from a page; the library's answer is what it depends on
     ("Whether your fertility is affected by cancer or its treatment depends on: ..."), not one drug family's risk,
-    and the page's word on who can say ("Talk with your doctor about whether ...")."""
+    and the page's word on who can say ("Talk with your doctor about whether ..."); and from its chapter on keeping
+    it, a sentence on preserving fertility (`also_from: protect`)."""
     body = turn(kb_client, message)
     assert body["kind"] == "answer"
     assert "Whether your fertility is affected by cancer or its treatment depends on:" in body["text"], body["text"]
     assert "Talk with your doctor about whether your cancer or its treatment may affect your fertility" in body["text"]
     assert REPLIES["unanswered_whether_affected"] not in body["text"]
+    assert any("preserv" in s["text"] for s in body["sentences"]), body["text"]
+
+
+def test_how_to_protect_it_is_answered_from_the_section_on_keeping_it(kb_client):
+    """"what can be done to protect my fertility?" ("protect"): the page's section on fertility preservation, not
+    what causes infertility."""
+    body = turn(kb_client, "I'm 29 and just diagnosed, I'm devastated that chemo might mean I can never have a "
+                           "baby. what can be done to protect my fertility?")
+    cited = by_number(body)
+    fertility = [cited[s["citation"]] for s in body["sentences"] if "Fertility" in cited[s["citation"]]["title"]]
+    assert fertility and all("preservation" in c["section"].lower() for c in fertility), body["text"]
 
 
 def test_the_page_that_says_what_the_question_asks_answers_over_the_storys_page(kb_client):

@@ -544,6 +544,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "why is pancreatic cancer found so late?": "why",
         "my mouth hurts, what can I do": "self_care",
         "hot sweats at night, what helps with the flushes?": "what_helps",  # the drugs as well as self-care
+        "what can be done to protect my fertility?": "protect",  # the page's section on keeping it
         "how long will the tiredness last": "duration",
         "will my hair grow back after chemo?": "duration",
         "i dont understand how a blood cancer causes back pain": "why",  # how, not who is at risk

@@ -1127,9 +1127,12 @@ class Responder:
         candidates = [(passages[g], g, hit_scores.get(g, 0.0)) for g in fitting[:ALSO_FROM_PASSAGES]]
         # one that says what helps ("used to control"), not the chapter's heading ("Hot flashes and night sweats
         # may be controlled with estrogen replacement therapy", which the next sentence says many cannot take)
-        return next(([unit] for _value, unit in score_units(candidates, scoring, idf, self.index.analyzer, ages=ages)
-                     if not unit.is_item and not unit.text.endswith(":")
-                     and qtype.answers.matches(unit.terms, unit.text)), [])
+        # (else one with the other type's answer words: "Fertility preservation ..." for "will I be able to have
+        # kids later?")
+        scored = [unit for _value, unit in score_units(candidates, scoring, idf, self.index.analyzer, ages=ages)
+                  if not unit.is_item and not unit.text.endswith(":")]
+        return next(([unit] for answers in (qtype.answers, other.answers) for unit in scored
+                     if answers.matches(unit.terms, unit.text)), [])
 
     def _added_to_title(self, title: str, weights: Mapping[str, float], least: float = 1.0) -> set[str]:
         """The question's own words (at full weight, or at `least`: with their expansions) that the page's title
