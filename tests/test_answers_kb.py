@@ -1119,13 +1119,17 @@ def test_why_a_drug_is_given_is_told_by_what_kind_of_drug_it_is(kb_client, messa
 
 def test_a_page_for_one_sex_says_so_when_the_question_does_not_say_whose_body(kb_client):
     """"will I be able to have kids later?" is answered from one of a pair of pages (male and female fertility): the
-    answer says which, and the other page is among the related reading; not when the message says whose body
-    ("freeze sperm") or names the sex ("sexual problems in women")."""
+    answer says which, or that both say what it shows (what fertility depends on, how to keep it: nothing said only
+    of one sex), and the other page is among the related reading; not when the message says whose body ("freeze
+    sperm") or names the sex ("sexual problems in women")."""
     body = turn(kb_client, "I'm 17 and about to have chemo, will I be able to have kids later?")
-    sex = "males" if quoted(body)[0]["title"].startswith("Male") else "females"
-    assert REPLIES["one_sex_page"].format(sex=sex).strip() in body["intro"]
-    other = "Female Fertility" if sex == "males" else "Male Fertility"
+    assert REPLIES["both_sex_pages"].strip() in body["intro"], body["intro"]
+    other = "Female Fertility" if quoted(body)[0]["title"].startswith("Male") else "Male Fertility"
     assert any(c["title"].startswith(other) for c in body["citations"] if c.get("related")), body["citations"]
+    body = turn(kb_client, "I'm 29 and just diagnosed, I'm devastated that chemo might mean I can never have a "
+                           "baby. what can be done to protect my fertility?")  # (sperm or testicular tissue)
+    sex = "males" if quoted(body)[0]["title"].startswith("Male") else "females"
+    assert REPLIES["one_sex_page"].format(sex=sex).strip() in body["intro"], body["intro"]
     for message in ("can I freeze sperm before chemo?", "what sexual problems can women have after cancer treatment?"):
         assert "page on this for males and one for females" not in turn(kb_client, message)["intro"]
 

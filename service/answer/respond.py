@@ -94,6 +94,7 @@ STORY_SHARE = 0.3  # a story word's weight, as a share, when the answer's senten
 SIDE_EFFECT_PAGE = re.compile(r"/side-effects/")  # the address of a page on a side effect of treatment
 BARE_TOPIC_WORDS = 4  # a message this short with no question type names a topic: it is answered as "what is it?"
 ALSO_FROM_PASSAGES = 2  # passages read in the page's other chapters, for a type answered from another's sections too
+TWIN_SAME_SHARE = 0.75  # a sentence of the other sex's page with this share of its words in common says the same
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
 STORY_WORD_IDF = 4.0  # a word of the story around "what is X?" this specific may be why it was told ("asbestos")
@@ -1549,8 +1550,11 @@ class Responder:
         group = self._one_group_of_several(units, qtype, query, audience)
         if group is not None:
             intro.append(self.replies["one_group"].format(heading=group).strip())
-        if self._twin_for_other_sex(main, docs, query) is not None:
-            intro.append(self.replies["one_sex_page"].format(sex=page_sex(main.title) + "s").strip())
+        twin = self._twin_for_other_sex(main, docs, query)
+        if twin is not None:
+            # (when the other page says the same, the answer is for either: no sex is assumed)
+            key = "both_sex_pages" if self._twin_says_it(twin, main, units, audience) else "one_sex_page"
+            intro.append(self.replies[key].format(sex=page_sex(main.title) + "s").strip())
         reply.intro = " ".join(intro)
         numbers: dict[int, int] = {}
         for unit in units:
@@ -1709,6 +1713,17 @@ class Responder:
         rest_of_title = plain_words(main.title) - ANY_SEX_WORD
         return next((d for d in docs if page_sex(d.title) not in (None, sex)
                      and plain_words(d.title) - ANY_SEX_WORD == rest_of_title), None)
+
+    def _twin_says_it(self, twin: DocumentHit, main: DocumentHit, units: list, audience: str) -> bool:
+        """Every unit shown is from `main` and its twin page for the other sex says it too, in nearly the same
+        words ("... if the tumor is near the reproductive organs" and "... near reproductive organs")."""
+        analyzer = self.index.analyzer
+        said = [u.terms for g in self.ranker.doc_passages(twin.doc_path, audience)
+                for u in passage_units(self.index.passages[g], g, analyzer)]
+        shown = [u for unit in units for u in (unit, *unit.items)]
+        return bool(shown) and all(
+            self.index.passages[u.passage_index].doc_path == main.doc_path
+            and any(len(u.terms & t) >= TWIN_SAME_SHARE * len(u.terms | t) for t in said) for u in shown)
 
     def _conditions_named(self, main: DocumentHit, query: Query | None) -> tuple[set[str], set[str]]:
         """What the question adds to the page's title, not who it is for: the condition a drug is asked about for
