@@ -931,11 +931,22 @@ def test_no_list_of_treatments_for_a_page_about_one_or_a_question_naming_one(kb_
 def test_options_asked_beside_one_treatment_get_the_overview(kb_client, message, first, left_out):
     body = turn(kb_client, message)
     assert reads_as_overview(body), body["text"]
-    parts = [headings(c)[-1] for c in quoted(body)]
+    page = max({c["url"] for c in quoted(body)}, key=lambda u: sum(c["url"] == u for c in quoted(body)))
+    parts = [headings(c)[-1] for c in quoted(body) if c["url"] == page]
     if first:
         assert parts[1] == first, parts  # after the overview's own opening sentence
     if left_out:
         assert left_out not in parts, parts
+
+
+def test_an_overview_asked_with_a_yes_or_no_question_is_led_by_its_answer(kb_client):
+    """"treatment options, is surgery the main one?" ("main_one" beside "treatment"): the overview of the
+    treatments, led by the sentence that says surgery is the main one, from the page by stage, said of the most
+    stages (not of stage 0 alone)."""
+    body = turn(kb_client, "stomache cancer treatmant options, is surgery the main one")
+    first = body["sentences"][0]["text"]
+    assert "is the main treatment for stage II stomach cancer and stage III" in first, body["text"]
+    assert reads_as_overview(body), body["text"]
 
 
 def test_an_overview_part_that_points_to_its_list_shows_the_list(kb_client):

@@ -545,6 +545,7 @@ def test_question_types_read_wordings_made_of_common_words():
         "my mouth hurts, what can I do": "self_care",
         "hot sweats at night, what helps with the flushes?": "what_helps",  # the drugs as well as self-care
         "what can be done to protect my fertility?": "protect",  # the page's section on keeping it
+        "is surgery the main one?": "main_one",  # whether it is the main treatment
         "how long will the tiredness last": "duration",
         "will my hair grow back after chemo?": "duration",
         "i dont understand how a blood cancer causes back pain": "why",  # how, not who is at risk

@@ -1105,6 +1105,24 @@ class Responder:
             hits += [(self.index.passages[g], g, floor) for g in extra[:EXTRA_PASSAGES] if weight(g) > 0]
         return hits
 
+    def _overview_led(self, units: list, main: DocumentHit, docs: list[DocumentHit], query: Query,
+                      qtype: QuestionType | None, weights: dict[str, float], scoring: dict[str, float],
+                      idf: dict[str, float], audience: str, population: str | None, feelings: bool) -> list:
+        """An overview of the treatments that also answers a yes-or-no question asked with it ("treatment options,
+        is surgery the main one?"): led by the sentence that says it, from the page or a page ranked after it
+        ("Gastrectomy ... is the main treatment for stage I stomach cancer")."""
+        ages = query.context.ages
+        for other in query.asked:
+            if other is qtype or not other.leads_with_answer or says_answer(other, units):
+                continue
+            subject = self._subject(weights, main, query, other)
+            verdict = next((found for doc in docs[:VERDICT_PAGES] if (found := self._verdict_unit(
+                doc, units, other, scoring, idf, audience, population, None, feelings, query.context.recurrence,
+                ages, subject, about=None if doc is main else main)) is not None), None)
+            if verdict is not None:
+                return self._flatten([verdict]) + units
+        return units
+
     def _from_other_chapter(self, main: DocumentHit, chosen: list, qtype: QuestionType, scoring: dict[str, float],
                             idf: dict[str, float], audience: str, population: str | None, ages: Sequence[int]) -> list:
         """For a type answered from another's sections too (`also_from`): the best unit of the page's top-level
@@ -1445,6 +1463,9 @@ class Responder:
                 units = self._answer_parts(main, query, weights, scoring, audience, population, feelings)
             if not units and query is not None:
                 units = self._section_overview(main, query, qtype, weights, audience, population)
+                if units:
+                    units = self._overview_led(units, main, docs, query, qtype, weights, scoring, idf, audience,
+                                               population, feelings)
             if not units:
                 asked = query.asked if query is not None and query.asked else ([qtype] if qtype is not None else [])
                 answer_words = AnswerCues.combine(t.answers for t in asked)
@@ -1869,11 +1890,15 @@ class Responder:
             page = [g for g in page if len(named & set(analyzer.tokens(self.index.passages[g].section)))
                     >= min(2, len(named))]
         scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer, ages=ages)
-        for _value, unit in scored:
-            if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text) \
-                    and not unit.text.endswith(":") and subject.words and subject.named_in(unit.terms):
-                return unit  # (one that names what was asked: not any sentence on the page that compares)
-        return None
+        saying = [unit for _value, unit in scored
+                  if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text)
+                  and not unit.text.endswith(":") and subject.words and subject.named_in(unit.terms)]
+        # (one that names what was asked: not any sentence on the page that compares); with no stage asked, of those
+        # each said of some stages, the one said of the most ("... the main treatment for stage II stomach cancer
+        # and stage III stomach cancer", not "... for stage 0")
+        if stage is None and len(saying) > 1 and all(stages_named(u.text) for u in saying):
+            return max(saying, key=lambda u: len(stages_named(u.text)))
+        return saying[0] if saying else None
 
     def _bottom_line_unit(self, main: DocumentHit, pattern: re.Pattern, scoring: dict[str, float],
                           idf: dict[str, float], audience: str, population: str | None, subject: Subject):
