@@ -278,13 +278,12 @@ def test_a_list_of_labelled_groups_shows_the_group_the_question_names():
     from service.corpus.models import Passage
     from service.search.analyzer import Analyzer
 
-    analyzer = Analyzer()
-    text = ("Dyspnea can be caused by:\n- Tumor-related effects:\n- The tumor blocks the airways.\n"
-            "- Fluid builds up around the lung.\n- Treatment-related effects:\n"
-            "- Damage to the lung caused by radiation therapy or chemotherapy.\n"
-            "- Weakened heart muscle caused by chemotherapy.")
-    passage = Passage("1", "dyspnea.md", "Dyspnea", "Causes", text, None, "NCI", None, "patient")
-    lead = next(u for u in passage_units(passage, 0, analyzer) if u.items)
+    causes = Passage("1", "dyspnea.md", "Dyspnea", "Causes",
+                     "Dyspnea can be caused by:\n- Tumor-related effects:\n- The tumor blocks the airways.\n"
+                     "- Fluid builds up around the lung.\n- Treatment-related effects:\n"
+                     "- Damage to the lung caused by radiation therapy or chemotherapy.\n"
+                     "- Weakened heart muscle caused by chemotherapy.", None, "NCI", None, "patient")
+    lead = next(u for u in passage_units(causes, 0, Analyzer()) if u.items)
     chosen = group_asked(lead, {"chemotherapi": 1.0, "heart": 1.0, "lung": 1.0})
     assert chosen.items_chosen
     assert [u.text for u in chosen.items] == ["Treatment-related effects:",

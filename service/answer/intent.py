@@ -121,6 +121,11 @@ def _contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
     return n > 0 and any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1))
 
 
+def as_patterns_read(text: str) -> str:
+    """The text as question types' patterns read it: lower case, straight apostrophes, single spaces."""
+    return " ".join(text.lower().replace("’", "'").split())
+
+
 class QuestionTypes:
     def __init__(self, analyzer: Analyzer, path: Path | None = None) -> None:
         raw = yaml.safe_load((path or DATA / "question_types.yaml").read_text(encoding="utf-8"))
@@ -172,7 +177,7 @@ class QuestionTypes:
     def detect(self, text: str, terms: list[str] | None = None) -> QuestionType | None:
         """The first question type the text asks; `terms` are its index terms when already analysed."""
         terms = self.analyzer.tokens(text) if terms is None else terms
-        lowered = " ".join(text.lower().replace("’", "'").split())
+        lowered = as_patterns_read(text)
         for qtype in self.types:
             if qtype.name == "what_is":
                 # "what is ...", also after filler: "just asking generally, what is a checkpoint inhibitor?"
@@ -186,7 +191,7 @@ class QuestionTypes:
 
     def matching(self, terms: list[str], text: str = "") -> list[QuestionType]:
         """Every question type whose cue the terms (or pattern the text) contain, in file order, not "what is"."""
-        lowered = " ".join(text.lower().replace("’", "'").split())
+        lowered = as_patterns_read(text)
         return [q for q in self.types if q.name != "what_is" and self._asks(q, terms, lowered)]
 
     @staticmethod

@@ -53,7 +53,7 @@ from .compose import (
 )
 from .conversation import ConversationState
 from .expand import SYNONYM_WEIGHT, QueryExpander
-from .intent import NO_CUES, AnswerCues, QuestionType, QuestionTypes, is_label
+from .intent import NO_CUES, AnswerCues, QuestionType, QuestionTypes, as_patterns_read, is_label
 from .response import Citation, Related, Reply, Sentence
 from .safety import Route
 from .understand import (
@@ -165,7 +165,7 @@ MIN_OTHER_GROUPS = 2  # sections on other groups a page has when an answer from 
 OVERVIEW_LIST_ITEMS = 6  # a part's opening followed by a list that says which ("These may include:"): shown up to this
 LIST_SAYS_WHICH = re.compile(r"^(these|they|this|it|such \w+) (may |can |might )?(include|includes|are|is)\b", re.I)
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-CLAUSE_END = re.compile(r"[.,;:!?]|\b(and|but|or|because|since) ")  # where a clause of a question ends
+QUESTION_CLAUSE_END = re.compile(r"[.,;:!?]|\b(and|but|or|because|since) ")  # where a clause of a question ends
 VERDICT_PAGES = 4  # a yes-or-no answer the page does not say is looked for on the pages ranked after it, up to this
 PAGE_SUBJECT_SHARE = 0.4  # a word in this share of a page's passages is its subject, not one part of it
 
@@ -1110,7 +1110,7 @@ class Responder:
                       idf: dict[str, float], audience: str, population: str | None, feelings: bool) -> list:
         """An overview of the treatments that also answers a yes-or-no question asked with it ("treatment options,
         is surgery the main one?"): led by the sentence that says it, from the page or a page ranked after it
-        ("Gastrectomy ... is the main treatment for stage I stomach cancer")."""
+        ("Gastrectomy ... is the main treatment for stage II stomach cancer and stage III stomach cancer")."""
         ages = query.context.ages
         for other in query.asked:
             if other is qtype or not other.leads_with_answer or says_answer(other, units):
@@ -1144,10 +1144,9 @@ class Responder:
         hit_scores = {h.index: h.score for h in main.passages}
         fitting.sort(key=lambda g: (-hit_scores.get(g, 0.0), passages[g].order))
         candidates = [(passages[g], g, hit_scores.get(g, 0.0)) for g in fitting[:ALSO_FROM_PASSAGES]]
-        # one that says what helps ("used to control"), not the chapter's heading ("Hot flashes and night sweats
-        # may be controlled with estrogen replacement therapy", which the next sentence says many cannot take)
-        # (else one with the other type's answer words: "Fertility preservation ..." for "will I be able to have
-        # kids later?")
+        # one with the asking type's answer words ("used to control"), not the chapter's heading ("Hot flashes and
+        # night sweats may be controlled with estrogen replacement therapy", which the next sentence says many
+        # cannot take); else one with the other type's ("preserve" for "will I be able to have kids later?")
         scored = [unit for _value, unit in score_units(candidates, scoring, idf, self.index.analyzer, ages=ages)
                   if not unit.is_item and not unit.text.endswith(":")]
         return next(([unit] for answers in (qtype.answers, other.answers) for unit in scored
@@ -1937,12 +1936,12 @@ class Responder:
     def _named_after_pattern(self, query: Query, qtype: QuestionType, weights: Mapping[str, float]) -> set[str]:
         """The question's words for the other thing, named right after its pattern to the clause's end ("is it the
         same as normal pancreatic cancer?": pancreatic, cancer), as the library spells them ("leukaemia": leukemia)."""
-        lowered = " ".join(query.question.lower().replace("’", "'").split())
+        lowered = as_patterns_read(query.question)
         found = qtype.pattern.search(lowered) if qtype.pattern is not None else None
         if found is None:
             return set()
         analyzer = self.index.analyzer
-        after = set(analyzer.tokens(CLAUSE_END.split(lowered[found.end():], 1)[0]))
+        after = set(analyzer.tokens(QUESTION_CLAUSE_END.split(lowered[found.end():], 1)[0]))
         return {t for t in weights if t in after or {analyzer.term(o) for o in query.sources.get(t, ())} & after}
 
     def _answer_parts(self, main: DocumentHit, query: Query, weights: dict[str, float], scoring: dict[str, float],
