@@ -2000,10 +2000,14 @@ def test_each_part_of_a_letter_gets_a_sentence_of_its_own(kb_client):
 
 def test_a_relatives_cancer_and_my_risk_is_answered_by_what_a_family_history_means(kb_client):
     """"my mum had breast cancer at 50 ... am I high risk?": the page's sentence that a first-degree relative with
-    breast cancer may put you at higher risk, not only a list of what genetic counsellors help with."""
+    breast cancer may put you at higher risk, and a list of risk factors (`answers_in_lead_in`: its lead-in says
+    they are "linked to a higher risk"), not the list of what genetic counsellors help people understand, whose
+    items alone speak of risk."""
     body = turn(kb_client, "I'm 45, my mum had breast cancer at 50. what are the risk factors and am I high risk?")
     assert body["kind"] == "answer"
     assert "first-degree relative with breast cancer" in body["text"], body["text"]
+    assert "have been linked to a higher risk of breast cancer:" in body["text"], body["text"]
+    assert "Genetic counselors" not in body["text"], body["text"]
 
 
 def test_a_comparison_of_options_is_answered_from_the_section_on_choosing_between_them(kb_client):

@@ -473,6 +473,7 @@ def select_units(
     avoid: re.Pattern | None = None,
     ages: Sequence[int] = (),
     taken: AbstractSet[str] = frozenset(),
+    lead_in_answers: bool = False,
 ) -> list[Unit]:
     """Pick the units that best answer the query from ranked (passage, index, score) candidates.
 
@@ -481,7 +482,8 @@ def select_units(
     are drugs that ...") is preferred. `taken`: the texts of units the answer already shows (for another part of
     the message), which this part does not count as its own.
     """
-    scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid, ages)
+    scored = score_units(candidates, query, idf, analyzer, answer_words, defines, support, avoid, ages,
+                         lead_in_answers)
     place = {pidx: (passage.doc_path, passage.section) for passage, pidx, _ in candidates}
     value_of = {id(u): v for v, u in scored}
     chosen: list[Unit] = []
@@ -569,6 +571,7 @@ def score_units(
     support: bool = False,
     avoid: re.Pattern | None = None,
     ages: Sequence[int] = (),
+    lead_in_answers: bool = False,
 ) -> list[tuple[float, Unit]]:
     """Every unit that may be shown, with how well it answers the query, best first.
 
@@ -576,6 +579,9 @@ def score_units(
     you:", "You may be afraid or worried about:") is left out: it describes, it does not help.
     `avoid`: sentences that do not answer the question type asked (who plans a treatment, for "how is it treated?").
     `ages`: the ages told; a sentence (or list) about people of other ages is left out.
+    `lead_in_answers`: a list's answer words count only in its lead-in ("The following personal factors ... have been
+    linked to a higher risk of breast cancer:"), not in its items ("Genetic counselors ... can help people ...
+    understand: the likelihood that they have a genetic risk factor ...").
     """
     if not candidates:
         return []
@@ -621,6 +627,8 @@ def score_units(
                 value += 0.2  # a lead-in brings its whole list: a complete answer
             # (the shown text is read only for answers the analyzer cannot see, "because")
             shown_text = " ".join(u.text for u in (unit, *unit.items[:MAX_LIST_ITEMS])) if answer_words.phrases else ""
+            if lead_in_answers and unit.items and not unit.is_heading_label:
+                terms, shown_text = unit.terms, unit.text
             if answer_words and answer_words.matches(terms, shown_text):
                 value += ANSWER_WORD_BONUS  # it speaks to what was asked: how long, what to do, the chances
             if defines and _defines(unit.text, defines, analyzer):

@@ -94,6 +94,9 @@ class QuestionType:
     # the other thing is named right after the question's pattern ("is it the same as normal pancreatic cancer?"):
     # the sentence that answers names one of those words, even a word of the page's title ("pancreatic")
     subject_after_pattern: bool = False
+    # a list answers only when its lead-in has the type's answer word ("... have been linked to a higher risk of
+    # breast cancer:"), not when only its items have ("Genetic counselors ... can help people ... understand:")
+    answers_in_lead_in: bool = False
     # a heading that fits this type is not read as another aspect's section when a different one is asked: false
     # for a type whose sections are another type's (`sections_from`), and for "how does it work?", whose section
     # also says what a treatment is (`heading_aspect: false`)
@@ -152,6 +155,7 @@ class QuestionTypes:
                     answer_before_tips=bool(spec.get("answer_before_tips", False)),
                     subject_beyond_title=bool(spec.get("subject_beyond_title", False)),
                     subject_after_pattern=bool(spec.get("subject_after_pattern", False)),
+                    answers_in_lead_in=bool(spec.get("answers_in_lead_in", False)),
                     answer_terms=frozenset(term for a in [*spec.get("answers", []), *spec.get("answer_phrases", [])]
                                            for term in analyzer.tokens(str(a))),
                     from_clause=bool(spec.get("from_clause", False)),

@@ -1477,7 +1477,8 @@ class Responder:
                 # page's support, not how the feeling shows nor a disorder's signs
                 told_only = bool(feelings) and query is not None and not any(w >= 1.0 for w in query.focus.values())
                 chosen = select_units(candidates, scoring, idf, analyzer, answer_words, defines, avoid=avoid, ages=ages,
-                                      support=told_only)
+                                      support=told_only,
+                                      lead_in_answers=qtype is not None and qtype.answers_in_lead_in)
                 other = self._unit_for_missing_word(main, chosen, query, weights, scoring, idf, qtype, audience,
                                                     population, stage, feelings, recurrence, ages)
                 verdict = self._verdict_unit(main, chosen, qtype, scoring, idf, audience, population, stage,
