@@ -1357,6 +1357,15 @@ def test_a_list_of_causes_in_groups_shows_the_group_asked_about(kb_client):
     assert "other parts too" in (body.get("intro") or ""), body.get("intro")
 
 
+def test_what_a_treatment_plan_holds_does_not_answer_how_it_is_treated(kb_client):
+    """"Your child's treatment plan will include information about the cancer, the goals of treatment, ..." (the same
+    on 38 pages) says nothing of how a chordoma is treated (a `sentence_excludes` of "treatment")."""
+    body = turn(kb_client, "my 7 yr old has a chordoma at the base of the skull, how is that treated?")
+    assert "treatment plan will include" not in body["text"], body["text"]
+    assert "There are different types of treatment for children and adolescents with chordoma" in body["text"]
+    assert any("radiation therapy" in s["text"] for s in body["sentences"]), body["text"]
+
+
 def test_a_treatment_named_with_a_cue_word_is_asked_what_it_is(kb_client):
     """"photodynamic therapy" names a treatment: "therapy" in it does not ask how something is treated. The
     page's sentence on where its light comes from answers "is it a laser?"."""
