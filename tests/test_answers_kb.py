@@ -1366,6 +1366,17 @@ def test_what_a_treatment_plan_holds_does_not_answer_how_it_is_treated(kb_client
     assert any("radiation therapy" in s["text"] for s in body["sentences"]), body["text"]
 
 
+def test_the_kind_of_drug_comes_with_what_that_kind_does(kb_client):
+    """"Velcade for myeloma - what is it?": the library's sentence on its kind closes a labelled list item that
+    explains it ("Proteasome inhibitor therapy: This treatment blocks the action of proteasomes in cancer cells.
+    ..."), shown whole; an unlabelled item keeps only the sentence (Gleevec's, which begins with children with GIST)."""
+    body = turn(kb_client, "Velcade for myeloma - what is it?")
+    assert any("blocks the action of proteasomes" in s["text"] for s in body["sentences"]), body["text"]
+    assert "proteasome inhibitors used in the treatment of multiple myeloma" in body["text"], body["text"]
+    body = turn(kb_client, "dad has been put on gleevec tablets, what is that drug actually used for")
+    assert "Children with a GIST" not in body["text"], body["text"]
+
+
 def test_a_treatment_named_with_a_cue_word_is_asked_what_it_is(kb_client):
     """"photodynamic therapy" names a treatment: "therapy" in it does not ask how something is treated. The
     page's sentence on where its light comes from answers "is it a laser?"."""

@@ -97,6 +97,8 @@ ALSO_FROM_PASSAGES = 2  # passages read in the page's other chapters, for a type
 TWIN_SAME_SHARE = 0.75  # a sentence of the other sex's page with this share of its words in common says the same
 EXTRA_PASSAGES = 3  # passages read beyond the best-matching ones, for an answer word the question type wants
 MAX_SUBJECT_WORDS = 8
+DRUG_CLASS_ITEM_WORDS = 90  # a labelled list item this short that ends by naming a drug's kind is shown whole
+ITEM_LABEL = re.compile(r"^[A-Z][\w -]{2,40}: ")  # "Proteasome inhibitor therapy: This treatment blocks ..."
 STORY_WORD_IDF = 4.0  # a word of the story around "what is X?" this specific may be why it was told ("asbestos")
 NEAR_SCORE = 0.97  # a page scoring this close to the best one is as good a match for the words
 # the page for whom the question is about (a child's age told, whose body the words say) on the best page's topic,
@@ -1379,7 +1381,13 @@ class Responder:
                     terms = frozenset(analyzer.tokens(sentence))
                     value = sum(w for t, w in scoring.items() if t in terms)
                     if best is None or value > best_value:
-                        best = Unit(sentence, hit.index, unit.order, terms=terms)
+                        # the sentence closes a list item that explains the kind of drug ("Proteasome inhibitor
+                        # therapy: This treatment blocks the action of proteasomes in cancer cells. ..."): the item
+                        # whole says what the drug is and does
+                        said = unit.text if unit.is_item and ITEM_LABEL.match(unit.text) \
+                            and not unit.text.startswith(sentence) \
+                            and len(unit.text.split()) <= DRUG_CLASS_ITEM_WORDS else sentence
+                        best = Unit(said, hit.index, unit.order, terms=frozenset(analyzer.tokens(said)))
                         best_value = value
         return best
 
