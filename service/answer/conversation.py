@@ -10,6 +10,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..store.validate import STATE_TEXT_FIELDS, valid_conversation_state
+from .intent import as_patterns_read
 
 # Words that point back to an earlier topic, or continue the last question.
 ANAPHORA = re.compile(
@@ -49,13 +50,11 @@ class ConversationState:
         return state
 
 
-def _plain(message: str) -> str:
-    return " ".join(message.lower().replace("’", "'").split())
 
 
 def points_back(message: str) -> bool:
     """A pronoun such as "it" or "its": the earlier topic is meant."""
-    return bool(ANAPHORA.search(_plain(message)))
+    return bool(ANAPHORA.search(as_patterns_read(message)))
 
 
 SUBJECT_PRONOUN = re.compile(r"\b(it|its|it's|the drug|this drug|the treatment)\b")
@@ -64,15 +63,15 @@ SUBJECT_PRONOUN = re.compile(r"\b(it|its|it's|the drug|this drug|the treatment)\
 def keeps_subject(message: str) -> bool:
     """"can it be used for stomach cancer too?": the earlier topic stays the subject. Not for
     "and CML? is that the same?" or "what about X": those bring a new subject."""
-    plain = _plain(message)
+    plain = as_patterns_read(message)
     return bool(SUBJECT_PRONOUN.search(plain)) and not CONTINUATION.search(plain)
 
 
 def changes_topic(message: str) -> bool:
     """"different question - ...": a new subject, whatever pronouns follow."""
-    return bool(NEW_TOPIC.search(_plain(message)))
+    return bool(NEW_TOPIC.search(as_patterns_read(message)))
 
 
 def continues(message: str) -> bool:
     """"and ...", "what about ...": the earlier question goes on, perhaps with a new topic."""
-    return bool(CONTINUATION.search(_plain(message)))
+    return bool(CONTINUATION.search(as_patterns_read(message)))

@@ -20,6 +20,7 @@ import yaml
 
 from ..corpus.sentences import split_sentences
 from ..corpus.split import OVERVIEW
+from ..search.analyzer import Analyzer
 from ..search.index import Hit, SearchIndex
 from ..search.rank import Concept, DocumentHit, DocumentRanker, RankWeights
 from ..store.base import ConversationStore, StoreUnavailable
@@ -191,6 +192,13 @@ def plain_words(text: str) -> set[str]:
 def read_from(sources: Mapping[str, AbstractSet[str]], terms: AbstractSet[str]) -> set[str]:
     """The library's words read from `terms` (Query.sources: "myeloid" from "myelogenous")."""
     return {word for word, origins in sources.items() if not origins.isdisjoint(terms)}
+
+
+def named_by(terms: Iterable[str], said: AbstractSet[str], sources: Mapping[str, AbstractSet[str]],
+             analyzer: Analyzer) -> set[str]:
+    """Of `terms`, those the analysed words `said` name, as written or as the library spells what was written
+    ("leukaemia" said names "leukemia")."""
+    return {t for t in terms if t in said or not said.isdisjoint({analyzer.term(o) for o in sources.get(t, ())})}
 
 
 def page_sex(title: str) -> str | None:
@@ -1118,9 +1126,9 @@ class Responder:
             if other is qtype or not other.leads_with_answer or says_answer(other, units):
                 continue
             subject = self._subject(weights, main, query, other)
-            verdict = next((found for doc in docs[:VERDICT_PAGES] if (found := self._verdict_unit(
-                doc, units, other, scoring, idf, audience, population, None, feelings, query.context.recurrence,
-                ages, subject, about=None if doc is main else main)) is not None), None)
+            said = (units, other, scoring, idf, audience, population, None, feelings, query.context.recurrence, ages,
+                    subject)
+            verdict = self._verdict_unit(main, *said) or self._verdict_elsewhere(docs, main, *said)
             if verdict is not None:
                 return self._flatten([verdict]) + units
         return units
@@ -1497,10 +1505,8 @@ class Responder:
                     # ("In some people, CIPN may continue after chemotherapy has ended." on the cancer pain page,
                     # under "Peripheral neuropathy is a type of pain ...", for "will the pins and needles go away?"),
                     # shown after the page's own first unit, which says what the answer is about
-                    elsewhere = next((found for doc in docs[:VERDICT_PAGES] if doc is not main and (
-                        found := self._verdict_unit(doc, chosen, qtype, scoring, idf, audience, population, stage,
-                                                    feelings, recurrence, ages, subject, about=main)) is not None),
-                                     None)
+                    elsewhere = self._verdict_elsewhere(docs, main, chosen, qtype, scoring, idf, audience,
+                                                        population, stage, feelings, recurrence, ages, subject)
                     if elsewhere is not None:
                         led = chosen[:1] + led_by(elsewhere, chosen[1:])
                     elif qtype is not None and qtype.answer_before_tips and query is not None:
@@ -1832,8 +1838,7 @@ class Responder:
         # topic name: "what counts as a clear liquid diet? is jelly and brothe ok")
         named = {t for t, w in weights.items() if (w >= 1.0 or t in query.tail_terms) and t not in topic_words}
         # (a word asked, as written or as the library spells it: "leukaemia" asked is "leukemia" named)
-        missing = {t for t in named if t in clause
-                   or {analyzer.term(o) for o in query.sources.get(t, ())} & clause} - shown
+        missing = named_by(named, clause, query.sources, analyzer) - shown
         if missing and not named & shown and (named - missing or not story):
             # (the answer speaks to none of the things named; but "MDS, is that a type of leukaemia?" names
             # only the thing it asks about beside what the page is about)
@@ -1898,15 +1903,28 @@ class Responder:
             page = [g for g in page if len(named & set(analyzer.tokens(self.index.passages[g].section)))
                     >= min(2, len(named))]
         scored = score_units([(self.index.passages[g], g, 0.0) for g in page], scoring, idf, analyzer, ages=ages)
-        saying = [unit for _value, unit in scored
+        saying = (unit for _value, unit in scored
                   if not unit.is_item and not unit.items and qtype.answers.matches(unit.terms, unit.text)
-                  and not unit.text.endswith(":") and subject.words and subject.named_in(unit.terms)]
+                  and not unit.text.endswith(":") and subject.words and subject.named_in(unit.terms))
         # (one that names what was asked: not any sentence on the page that compares); with no stage asked, of those
         # each said of some stages, the one said of the most ("... the main treatment for stage II stomach cancer
         # and stage III stomach cancer", not "... for stage 0")
-        if stage is None and len(saying) > 1 and all(stages_named(u.text) for u in saying):
-            return max(saying, key=lambda u: len(stages_named(u.text)))
-        return saying[0] if saying else None
+        first = next(saying, None)
+        if first is None or stage is not None or not stages_named(first.text):
+            return first
+        rest = [first, *saying]
+        return max(rest, key=lambda u: len(stages_named(u.text))) if all(stages_named(u.text) for u in rest) \
+            else first
+
+    def _verdict_elsewhere(self, docs: list[DocumentHit], main: DocumentHit, chosen: list,
+                           qtype: QuestionType | None, scoring: dict[str, float], idf: dict[str, float],
+                           audience: str, population: str | None, stage: str | None, feelings: bool,
+                           recurrence: bool, ages: Sequence[int], subject: Subject) -> Unit | None:
+        """The sentence that says a yes-or-no answer the main page does not, from a page ranked after it, in its
+        sections on the main page's subject."""
+        return next((found for doc in docs[:VERDICT_PAGES] if doc is not main and (
+            found := self._verdict_unit(doc, chosen, qtype, scoring, idf, audience, population, stage, feelings,
+                                        recurrence, ages, subject, about=main)) is not None), None)
 
     def _bottom_line_unit(self, main: DocumentHit, pattern: re.Pattern, scoring: dict[str, float],
                           idf: dict[str, float], audience: str, population: str | None, subject: Subject):
@@ -1951,7 +1969,7 @@ class Responder:
             return set()
         analyzer = self.index.analyzer
         after = set(analyzer.tokens(QUESTION_CLAUSE_END.split(lowered[found.end():], 1)[0]))
-        return {t for t in weights if t in after or {analyzer.term(o) for o in query.sources.get(t, ())} & after}
+        return named_by(weights, after, query.sources, analyzer)
 
     def _answer_parts(self, main: DocumentHit, query: Query, weights: dict[str, float], scoring: dict[str, float],
                       audience: str, population: str | None, feelings: bool) -> list:
